@@ -1,0 +1,209 @@
+//! Settings: which rules run, at which level, with which thresholds.
+//!
+//! Configuration comes in two steps: [`Options`] is what a user wrote (every field optional),
+//! [`Settings`] is the resolved form the pipeline uses. Command-line flags are turned into an
+//! `Options` too, so there is one merge path: defaults < `--config` file < flags.
+
+use std::collections::BTreeMap;
+
+use crate::rules::{self, Level, Rule};
+
+/// The level at or above which findings make the exit code 1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FailLevel {
+    Error,
+    Warning,
+    Note,
+    /// Findings never fail the run.
+    None,
+}
+
+impl FailLevel {
+    pub fn fails(self, level: Level) -> bool {
+        match self {
+            FailLevel::Error => level >= Level::Error,
+            FailLevel::Warning => level >= Level::Warning,
+            FailLevel::Note => level >= Level::Note,
+            FailLevel::None => false,
+        }
+    }
+}
+
+/// What a user asked for; every field optional.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Options {
+    pub select: Option<Vec<String>>,
+    pub ignore: Option<Vec<String>>,
+    pub fail_level: Option<FailLevel>,
+    pub levels: BTreeMap<String, Level>,
+    pub max_rotation_period_days: Option<i64>,
+    pub min_deletion_window_days: Option<i64>,
+    pub max_file_size: Option<u64>,
+}
+
+impl Options {
+    /// Fields set in `other` replace those in `self`.
+    pub fn merge(mut self, other: Options) -> Options {
+        self.select = other.select.or(self.select);
+        self.ignore = other.ignore.or(self.ignore);
+        self.fail_level = other.fail_level.or(self.fail_level);
+        self.levels.extend(other.levels);
+        self.max_rotation_period_days = other
+            .max_rotation_period_days
+            .or(self.max_rotation_period_days);
+        self.min_deletion_window_days = other
+            .min_deletion_window_days
+            .or(self.min_deletion_window_days);
+        self.max_file_size = other.max_file_size.or(self.max_file_size);
+        self
+    }
+}
+
+/// A setting that names something that does not exist.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, miette::Diagnostic)]
+pub enum ConfigError {
+    #[error("unknown rule `{0}`")]
+    #[diagnostic(code(config::unknown_rule), help("`kmslint rules` lists the rule ids"))]
+    UnknownRule(String),
+    #[error("`{name}` must be {what}, got {value}")]
+    #[diagnostic(code(config::out_of_range))]
+    OutOfRange {
+        name: &'static str,
+        what: &'static str,
+        value: i64,
+    },
+}
+
+/// Resolved settings.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Enabled rules, sorted by id, with their effective level.
+    pub rules: Vec<(&'static Rule, Level)>,
+    pub fail_level: FailLevel,
+    pub max_rotation_period_days: i64,
+    pub min_deletion_window_days: i64,
+    /// Files larger than this many bytes are reported and skipped.
+    pub max_file_size: u64,
+}
+
+pub const DEFAULT_MAX_FILE_SIZE: u64 = 4 * 1024 * 1024;
+
+impl Default for Settings {
+    fn default() -> Self {
+        // The defaults name no rule and no out-of-range value, so resolving cannot fail.
+        Settings::resolve(Options::default()).unwrap_or_else(|_| Settings {
+            rules: Vec::new(),
+            fail_level: FailLevel::Note,
+            max_rotation_period_days: 365,
+            min_deletion_window_days: 30,
+            max_file_size: DEFAULT_MAX_FILE_SIZE,
+        })
+    }
+}
+
+impl Settings {
+    pub fn resolve(options: Options) -> Result<Settings, ConfigError> {
+        let lookup = |id: &String| -> Result<&'static Rule, ConfigError> {
+            rules::find(id).ok_or_else(|| ConfigError::UnknownRule(id.clone()))
+        };
+        let selected: Vec<&'static Rule> = match &options.select {
+            Some(ids) => ids.iter().map(lookup).collect::<Result<_, _>>()?,
+            None => rules::ALL.iter().collect(),
+        };
+        let ignored: Vec<&'static Rule> = options
+            .ignore
+            .iter()
+            .flatten()
+            .map(lookup)
+            .collect::<Result<_, _>>()?;
+        for id in options.levels.keys() {
+            lookup(id)?;
+        }
+        let mut enabled: Vec<(&'static Rule, Level)> = selected
+            .into_iter()
+            .filter(|r| !ignored.iter().any(|i| i.id == r.id))
+            .map(|r| (r, options.levels.get(r.id).copied().unwrap_or(r.level)))
+            .collect();
+        enabled.sort_by_key(|(r, _)| r.id);
+        enabled.dedup_by_key(|(r, _)| r.id);
+        let max_rotation_period_days = options.max_rotation_period_days.unwrap_or(365);
+        if !(90..=2560).contains(&max_rotation_period_days) {
+            return Err(ConfigError::OutOfRange {
+                name: "max-rotation-period-days",
+                what: "between 90 and 2560 (the range AWS accepts)",
+                value: max_rotation_period_days,
+            });
+        }
+        let min_deletion_window_days = options.min_deletion_window_days.unwrap_or(30);
+        if !(7..=30).contains(&min_deletion_window_days) {
+            return Err(ConfigError::OutOfRange {
+                name: "min-deletion-window-days",
+                what: "between 7 and 30 (the range AWS accepts)",
+                value: min_deletion_window_days,
+            });
+        }
+        Ok(Settings {
+            rules: enabled,
+            fail_level: options.fail_level.unwrap_or(FailLevel::Note),
+            max_rotation_period_days,
+            min_deletion_window_days,
+            max_file_size: options.max_file_size.unwrap_or(DEFAULT_MAX_FILE_SIZE),
+        })
+    }
+
+    /// The effective level of a rule, if it is enabled.
+    pub fn level(&self, id: &str) -> Option<Level> {
+        self.rules.iter().find(|(r, _)| r.id == id).map(|(_, l)| *l)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn select_ignore_and_levels() {
+        let s = Settings::resolve(Options {
+            select: Some(vec!["KMS002".into(), "KMS003".into()]),
+            ignore: Some(vec!["KMS003".into()]),
+            levels: [("KMS002".to_string(), Level::Error)].into(),
+            ..Options::default()
+        })
+        .unwrap();
+        assert_eq!(s.rules.len(), 1);
+        assert_eq!(s.level("KMS002"), Some(Level::Error));
+    }
+
+    #[test]
+    fn unknown_rules_and_bad_thresholds_are_errors() {
+        let e = Settings::resolve(Options {
+            ignore: Some(vec!["KMS999".into()]),
+            ..Options::default()
+        })
+        .unwrap_err();
+        assert_eq!(e, ConfigError::UnknownRule("KMS999".into()));
+        let e = Settings::resolve(Options {
+            min_deletion_window_days: Some(3),
+            ..Options::default()
+        })
+        .unwrap_err();
+        assert!(matches!(e, ConfigError::OutOfRange { value: 3, .. }));
+    }
+
+    #[test]
+    fn merge_prefers_the_later_source() {
+        let a = Options {
+            fail_level: Some(FailLevel::Error),
+            max_file_size: Some(1),
+            ..Options::default()
+        };
+        let b = Options {
+            fail_level: Some(FailLevel::None),
+            ..Options::default()
+        };
+        let m = a.merge(b);
+        assert_eq!(m.fail_level, Some(FailLevel::None));
+        assert_eq!(m.max_file_size, Some(1));
+    }
+}

@@ -1,0 +1,374 @@
+//! Finds the Terraform files to analyse and groups them into modules (one directory each).
+//!
+//! Directories are walked in parallel. Like Terraform itself, the walk skips hidden entries
+//! (names starting with `.`, which covers `.git` and `.terraform`). Symbolic links are followed,
+//! and a link that loops back to an ancestor is reported once and skipped. A file given on the
+//! command line brings in its whole directory, because rules need the module's other files
+//! (variables, locals, a key policy declared elsewhere).
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use crate::diagnostic::{InputError, InputErrorKind};
+use crate::source::display_path;
+
+/// The kinds of file kmslint reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum FileKind {
+    /// Terraform configuration (`.tf`).
+    Config,
+    /// Variable definitions (`.tfvars`).
+    Vars,
+}
+
+impl FileKind {
+    fn of(path: &Path) -> Option<FileKind> {
+        let name = path.file_name()?.to_str()?;
+        if name.starts_with('.') || name.ends_with('~') {
+            return None;
+        }
+        match path.extension()?.to_str()? {
+            "tf" => Some(FileKind::Config),
+            "tfvars" => Some(FileKind::Vars),
+            _ => None,
+        }
+    }
+}
+
+/// One file of a module.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Input {
+    pub path: PathBuf,
+    pub kind: FileKind,
+}
+
+/// A Terraform module: one directory and its `.tf`/`.tfvars` files, sorted by path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Module {
+    pub dir: PathBuf,
+    pub files: Vec<Input>,
+}
+
+/// What discovery found, in a deterministic order.
+#[derive(Debug, Default)]
+pub struct Discovery {
+    pub modules: Vec<Module>,
+    pub errors: Vec<InputError>,
+}
+
+#[derive(Default)]
+struct Found {
+    files: BTreeSet<Input>,
+    errors: Vec<InputError>,
+}
+
+/// Walks `paths` (files or directories) and returns the modules to analyse.
+pub fn discover(paths: &[PathBuf], base: &Path) -> Discovery {
+    let found = Mutex::new(Found::default());
+    let mut dirs = Vec::new();
+    for path in paths {
+        match std::fs::metadata(path) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                push_error(
+                    &found,
+                    InputError::whole(
+                        InputErrorKind::NotFound,
+                        display_path(path, base),
+                        "no such file or directory",
+                    ),
+                );
+            }
+            Err(e) => push_error(
+                &found,
+                InputError::whole(
+                    InputErrorKind::Unreadable,
+                    display_path(path, base),
+                    format!("cannot read: {e}"),
+                ),
+            ),
+            Ok(meta) if meta.is_dir() => dirs.push(path.clone()),
+            Ok(_) => match FileKind::of(path) {
+                Some(_) => {
+                    // A file argument stands for its whole module.
+                    let dir = path.parent().filter(|p| !p.as_os_str().is_empty());
+                    list_module(dir.unwrap_or(Path::new(".")), base, &found);
+                    // Also include the file itself, in case it is hidden or otherwise skipped.
+                    add_file(path, &found);
+                }
+                None => push_error(
+                    &found,
+                    InputError::whole(
+                        InputErrorKind::UnsupportedFile,
+                        display_path(path, base),
+                        "not a Terraform file: expected a `.tf` or `.tfvars` file or a directory",
+                    ),
+                ),
+            },
+        }
+    }
+    if !dirs.is_empty() {
+        walk(&dirs, base, &found);
+    }
+    let found = found.into_inner().unwrap_or_else(|e| e.into_inner());
+    let mut modules: BTreeMap<PathBuf, Vec<Input>> = BTreeMap::new();
+    for input in found.files {
+        let dir = input
+            .path
+            .parent()
+            .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+        modules.entry(dir).or_default().push(input);
+    }
+    let mut errors = found.errors;
+    errors.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    errors.dedup();
+    Discovery {
+        modules: modules
+            .into_iter()
+            .map(|(dir, files)| Module { dir, files })
+            .collect(),
+        errors,
+    }
+}
+
+fn push_error(found: &Mutex<Found>, error: InputError) {
+    if let Ok(mut f) = found.lock() {
+        f.errors.push(error);
+    }
+}
+
+fn add_file(path: &Path, found: &Mutex<Found>) {
+    let Some(kind) = FileKind::of(path).or_else(|| {
+        // An explicitly named hidden file is still analysed.
+        match path.extension().and_then(|e| e.to_str()) {
+            Some("tf") => Some(FileKind::Config),
+            Some("tfvars") => Some(FileKind::Vars),
+            _ => None,
+        }
+    }) else {
+        return;
+    };
+    if let Ok(mut f) = found.lock() {
+        f.files.insert(Input {
+            path: normalize(path),
+            kind,
+        });
+    }
+}
+
+/// The files of one directory, without descending into subdirectories.
+fn list_module(dir: &Path, base: &Path, found: &Mutex<Found>) {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) => {
+            push_error(
+                found,
+                InputError::whole(
+                    InputErrorKind::Unreadable,
+                    display_path(dir, base),
+                    format!("cannot read directory: {e}"),
+                ),
+            );
+            return;
+        }
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if FileKind::of(&path).is_none() {
+            continue;
+        }
+        match std::fs::metadata(&path) {
+            Ok(meta) if meta.is_file() => add_file(&path, found),
+            Ok(meta) if meta.is_dir() => {}
+            Ok(_) => push_error(found, not_regular(&path, base)),
+            Err(e) => push_error(found, unreadable(&path, base, &e.to_string())),
+        }
+    }
+}
+
+fn walk(dirs: &[PathBuf], base: &Path, found: &Mutex<Found>) {
+    let mut builder = ignore::WalkBuilder::new(&dirs[0]);
+    for dir in &dirs[1..] {
+        builder.add(dir);
+    }
+    builder
+        .standard_filters(false)
+        .hidden(true)
+        .follow_links(true)
+        .threads(0);
+    builder.build_parallel().run(|| {
+        Box::new(|entry| {
+            match entry {
+                Ok(entry) => {
+                    let path = entry.path();
+                    if let Some(ft) = entry.file_type() {
+                        if ft.is_dir() {
+                            return ignore::WalkState::Continue;
+                        }
+                        if FileKind::of(path).is_some() {
+                            if ft.is_file() {
+                                add_file(path, found);
+                            } else {
+                                push_error(found, not_regular(path, base));
+                            }
+                        }
+                    }
+                }
+                Err(err) => push_error(found, walk_error(&err, base)),
+            }
+            ignore::WalkState::Continue
+        })
+    });
+}
+
+fn walk_error(err: &ignore::Error, base: &Path) -> InputError {
+    match err {
+        ignore::Error::WithPath { path, err } => match err.as_ref() {
+            ignore::Error::Io(io) => unreadable(path, base, &io.to_string()),
+            other => {
+                let mut e = walk_error(other, base);
+                if e.path.is_empty() {
+                    e.path = display_path(path, base);
+                }
+                e
+            }
+        },
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+            walk_error(err, base)
+        }
+        ignore::Error::Loop { ancestor, child } => InputError::whole(
+            InputErrorKind::SymlinkLoop,
+            display_path(child, base),
+            format!(
+                "symbolic link loop: this directory leads back to `{}`; it was skipped",
+                display_path(ancestor, base)
+            ),
+        ),
+        other => InputError::whole(InputErrorKind::Unreadable, String::new(), other.to_string()),
+    }
+}
+
+fn not_regular(path: &Path, base: &Path) -> InputError {
+    InputError::whole(
+        InputErrorKind::NotARegularFile,
+        display_path(path, base),
+        "not a regular file (FIFO, socket or device); it was skipped",
+    )
+}
+
+fn unreadable(path: &Path, base: &Path, why: &str) -> InputError {
+    InputError::whole(
+        InputErrorKind::Unreadable,
+        display_path(path, base),
+        format!("cannot read: {why}"),
+    )
+}
+
+/// Removes `.` components so that the same file reached two ways is one entry.
+fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        if c != std::path::Component::CurDir {
+            out.push(c);
+        }
+    }
+    if out.as_os_str().is_empty() {
+        out.push(".");
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::fs;
+
+    fn names(d: &Discovery) -> Vec<Vec<String>> {
+        d.modules
+            .iter()
+            .map(|m| {
+                m.files
+                    .iter()
+                    .map(|f| f.path.file_name().unwrap().to_string_lossy().into_owned())
+                    .collect()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn groups_by_directory_and_skips_hidden() {
+        let t = tempfile::tempdir().unwrap();
+        let root = t.path();
+        fs::create_dir_all(root.join("a/b")).unwrap();
+        fs::create_dir_all(root.join(".terraform/modules/x")).unwrap();
+        fs::create_dir_all(root.join(".git")).unwrap();
+        fs::write(root.join("main.tf"), "").unwrap();
+        fs::write(root.join("terraform.tfvars"), "").unwrap();
+        fs::write(root.join("notes.md"), "").unwrap();
+        fs::write(root.join(".hidden.tf"), "").unwrap();
+        fs::write(root.join("a/b/x.tf"), "").unwrap();
+        fs::write(root.join(".terraform/modules/x/m.tf"), "").unwrap();
+        fs::write(root.join(".git/m.tf"), "").unwrap();
+        let d = discover(&[root.to_path_buf()], root);
+        assert!(d.errors.is_empty(), "{:?}", d.errors);
+        assert_eq!(
+            names(&d),
+            vec![vec!["main.tf", "terraform.tfvars"], vec!["x.tf"]]
+        );
+    }
+
+    #[test]
+    fn a_file_argument_brings_its_module() {
+        let t = tempfile::tempdir().unwrap();
+        let root = t.path();
+        fs::write(root.join("main.tf"), "").unwrap();
+        fs::write(root.join("variables.tf"), "").unwrap();
+        let d = discover(&[root.join("main.tf")], root);
+        assert_eq!(names(&d), vec![vec!["main.tf", "variables.tf"]]);
+    }
+
+    #[test]
+    fn missing_paths_and_unsupported_files_are_errors() {
+        let t = tempfile::tempdir().unwrap();
+        let root = t.path();
+        fs::write(root.join("x.txt"), "").unwrap();
+        let d = discover(&[root.join("nope"), root.join("x.txt")], root);
+        let kinds: Vec<_> = d.errors.iter().map(|e| e.kind).collect();
+        assert_eq!(
+            kinds,
+            vec![InputErrorKind::NotFound, InputErrorKind::UnsupportedFile]
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn symlink_loops_are_reported_once_and_the_rest_is_walked() {
+        let t = tempfile::tempdir().unwrap();
+        let root = t.path();
+        fs::create_dir_all(root.join("m")).unwrap();
+        fs::write(root.join("m/main.tf"), "").unwrap();
+        std::os::unix::fs::symlink(root, root.join("m/loop")).unwrap();
+        let d = discover(&[root.to_path_buf()], root);
+        assert_eq!(names(&d), vec![vec!["main.tf"]]);
+        assert_eq!(d.errors.len(), 1, "{:?}", d.errors);
+        assert_eq!(d.errors[0].kind, InputErrorKind::SymlinkLoop);
+        assert_eq!(d.errors[0].path, "m/loop");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn fifos_are_reported() {
+        let t = tempfile::tempdir().unwrap();
+        let root = t.path();
+        fs::write(root.join("main.tf"), "").unwrap();
+        let fifo = root.join("pipe.tf");
+        let status = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap();
+        assert!(status.success());
+        let d = discover(&[root.to_path_buf()], root);
+        assert_eq!(names(&d), vec![vec!["main.tf"]]);
+        assert_eq!(d.errors[0].kind, InputErrorKind::NotARegularFile);
+    }
+}

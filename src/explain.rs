@@ -1,0 +1,100 @@
+//! Rule documentation, generated from each rule's metadata record.
+//!
+//! The same text is printed by `kmslint explain`, written to `docs/rules/<ID>.md`, embedded in
+//! SARIF rule objects and summarised in the README rules table. A test fails when the committed
+//! files differ from what this module generates.
+
+use std::fmt::Write;
+
+use crate::rules::{self, Rule};
+
+/// Where the rule pages are published.
+pub fn doc_url(rule: &Rule) -> String {
+    format!(
+        "{}/blob/main/docs/rules/{}.md",
+        env!("CARGO_PKG_REPOSITORY"),
+        rule.id
+    )
+}
+
+/// Collapses the whitespace of a metadata string into single spaces.
+pub fn plain(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The Markdown page of one rule.
+pub fn page(rule: &Rule) -> String {
+    let mut s = String::new();
+    let _ = writeln!(s, "# {} {}\n", rule.id, rule.name);
+    let _ = writeln!(
+        s,
+        "Default level: **{}** · security severity {} · precision {}\n",
+        rule.level.as_str(),
+        rule.security_severity,
+        rule.precision.as_str()
+    );
+    let _ = writeln!(s, "{}.\n", rule.summary);
+    let _ = writeln!(s, "## Why is this bad?\n\n{}\n", plain(rule.rationale));
+    let _ = writeln!(s, "## Example\n\n```hcl\n{}\n```\n", rule.bad);
+    let _ = writeln!(s, "## Use instead\n\n```hcl\n{}\n```\n", rule.good);
+    let _ = writeln!(s, "## How to fix\n\n{}\n", plain(rule.remediation));
+    let _ = writeln!(
+        s,
+        "## Suppressing\n\nRun without this rule with `--ignore {id}`, or turn it off in the \
+         configuration file with `ignore = [\"{id}\"]`.\n",
+        id = rule.id
+    );
+    let _ = writeln!(s, "## References\n");
+    for r in rule.references {
+        let _ = writeln!(s, "- <{r}>");
+    }
+    s
+}
+
+/// Plain-text help for SARIF viewers that do not render Markdown.
+pub fn help_text(rule: &Rule) -> String {
+    format!(
+        "{}.\n\n{}\n\nHow to fix: {}\n\nExample of the problem:\n{}\n\nFixed:\n{}\n",
+        rule.summary,
+        plain(rule.rationale),
+        plain(rule.remediation),
+        rule.bad,
+        rule.good
+    )
+}
+
+/// The rules table for the README and the docs index.
+pub fn rules_table() -> String {
+    let mut s = String::from("| ID | Name | Default level | What it finds |\n|---|---|---|---|\n");
+    for rule in rules::ALL {
+        let _ = writeln!(
+            s,
+            "| [{id}](docs/rules/{id}.md) | `{}` | {} | {} |",
+            rule.name,
+            rule.level.as_str(),
+            rule.summary,
+            id = rule.id
+        );
+    }
+    s
+}
+
+/// The fixed-width table printed by `kmslint rules`.
+pub fn rules_listing() -> String {
+    let mut s = String::new();
+    let _ = writeln!(s, "{:<7} {:<32} {:<8} SUMMARY", "ID", "NAME", "LEVEL");
+    for rule in rules::ALL {
+        let _ = writeln!(
+            s,
+            "{:<7} {:<32} {:<8} {}",
+            rule.id,
+            rule.name,
+            rule.level.as_str(),
+            rule.summary
+        );
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,208 @@
+//! The `kmslint` command line: parses arguments, runs the library, maps the outcome to an exit code.
+#![allow(clippy::print_stderr, clippy::print_stdout)]
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use kmslint::report::{self, Format, ReportOptions};
+use kmslint::rules::Level;
+use kmslint::{FailLevel, Options, Settings, explain, rules};
+
+/// A fast, exact static analyzer for AWS KMS configuration in Terraform.
+#[derive(Parser)]
+#[command(name = "kmslint", version, args_conflicts_with_subcommands = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+    #[command(flatten)]
+    check: CheckArgs,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Analyse files and directories (the default command).
+    Check(CheckArgs),
+    /// List the rules.
+    Rules,
+    /// Print the documentation of a rule.
+    Explain {
+        /// Rule id (`KMS002`) or name (`key-rotation-disabled`).
+        rule: String,
+    },
+}
+
+#[derive(Args, Default)]
+struct CheckArgs {
+    /// Files and directories to analyse; a file brings in its whole module (directory).
+    #[arg(value_name = "PATH")]
+    paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = FormatArg::Pretty)]
+    format: FormatArg,
+    /// Write the report to FILE instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// Run only these rules (ids or names, comma-separated or repeated).
+    #[arg(long, value_delimiter = ',', value_name = "RULE")]
+    select: Option<Vec<String>>,
+    /// Do not run these rules (ids or names, comma-separated or repeated).
+    #[arg(long, value_delimiter = ',', value_name = "RULE")]
+    ignore: Option<Vec<String>>,
+    /// Exit with 1 when a finding is at or above this level.
+    #[arg(long, value_enum, value_name = "LEVEL")]
+    fail_level: Option<FailLevelArg>,
+    /// Skip (and report) files larger than this many bytes [default: 4194304].
+    #[arg(long, value_name = "BYTES")]
+    max_file_size: Option<u64>,
+    /// When to colour the pretty output.
+    #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
+    color: ColorArg,
+}
+
+#[derive(Clone, Copy, ValueEnum, Default)]
+enum FormatArg {
+    #[default]
+    Pretty,
+    Sarif,
+    Json,
+    Github,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum FailLevelArg {
+    Error,
+    Warning,
+    Note,
+    None,
+}
+
+#[derive(Clone, Copy, ValueEnum, Default)]
+enum ColorArg {
+    #[default]
+    Auto,
+    Always,
+    Never,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Some(Command::Rules) => print(&explain::rules_listing()),
+        Some(Command::Explain { rule }) => match rules::find(&rule) {
+            Some(rule) => print(&explain::page(rule)),
+            None => {
+                eprintln!("error: unknown rule `{rule}`; `kmslint rules` lists them");
+                ExitCode::from(2)
+            }
+        },
+        Some(Command::Check(args)) => check(args),
+        None => check(cli.check),
+    }
+}
+
+fn print(text: &str) -> ExitCode {
+    match std::io::stdout().write_all(text.as_bytes()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: cannot write output: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn check(args: CheckArgs) -> ExitCode {
+    let options = Options {
+        select: args.select,
+        ignore: args.ignore,
+        fail_level: args.fail_level.map(|l| match l {
+            FailLevelArg::Error => FailLevel::Error,
+            FailLevelArg::Warning => FailLevel::Warning,
+            FailLevelArg::Note => FailLevel::Note,
+            FailLevelArg::None => FailLevel::None,
+        }),
+        max_file_size: args.max_file_size,
+        ..Options::default()
+    };
+    let settings = match Settings::resolve(options) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("{:?}", miette::Report::new(e));
+            return ExitCode::from(2);
+        }
+    };
+    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    let paths = if args.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.paths
+    };
+    let outcome = kmslint::check(&paths, &cwd, &settings);
+    let format = match args.format {
+        FormatArg::Pretty => Format::Pretty,
+        FormatArg::Sarif => Format::Sarif,
+        FormatArg::Json => Format::Json,
+        FormatArg::Github => Format::Github,
+    };
+    let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
+    let color = match args.color {
+        ColorArg::Always => true,
+        ColorArg::Never => false,
+        ColorArg::Auto => to_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+    };
+    let report_options = ReportOptions {
+        color,
+        repo_prefix: repo_prefix(&cwd),
+        ..ReportOptions::default()
+    };
+    let written = match &args.output {
+        Some(path) => std::fs::File::create(path).and_then(|file| {
+            let mut w = std::io::BufWriter::new(file);
+            report::write(format, &outcome, &report_options, &mut w)?;
+            w.flush()
+        }),
+        None => {
+            let stdout = std::io::stdout();
+            let mut w = std::io::BufWriter::new(stdout.lock());
+            report::write(format, &outcome, &report_options, &mut w).and_then(|()| w.flush())
+        }
+    };
+    match written {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+        Err(e) => {
+            eprintln!("error: cannot write the report: {e}");
+            return ExitCode::from(2);
+        }
+    }
+    if args.output.is_some() && !matches!(format, Format::Pretty) {
+        // The report went to a file: still tell a person at the terminal what happened.
+        let worst = outcome.findings.iter().map(|f| f.level).max();
+        eprintln!(
+            "kmslint: {} finding(s){}, {} input error(s)",
+            outcome.findings.len(),
+            worst.map_or(String::new(), |l: Level| format!(", worst {}", l.as_str())),
+            outcome.errors.len()
+        );
+    }
+    ExitCode::from(outcome.exit_code(settings.fail_level))
+}
+
+/// The working directory's path inside its git repository, so SARIF paths are repository-relative.
+fn repo_prefix(cwd: &Path) -> String {
+    let Some(root) = cwd.ancestors().find(|d| d.join(".git").exists()) else {
+        return String::new();
+    };
+    match cwd.strip_prefix(root) {
+        Ok(rel) if !rel.as_os_str().is_empty() => {
+            let parts: Vec<String> = rel
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect();
+            format!("{}/", parts.join("/"))
+        }
+        _ => String::new(),
+    }
+}

@@ -1,0 +1,60 @@
+//! Report formats: one file per format, all rendering the same sorted [`Outcome`].
+
+mod github;
+mod json;
+mod pretty;
+mod sarif;
+
+use std::io::Write;
+
+use crate::Outcome;
+
+/// An output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// Annotated source snippets for people.
+    Pretty,
+    /// SARIF 2.1.0 for GitHub code scanning.
+    Sarif,
+    /// kmslint's own JSON document (see docs/json-output.md).
+    Json,
+    /// GitHub Actions workflow commands (pull-request annotations).
+    Github,
+}
+
+/// How to render.
+#[derive(Debug, Clone)]
+pub struct ReportOptions {
+    /// ANSI colours (pretty format only).
+    pub color: bool,
+    /// Prefix that turns a displayed path (relative to the working directory) into a path
+    /// relative to the repository root, for SARIF; empty when the two are the same. Ends in `/`.
+    pub repo_prefix: String,
+    /// The tool version written into SARIF and JSON.
+    pub version: String,
+}
+
+impl Default for ReportOptions {
+    fn default() -> Self {
+        ReportOptions {
+            color: false,
+            repo_prefix: String::new(),
+            version: env!("CARGO_PKG_VERSION").to_string(),
+        }
+    }
+}
+
+/// Writes the outcome in `format`.
+pub fn write(
+    format: Format,
+    outcome: &Outcome,
+    options: &ReportOptions,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
+    match format {
+        Format::Pretty => pretty::write(outcome, options, out),
+        Format::Sarif => sarif::write(outcome, options, out),
+        Format::Json => json::write(outcome, options, out),
+        Format::Github => github::write(outcome, out),
+    }
+}

@@ -1,0 +1,172 @@
+//! The rules: one file per rule, each with one metadata record and one `check` function.
+//!
+//! Rules read only the [`Inventory`]; they never know whether a key came from a `.tf` file or a
+//! plan. The metadata record is the single source of the rule's docs page, `kmslint explain`,
+//! its SARIF rule object and its row in the README table.
+
+mod deletion_window_too_short;
+mod imported_key_material_expires;
+mod key_disabled;
+mod key_rotation_disabled;
+mod lockout_safety_check_bypassed;
+mod multi_region_key;
+
+use crate::config::Settings;
+use crate::finding::Finding;
+use crate::model::{Inventory, Key, Origin};
+use crate::source::Loc;
+
+/// How serious a finding is; ordered from least to most severe.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    Note,
+    Warning,
+    Error,
+}
+
+impl Level {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Note => "note",
+            Level::Warning => "warning",
+            Level::Error => "error",
+        }
+    }
+}
+
+/// How sure a rule is that a finding is real (SARIF `precision`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Precision {
+    VeryHigh,
+    High,
+    Medium,
+}
+
+impl Precision {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Precision::VeryHigh => "very-high",
+            Precision::High => "high",
+            Precision::Medium => "medium",
+        }
+    }
+}
+
+/// A rule's metadata and its check.
+#[derive(Debug)]
+pub struct Rule {
+    /// Stable id, never reused: `KMS002`.
+    pub id: &'static str,
+    /// Kebab-case name of the problem: `key-rotation-disabled`.
+    pub name: &'static str,
+    /// Default level.
+    pub level: Level,
+    /// One sentence: what the rule finds.
+    pub summary: &'static str,
+    /// Why it matters (plain text, at most 1024 characters: SARIF `fullDescription`).
+    pub rationale: &'static str,
+    /// Terraform that the rule reports.
+    pub bad: &'static str,
+    /// The same Terraform, fixed.
+    pub good: &'static str,
+    /// How to fix a finding.
+    pub remediation: &'static str,
+    pub references: &'static [&'static str],
+    /// GitHub code scanning score in (0, 10], as a string.
+    pub security_severity: &'static str,
+    pub precision: Precision,
+    /// Extra SARIF tags besides `security`, `terraform`, `aws` and `kms`.
+    pub tags: &'static [&'static str],
+    pub check: fn(&Context<'_>, &mut Sink),
+}
+
+/// Every rule, sorted by id.
+pub static ALL: &[Rule] = &[
+    key_rotation_disabled::RULE,
+    key_disabled::RULE,
+    lockout_safety_check_bypassed::RULE,
+    deletion_window_too_short::RULE,
+    multi_region_key::RULE,
+    imported_key_material_expires::RULE,
+];
+
+/// Looks a rule up by id (`KMS002`) or name (`key-rotation-disabled`).
+pub fn find(id_or_name: &str) -> Option<&'static Rule> {
+    ALL.iter()
+        .find(|r| r.id.eq_ignore_ascii_case(id_or_name) || r.name == id_or_name)
+}
+
+/// What a rule's check can read.
+pub struct Context<'a> {
+    pub inventory: &'a Inventory,
+    pub settings: &'a Settings,
+}
+
+/// Collects the findings of one rule.
+pub struct Sink {
+    rule: &'static Rule,
+    level: Level,
+    findings: Vec<Finding>,
+}
+
+impl Sink {
+    /// Reports a finding at `at` about `resource`.
+    pub fn report(&mut self, resource: &str, at: Loc, message: String) -> &mut Finding {
+        let finding = Finding {
+            rule: self.rule,
+            level: self.level,
+            message,
+            primary: at,
+            label: String::new(),
+            related: Vec::new(),
+            resource: resource.to_string(),
+        };
+        let index = self.findings.len();
+        self.findings.push(finding);
+        &mut self.findings[index]
+    }
+
+    /// Reports a finding about a key: at the value when it was written (with the places it came
+    /// through), at the block header when the attribute is absent; the whole block is related.
+    pub fn report_key(
+        &mut self,
+        key: &Key,
+        value: Option<&Origin>,
+        message: String,
+    ) -> &mut Finding {
+        let at = value.map_or_else(|| key.header.clone(), |o| o.at.clone());
+        let block = key.block.clone();
+        let address = key.address.clone();
+        let finding = self.report(&address, at, message);
+        if let Some(origin) = value {
+            finding.related.extend(origin.via.iter().cloned());
+        }
+        finding.related(block, format!("resource `{address}`"));
+        finding
+    }
+}
+
+/// Runs every enabled rule over the inventory.
+pub fn run(inventory: &Inventory, settings: &Settings) -> Vec<Finding> {
+    let ctx = Context {
+        inventory,
+        settings,
+    };
+    let mut out = Vec::new();
+    for (rule, level) in &settings.rules {
+        let mut sink = Sink {
+            rule,
+            level: *level,
+            findings: Vec::new(),
+        };
+        (rule.check)(&ctx, &mut sink);
+        out.append(&mut sink.findings);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests;

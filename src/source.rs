@@ -1,0 +1,300 @@
+//! Source files held in memory, byte spans into them, and byte → line/column mapping.
+//!
+//! Every location kmslint reports is a byte range into one `SourceFile`. Line and column are
+//! computed only when a report is written. Columns count Unicode code points (SARIF
+//! `columnKind: unicodeCodePoints`), starting at 1; CRLF line endings and a leading UTF-8 BOM
+//! do not shift them.
+
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use crate::diagnostic::{InputError, InputErrorKind};
+
+/// Index of a file in the [`SourceMap`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct FileId(pub(crate) u32);
+
+/// A byte range in one source file.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Loc {
+    pub file: FileId,
+    pub span: Range<usize>,
+}
+
+impl Loc {
+    pub(crate) fn new(file: FileId, span: Range<usize>) -> Self {
+        Loc { file, span }
+    }
+}
+
+/// A 1-based line and column (in Unicode code points).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+pub struct Position {
+    pub line: usize,
+    pub column: usize,
+}
+
+impl Default for Position {
+    fn default() -> Self {
+        Position { line: 1, column: 1 }
+    }
+}
+
+/// One input file: its display path and its text with the BOM (if any) removed.
+#[derive(Debug)]
+pub struct SourceFile {
+    /// Path as shown to users: relative to the working directory when possible, `/`-separated.
+    pub display: String,
+    /// Path used to read the file.
+    pub path: PathBuf,
+    /// Text without a leading UTF-8 BOM; spans index into this text.
+    pub text: String,
+    /// Byte length of the BOM that was removed (0 or 3); added to offsets reported as bytes.
+    pub bom_len: usize,
+    line_starts: Vec<usize>,
+}
+
+impl SourceFile {
+    pub(crate) fn new(path: PathBuf, display: String, mut text: String) -> Self {
+        let bom_len = if text.starts_with('\u{feff}') {
+            text.drain(..3);
+            3
+        } else {
+            0
+        };
+        let mut line_starts = vec![0];
+        line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        SourceFile {
+            display,
+            path,
+            text,
+            bom_len,
+            line_starts,
+        }
+    }
+
+    /// Line and column of a byte offset; offsets past the end clamp to the end.
+    pub fn position(&self, offset: usize) -> Position {
+        let offset = self.floor_char_boundary(offset.min(self.text.len()));
+        let line = self
+            .line_starts
+            .partition_point(|&s| s <= offset)
+            .saturating_sub(1);
+        let start = self.line_starts.get(line).copied().unwrap_or(0);
+        let column = self
+            .text
+            .get(start..offset)
+            .map_or(0, |s| s.chars().count())
+            + 1;
+        Position {
+            line: line + 1,
+            column,
+        }
+    }
+
+    /// Start and end positions of a span; the end column is the column after the last character.
+    pub fn range(&self, span: &Range<usize>) -> (Position, Position) {
+        (self.position(span.start), self.position(span.end))
+    }
+
+    /// The text of one line (1-based) without its line terminator.
+    pub fn line_text(&self, line: usize) -> &str {
+        let start = self
+            .line_starts
+            .get(line.wrapping_sub(1))
+            .copied()
+            .unwrap_or(0);
+        let end = self
+            .line_starts
+            .get(line)
+            .copied()
+            .unwrap_or(self.text.len());
+        self.text
+            .get(start..end)
+            .unwrap_or("")
+            .trim_end_matches(['\n', '\r'])
+    }
+
+    /// Byte range of a 1-based line, including its terminator.
+    pub fn line_span(&self, line: usize) -> Option<Range<usize>> {
+        let start = *self.line_starts.get(line.checked_sub(1)?)?;
+        let end = self
+            .line_starts
+            .get(line)
+            .copied()
+            .unwrap_or(self.text.len());
+        Some(start..end)
+    }
+
+    /// Byte offset of a 1-based line/column pair, as reported by a parser.
+    pub fn offset_of(&self, line: usize, column: usize) -> usize {
+        let start = self
+            .line_starts
+            .get(line.saturating_sub(1))
+            .copied()
+            .unwrap_or(self.text.len());
+        let rest = self.text.get(start..).unwrap_or("");
+        rest.char_indices()
+            .nth(column.saturating_sub(1))
+            .map_or(self.text.len(), |(i, _)| start + i)
+    }
+
+    /// The source text of a span (empty if the span is not valid for this file).
+    pub fn slice(&self, span: &Range<usize>) -> &str {
+        self.text.get(span.clone()).unwrap_or("")
+    }
+
+    pub fn line_count(&self) -> usize {
+        self.line_starts.len()
+    }
+
+    fn floor_char_boundary(&self, mut offset: usize) -> usize {
+        while offset > 0 && !self.text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        offset
+    }
+}
+
+/// All files read during one run, addressed by [`FileId`].
+#[derive(Debug, Default)]
+pub struct SourceMap {
+    files: Vec<SourceFile>,
+}
+
+impl SourceMap {
+    pub(crate) fn add(&mut self, file: SourceFile) -> FileId {
+        let id = FileId(u32::try_from(self.files.len()).unwrap_or(u32::MAX));
+        self.files.push(file);
+        id
+    }
+
+    pub fn get(&self, id: FileId) -> Option<&SourceFile> {
+        self.files.get(id.0 as usize)
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (FileId, &SourceFile)> {
+        self.files
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (FileId(u32::try_from(i).unwrap_or(u32::MAX)), f))
+    }
+
+    /// Display path of a file, or an empty string for an unknown id.
+    pub fn display(&self, id: FileId) -> &str {
+        self.get(id).map_or("", |f| f.display.as_str())
+    }
+}
+
+/// Turns a path into the `/`-separated form shown to users, relative to `base` when inside it.
+pub(crate) fn display_path(path: &Path, base: &Path) -> String {
+    let rel = path.strip_prefix(base).unwrap_or(path);
+    let rel = rel.strip_prefix(".").unwrap_or(rel);
+    let mut parts: Vec<String> = Vec::new();
+    for c in rel.components() {
+        match c {
+            std::path::Component::CurDir => {}
+            std::path::Component::RootDir => parts.push(String::new()),
+            other => parts.push(other.as_os_str().to_string_lossy().into_owned()),
+        }
+    }
+    let joined = parts.join("/");
+    if joined.is_empty() {
+        ".".to_string()
+    } else {
+        joined
+    }
+}
+
+/// Reads a file as UTF-8 text, refusing files over `max_size` bytes.
+pub(crate) fn read(path: &Path, display: &str, max_size: u64) -> Result<SourceFile, InputError> {
+    let whole = |kind, message: String| InputError::whole(kind, display, message);
+    let meta = std::fs::metadata(path)
+        .map_err(|e| whole(InputErrorKind::Unreadable, format!("cannot read: {e}")))?;
+    if !meta.is_file() {
+        return Err(whole(
+            InputErrorKind::NotARegularFile,
+            "not a regular file (FIFO, socket or device); it was skipped".to_string(),
+        ));
+    }
+    if meta.len() > max_size {
+        return Err(whole(
+            InputErrorKind::TooLarge,
+            format!(
+                "file is {} bytes, larger than the limit of {max_size} bytes; it was skipped",
+                meta.len()
+            ),
+        )
+        .with_help("raise the limit with `--max-file-size BYTES`"));
+    }
+    let bytes = std::fs::read(path)
+        .map_err(|e| whole(InputErrorKind::Unreadable, format!("cannot read: {e}")))?;
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok(SourceFile::new(
+            path.to_path_buf(),
+            display.to_string(),
+            text,
+        )),
+        Err(e) => {
+            // Everything before the first bad byte is valid text: use it to say where it is.
+            let valid = e.utf8_error().valid_up_to();
+            let prefix = String::from_utf8_lossy(&e.as_bytes()[..valid]).into_owned();
+            let prefix = SourceFile::new(PathBuf::new(), String::new(), prefix);
+            let mut err = whole(
+                InputErrorKind::NotUtf8,
+                format!(
+                    "file is not valid UTF-8: invalid byte 0x{:02x} at byte offset {valid}",
+                    e.as_bytes().get(valid).copied().unwrap_or(0)
+                ),
+            )
+            .with_help("Terraform reads configuration as UTF-8; re-encode the file");
+            err.position = prefix.position(prefix.text.len());
+            Err(err)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(text: &str) -> SourceFile {
+        SourceFile::new(PathBuf::from("a.tf"), "a.tf".into(), text.to_string())
+    }
+
+    #[test]
+    fn positions_count_code_points_and_ignore_crlf() {
+        let f = file("a = 1\r\nbé = \"x\"\r\n");
+        assert_eq!(f.position(0), Position { line: 1, column: 1 });
+        let x = f.text.find('"').unwrap();
+        assert_eq!(f.position(x), Position { line: 2, column: 6 });
+        assert_eq!(f.line_text(2), "bé = \"x\"");
+        assert_eq!(f.offset_of(2, 6), x);
+    }
+
+    #[test]
+    fn bom_is_stripped_and_columns_stay() {
+        let f = file("\u{feff}a = 1\n");
+        assert_eq!(f.bom_len, 3);
+        assert_eq!(f.text, "a = 1\n");
+        assert_eq!(f.position(4), Position { line: 1, column: 5 });
+    }
+
+    #[test]
+    fn offsets_past_the_end_clamp() {
+        let f = file("ab");
+        assert_eq!(f.position(99), Position { line: 1, column: 3 });
+        assert_eq!(f.offset_of(7, 1), 2);
+    }
+
+    #[test]
+    fn display_paths_are_relative_with_slashes() {
+        let base = Path::new("/repo");
+        assert_eq!(display_path(Path::new("/repo/m/a.tf"), base), "m/a.tf");
+        assert_eq!(
+            display_path(Path::new("./m/a.tf"), Path::new("/x")),
+            "m/a.tf"
+        );
+        assert_eq!(display_path(Path::new("/other/a.tf"), base), "/other/a.tf");
+    }
+}

@@ -1,0 +1,4 @@
+//! Reading Terraform: HCL parsing and evaluation of the expressions the rules need.
+
+pub mod eval;
+pub mod hcl;
