@@ -1,1 +1,181 @@
+//! Rule behaviour through annotated fixtures, and the guards that keep the rule registry honest.
+//!
+//! Each rule has a folder `testdata/rules/<rule_name_in_snake_case>/` of Terraform files. A line
+//! that must produce a finding carries `# expect: KMS002` (optionally followed by a quoted
+//! message substring); every other line must stay clean. The folder is analysed with only that
+//! rule enabled, and any unmatched finding or marker fails the test.
 
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use super::*;
+use crate::config::{Options, Settings};
+
+fn fixture_dir(rule: &Rule) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("testdata/rules")
+        .join(rule.name.replace('-', "_"))
+}
+
+fn only(rule: &Rule) -> Settings {
+    Settings::resolve(Options {
+        select: Some(vec![rule.id.to_string()]),
+        ..Options::default()
+    })
+    .unwrap()
+}
+
+/// `# expect: KMS002 "substring"` markers by (file, line).
+fn markers(dir: &Path) -> BTreeMap<(String, usize), Vec<(String, Option<String>)>> {
+    let mut out = BTreeMap::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        let Ok(text) = std::fs::read_to_string(&path) else { continue };
+        for (i, line) in text.lines().enumerate() {
+            let Some(pos) = line.find("expect: ") else { continue };
+            let spec = line[pos + "expect: ".len()..].trim();
+            let (id, msg) = match spec.split_once(' ') {
+                Some((id, rest)) => (id, Some(rest.trim().trim_matches('"').to_string())),
+                None => (spec, None),
+            };
+            out.entry((name.clone(), i + 1))
+                .or_insert_with(Vec::new)
+                .push((id.to_string(), msg));
+        }
+    }
+    out
+}
+
+#[test]
+fn fixtures() {
+    let mut failures = Vec::new();
+    for rule in ALL {
+        let dir = fixture_dir(rule);
+        assert!(dir.is_dir(), "{} has no fixture folder {}", rule.id, dir.display());
+        let mut expected = markers(&dir);
+        assert!(
+            expected.values().flatten().any(|(id, _)| id == rule.id),
+            "{}: the fixture has no `expect: {}` marker",
+            rule.id,
+            rule.id
+        );
+        let outcome = crate::check(&[dir.clone()], &dir, &only(rule));
+        assert!(outcome.errors.is_empty(), "{}: {:?}", rule.id, outcome.errors);
+        for f in &outcome.findings {
+            let file = outcome.sources.get(f.primary.file).unwrap();
+            let line = file.position(f.primary.span.start).line;
+            let key = (file.display.clone(), line);
+            let slot = expected.get_mut(&key).and_then(|v| {
+                v.iter()
+                    .position(|(id, msg)| {
+                        id == f.rule.id && msg.as_ref().is_none_or(|m| f.message.contains(m.as_str()))
+                    })
+                    .map(|i| v.remove(i))
+            });
+            if slot.is_none() {
+                failures.push(format!("{}:{line}: unexpected {} \"{}\"", key.0, f.rule.id, f.message));
+            }
+        }
+        for ((file, line), left) in expected {
+            for (id, msg) in left {
+                let what = msg.map_or(String::new(), |m| format!(" \"{m}\""));
+                failures.push(format!("{file}:{line}: expected {id}{what}, got nothing"));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "\n{}\n", failures.join("\n"));
+}
+
+#[test]
+fn every_fixture_folder_belongs_to_a_rule() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/rules");
+    for entry in std::fs::read_dir(root).unwrap() {
+        let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+        assert!(
+            ALL.iter().any(|r| r.name.replace('-', "_") == name),
+            "testdata/rules/{name} names no rule"
+        );
+    }
+}
+
+#[test]
+fn examples_in_metadata_behave() {
+    for rule in ALL {
+        let settings = only(rule);
+        let bad = crate::check_sources(vec![("bad.tf".into(), rule.bad.into())], &settings);
+        assert!(bad.errors.is_empty(), "{}: {:?}", rule.id, bad.errors);
+        assert!(!bad.findings.is_empty(), "{}: the bad example is not reported", rule.id);
+        let good = crate::check_sources(vec![("good.tf".into(), rule.good.into())], &settings);
+        assert!(good.errors.is_empty(), "{}: {:?}", rule.id, good.errors);
+        assert!(
+            good.findings.is_empty(),
+            "{}: the good example is reported: {:?}",
+            rule.id,
+            good.findings.iter().map(|f| &f.message).collect::<Vec<_>>()
+        );
+    }
+}
+
+#[test]
+fn registry_is_sorted_unique_and_well_named() {
+    let mut last = "";
+    for rule in ALL {
+        assert!(rule.id > last, "{} is out of order or duplicated", rule.id);
+        last = rule.id;
+        assert!(
+            rule.id.len() == 6 && rule.id.starts_with("KMS") && rule.id[3..].bytes().all(|b| b.is_ascii_digit()),
+            "{}",
+            rule.id
+        );
+        assert!(
+            rule.name.bytes().all(|b| b.is_ascii_lowercase() || b == b'-'),
+            "{} is not kebab-case",
+            rule.name
+        );
+        assert_eq!(find(rule.name).map(|r| r.id), Some(rule.id));
+    }
+}
+
+fn run_with(options: Options, src: &str) -> Vec<String> {
+    let settings = Settings::resolve(options).unwrap();
+    crate::check_sources(vec![("main.tf".into(), src.into())], &settings)
+        .findings
+        .into_iter()
+        .map(|f| f.message)
+        .collect()
+}
+
+#[test]
+fn rotation_period_threshold_is_configurable() {
+    let src = "resource \"aws_kms_key\" \"a\" {\n  enable_key_rotation = true\n}\nresource \"aws_kms_key\" \"b\" {\n  enable_key_rotation = true\n  rotation_period_in_days = 180\n}\n";
+    let strict = Options {
+        select: Some(vec!["KMS002".into()]),
+        max_rotation_period_days: Some(180),
+        ..Options::default()
+    };
+    let found = run_with(strict, src);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(found[0].contains("`aws_kms_key.a` rotates every 365 days (the default period)"));
+    let default = Options {
+        select: Some(vec!["KMS002".into()]),
+        ..Options::default()
+    };
+    assert!(run_with(default, src).is_empty());
+}
+
+#[test]
+fn deletion_window_threshold_is_configurable() {
+    let src = "resource \"aws_kms_key\" \"a\" {\n  deletion_window_in_days = 14\n}\n";
+    let lenient = Options {
+        select: Some(vec!["KMS014".into()]),
+        min_deletion_window_days: Some(14),
+        ..Options::default()
+    };
+    assert!(run_with(lenient, src).is_empty());
+    let default = Options {
+        select: Some(vec!["KMS014".into()]),
+        ..Options::default()
+    };
+    assert_eq!(run_with(default, src).len(), 1);
+}

@@ -109,6 +109,6 @@ mod tests {
     fn for_object_line_breaks_get_an_explanation() {
         let f = file("x = { for k in [] : k => true ?\n 1 : 2 }\n");
         let e = parse(FileId(0), &f).unwrap_err();
-        assert!(e.help.unwrap().contains("for"), "{e:?}");
+        assert!(e.help.clone().unwrap().contains("for"), "{e:?}");
     }
 }

@@ -1,0 +1,4 @@
+resource "aws_kms_key" "crlf" {
+  description         = "CRLF line endings"
+  enable_key_rotation = false # expect: KMS002
+}
