@@ -40,8 +40,7 @@ pub fn page(rule: &Rule) -> String {
     let _ = writeln!(s, "## How to fix\n\n{}\n", plain(rule.remediation));
     let _ = writeln!(
         s,
-        "## Suppressing\n\nRun without this rule with `--ignore {id}`, or turn it off in the \
-         configuration file with `ignore = [\"{id}\"]`.\n",
+        "## Turning it off\n\nRun without this rule with `--ignore {id}`.\n",
         id = rule.id
     );
     let _ = writeln!(s, "## References\n");

@@ -27,7 +27,7 @@ pub(super) fn write(outcome: &Outcome, out: &mut dyn Write) -> std::io::Result<(
             property(&e.path),
             e.position.line,
             e.position.column,
-            property(&format!("kmslint {}", e.kind.code())),
+            property("kmslint input error"),
             data(&e.message)
         )?;
     }

@@ -17,13 +17,23 @@ pub fn parse(id: FileId, file: &SourceFile) -> Result<Body, InputError> {
 }
 
 fn syntax_error(id: FileId, file: &SourceFile, e: &hcl_edit::parser::Error) -> InputError {
-    let loc = e.location();
-    let start = loc.offset().min(file.text.len());
-    let end = file.text[start..]
-        .chars()
-        .next()
-        .map_or(start, |c| start + c.len_utf8());
+    let mut start = e.location().offset().min(file.text.len());
+    // hcl-edit clamps an end-of-input error to the last byte; only whitespace follows it then.
+    let at_end = file.text[start..].trim().is_empty();
+    if at_end {
+        start = file.text.len();
+    }
+    let end = match file.text[start..].chars().next() {
+        Some(c) if c != '\n' && c != '\r' => start + c.len_utf8(),
+        _ => start,
+    };
     let raw = e.message();
+    let raw = if at_end {
+        format!("unexpected end of file; {raw}")
+    } else {
+        raw.to_string()
+    };
+    let raw = raw.as_str();
     let (message, help) = if raw.contains("redefined object key") {
         (
             format!("HCL syntax: {raw}"),
@@ -92,10 +102,18 @@ mod tests {
     }
 
     #[test]
-    fn bom_files_parse_with_unshifted_positions() {
-        let f = file("\u{feff}x = 1\ny = \n");
+    fn end_of_file_errors_point_at_the_end() {
+        let f = file("locals {\n  x = [\n");
         let e = parse(FileId(0), &f).unwrap_err();
-        assert_eq!(e.position.line, 2);
+        assert_eq!(e.position, Position { line: 3, column: 1 });
+        assert!(e.message.contains("unexpected end of file; expected `]`"), "{}", e.message);
+    }
+
+    #[test]
+    fn bom_files_parse_with_unshifted_positions() {
+        let f = file("\u{feff}x = 1\ny = = 2\n");
+        let e = parse(FileId(0), &f).unwrap_err();
+        assert_eq!(e.position, Position { line: 2, column: 5 });
     }
 
     #[test]

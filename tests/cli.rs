@@ -1,0 +1,234 @@
+//! End-to-end tests of the `kmslint` binary: exit codes, formats, bad input.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn kmslint(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_kmslint"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn json(o: &Output) -> serde_json::Value {
+    serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{e}: {}", stdout(o)))
+}
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn write(dir: &Path, name: &str, text: &[u8]) {
+    let path = dir.join(name);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, text).unwrap();
+}
+
+const CLEAN: &[u8] = b"resource \"aws_kms_key\" \"ok\" {\n  enable_key_rotation = true\n}\n";
+const ROTATION_OFF: &[u8] = b"resource \"aws_kms_key\" \"off\" {\n  enable_key_rotation = false\n}\n";
+
+#[test]
+fn exit_code_0_when_clean() {
+    let t = tempfile::tempdir().unwrap();
+    write(t.path(), "main.tf", CLEAN);
+    let o = kmslint(t.path(), &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    assert!(stdout(&o).contains("0 findings"));
+}
+
+#[test]
+fn exit_code_1_on_findings_and_fail_level() {
+    let t = tempfile::tempdir().unwrap();
+    write(t.path(), "main.tf", ROTATION_OFF);
+    assert_eq!(kmslint(t.path(), &[]).status.code(), Some(1));
+    // KMS002 is a warning: below an `error` fail level it does not fail the run.
+    assert_eq!(kmslint(t.path(), &["--fail-level", "error"]).status.code(), Some(0));
+    assert_eq!(kmslint(t.path(), &["--fail-level", "warning"]).status.code(), Some(1));
+    assert_eq!(kmslint(t.path(), &["--fail-level", "none"]).status.code(), Some(0));
+    assert_eq!(kmslint(t.path(), &["--ignore", "KMS002"]).status.code(), Some(0));
+    assert_eq!(kmslint(t.path(), &["--select", "key-disabled"]).status.code(), Some(0));
+}
+
+#[test]
+fn exit_code_2_on_usage_errors() {
+    let t = tempfile::tempdir().unwrap();
+    write(t.path(), "main.tf", CLEAN);
+    let o = kmslint(t.path(), &["--select", "KMS999"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("unknown rule `KMS999`"));
+    assert_eq!(kmslint(t.path(), &["--format", "xml"]).status.code(), Some(2));
+    assert_eq!(kmslint(t.path(), &["explain", "KMS999"]).status.code(), Some(2));
+}
+
+#[test]
+fn syntax_error_next_to_a_valid_file_reports_both_and_exits_2() {
+    let t = tempfile::tempdir().unwrap();
+    write(t.path(), "a_broken.tf", b"resource \"aws_kms_key\" \"x\" {\n  is_enabled = = false\n}\n");
+    write(t.path(), "b_valid.tf", ROTATION_OFF);
+    let o = kmslint(t.path(), &["--format", "json"]);
+    assert_eq!(o.status.code(), Some(2));
+    let doc = json(&o);
+    assert_eq!(doc["errors"][0]["path"], "a_broken.tf");
+    assert_eq!(doc["errors"][0]["kind"], "syntax");
+    assert_eq!(doc["errors"][0]["start"], serde_json::json!({"line": 2, "column": 16}));
+    assert_eq!(doc["findings"][0]["rule"], "KMS002");
+    assert_eq!(doc["findings"][0]["location"]["path"], "b_valid.tf");
+    // The pretty output shows the snippet of the error.
+    let pretty = stdout(&kmslint(t.path(), &[]));
+    assert!(pretty.contains("a_broken.tf:2:16"), "{pretty}");
+    assert!(pretty.contains("is_enabled = = false"), "{pretty}");
+}
+
+#[test]
+fn bad_files_are_reported_and_the_rest_analysed() {
+    let t = tempfile::tempdir().unwrap();
+    write(t.path(), "a/latin1.tf", b"# caf\xe9\nresource \"aws_kms_key\" \"x\" {}\n");
+    write(t.path(), "b/huge.tf", &vec![b'#'; 2048]);
+    write(t.path(), "c/main.tf", ROTATION_OFF);
+    let o = kmslint(t.path(), &["--format", "json", "--max-file-size", "1024"]);
+    assert_eq!(o.status.code(), Some(2));
+    let doc = json(&o);
+    let errors = doc["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 2, "{errors:?}");
+    assert_eq!(errors[0]["kind"], "not-utf8");
+    assert_eq!(errors[0]["start"], serde_json::json!({"line": 1, "column": 6}));
+    assert_eq!(errors[1]["kind"], "too-large");
+    assert_eq!(doc["findings"].as_array().unwrap().len(), 1);
+}
+
+#[test]
+fn missing_path_is_an_input_error() {
+    let t = tempfile::tempdir().unwrap();
+    write(t.path(), "main.tf", ROTATION_OFF);
+    let o = kmslint(t.path(), &["--format", "json", "main.tf", "nope"]);
+    assert_eq!(o.status.code(), Some(2));
+    let doc = json(&o);
+    assert_eq!(doc["errors"][0]["kind"], "not-found");
+    assert_eq!(doc["findings"].as_array().unwrap().len(), 1);
+}
+
+#[test]
+fn a_file_argument_analyses_its_whole_module() {
+    let t = tempfile::tempdir().unwrap();
+    write(t.path(), "m/main.tf", CLEAN);
+    write(t.path(), "m/other.tf", ROTATION_OFF);
+    write(t.path(), "elsewhere/x.tf", ROTATION_OFF);
+    let doc = json(&kmslint(t.path(), &["--format", "json", "m/main.tf"]));
+    let findings = doc["findings"].as_array().unwrap();
+    assert_eq!(findings.len(), 1);
+    assert_eq!(findings[0]["location"]["path"], "m/other.tf");
+}
+
+#[test]
+fn crlf_and_bom_files_give_exact_columns() {
+    let t = tempfile::tempdir().unwrap();
+    write(
+        t.path(),
+        "crlf/main.tf",
+        b"resource \"aws_kms_key\" \"x\" {\r\n  description = \"caf\xc3\xa9\"\r\n  enable_key_rotation = false\r\n}\r\n",
+    );
+    write(
+        t.path(),
+        "bom/main.tf",
+        b"\xef\xbb\xbfresource \"aws_kms_key\" \"x\" {\n  enable_key_rotation = false\n}\n",
+    );
+    let doc = json(&kmslint(t.path(), &["--format", "json"]));
+    let f = &doc["findings"];
+    assert_eq!(f[0]["location"]["path"], "bom/main.tf");
+    assert_eq!(f[0]["location"]["start"], serde_json::json!({"line": 2, "column": 25}));
+    assert_eq!(f[0]["location"]["end"], serde_json::json!({"line": 2, "column": 30}));
+    // Byte offsets count the BOM, as the file is on disk.
+    assert_eq!(f[0]["location"]["byte_start"], 3 + 29 + 24);
+    assert_eq!(f[1]["location"]["path"], "crlf/main.tf");
+    assert_eq!(f[1]["location"]["start"], serde_json::json!({"line": 3, "column": 25}));
+    assert_eq!(f[1]["location"]["end"], serde_json::json!({"line": 3, "column": 30}));
+}
+
+#[test]
+fn output_file_and_summary() {
+    let t = tempfile::tempdir().unwrap();
+    write(t.path(), "main.tf", ROTATION_OFF);
+    let o = kmslint(t.path(), &["--format", "sarif", "--output", "out.sarif"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(o.stdout.is_empty());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("1 finding(s)"));
+    let sarif: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(t.path().join("out.sarif")).unwrap()).unwrap();
+    assert_eq!(sarif["runs"][0]["results"][0]["ruleId"], "KMS002");
+}
+
+#[test]
+fn sarif_input_errors_are_notifications() {
+    let t = tempfile::tempdir().unwrap();
+    write(t.path(), "broken.tf", b"locals {\n  x = [\n");
+    let o = kmslint(t.path(), &["--format", "sarif"]);
+    assert_eq!(o.status.code(), Some(2));
+    let sarif = json(&o);
+    let inv = &sarif["runs"][0]["invocations"][0];
+    assert_eq!(inv["executionSuccessful"], false);
+    let n = &inv["toolExecutionNotifications"][0];
+    assert_eq!(n["level"], "error");
+    assert_eq!(n["locations"][0]["physicalLocation"]["artifactLocation"]["uri"], "broken.tf");
+    assert_eq!(n["locations"][0]["physicalLocation"]["region"]["startLine"], 3);
+    assert_eq!(sarif["runs"][0]["results"], serde_json::json!([]));
+}
+
+#[test]
+fn sarif_paths_are_relative_to_the_repository_root() {
+    let t = tempfile::tempdir().unwrap();
+    std::fs::create_dir(t.path().join(".git")).unwrap();
+    write(t.path(), "infra/kms/main.tf", ROTATION_OFF);
+    let sarif = json(&kmslint(&t.path().join("infra"), &["--format", "sarif"]));
+    let uri = &sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"];
+    assert_eq!(uri, "infra/kms/main.tf");
+}
+
+#[test]
+fn rules_and_explain() {
+    let o = kmslint(&repo(), &["rules"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(stdout(&o).contains("KMS002  key-rotation-disabled"));
+    let o = kmslint(&repo(), &["explain", "kms002"]);
+    assert_eq!(o.status.code(), Some(0));
+    let page = std::fs::read_to_string(repo().join("docs/rules/KMS002.md")).unwrap();
+    assert_eq!(stdout(&o), page);
+}
+
+#[test]
+fn check_subcommand_is_the_default_command() {
+    let t = tempfile::tempdir().unwrap();
+    write(t.path(), "main.tf", ROTATION_OFF);
+    let a = kmslint(t.path(), &["--format", "json", "."]);
+    let b = kmslint(t.path(), &["check", "--format", "json", "."]);
+    assert_eq!(a.stdout, b.stdout);
+    assert_eq!(b.status.code(), Some(1));
+}
+
+#[cfg(unix)]
+#[test]
+fn unreadable_files_and_symlink_loops() {
+    use std::os::unix::fs::PermissionsExt;
+    let t = tempfile::tempdir().unwrap();
+    write(t.path(), "a/main.tf", ROTATION_OFF);
+    write(t.path(), "b/secret.tf", CLEAN);
+    std::os::unix::fs::symlink(t.path(), t.path().join("a/loop")).unwrap();
+    let secret = t.path().join("b/secret.tf");
+    std::fs::set_permissions(&secret, std::fs::Permissions::from_mode(0o000)).unwrap();
+    // Root can read anything: only check the permission case when it applies.
+    let readable_anyway = std::fs::read(&secret).is_ok();
+    let o = kmslint(t.path(), &["--format", "json"]);
+    assert_eq!(o.status.code(), Some(2));
+    let doc = json(&o);
+    let kinds: Vec<_> = doc["errors"].as_array().unwrap().iter().map(|e| e["kind"].clone()).collect();
+    assert!(kinds.contains(&serde_json::json!("symlink-loop")), "{kinds:?}");
+    if !readable_anyway {
+        assert!(kinds.contains(&serde_json::json!("unreadable")), "{kinds:?}");
+    }
+    assert_eq!(doc["findings"].as_array().unwrap().len(), 1);
+}
