@@ -40,6 +40,11 @@ pub struct Options {
     pub max_rotation_period_days: Option<i64>,
     pub min_deletion_window_days: Option<i64>,
     pub max_file_size: Option<u64>,
+    pub accounts: Option<Vec<String>>,
+    pub trusted_accounts: Option<Vec<String>>,
+    pub trusted_organizations: Option<Vec<String>>,
+    pub max_key_admins: Option<usize>,
+    pub max_key_users: Option<usize>,
 }
 
 impl Options {
@@ -56,6 +61,11 @@ impl Options {
             .min_deletion_window_days
             .or(self.min_deletion_window_days);
         self.max_file_size = other.max_file_size.or(self.max_file_size);
+        self.accounts = other.accounts.or(self.accounts);
+        self.trusted_accounts = other.trusted_accounts.or(self.trusted_accounts);
+        self.trusted_organizations = other.trusted_organizations.or(self.trusted_organizations);
+        self.max_key_admins = other.max_key_admins.or(self.max_key_admins);
+        self.max_key_users = other.max_key_users.or(self.max_key_users);
         self
     }
 }
@@ -66,6 +76,12 @@ pub enum ConfigError {
     #[error("unknown rule `{0}`")]
     #[diagnostic(code(config::unknown_rule), help("`kmslint rules` lists the rule ids"))]
     UnknownRule(String),
+    #[error("`{name}`: \"{value}\" is not a 12-digit AWS account id")]
+    #[diagnostic(code(config::bad_account))]
+    BadAccount { name: &'static str, value: String },
+    #[error("`trusted-organizations`: \"{0}\" is not an AWS Organizations id (o-...)")]
+    #[diagnostic(code(config::bad_organization))]
+    BadOrganization(String),
     #[error("`{name}` must be {what}, got {value}")]
     #[diagnostic(code(config::out_of_range))]
     OutOfRange {
@@ -85,6 +101,14 @@ pub struct Settings {
     pub min_deletion_window_days: i64,
     /// Files larger than this many bytes are reported and skipped.
     pub max_file_size: u64,
+    /// The accounts this code deploys to (owner accounts); empty: inferred per key policy.
+    pub accounts: Vec<String>,
+    /// Other accounts allowed to use the keys.
+    pub trusted_accounts: Vec<String>,
+    /// Organizations (`o-...`) allowed through `aws:PrincipalOrgID`.
+    pub trusted_organizations: Vec<String>,
+    pub max_key_admins: usize,
+    pub max_key_users: usize,
 }
 
 pub const DEFAULT_MAX_FILE_SIZE: u64 = 4 * 1024 * 1024;
@@ -98,8 +122,26 @@ impl Default for Settings {
             max_rotation_period_days: 365,
             min_deletion_window_days: 30,
             max_file_size: DEFAULT_MAX_FILE_SIZE,
+            accounts: Vec::new(),
+            trusted_accounts: Vec::new(),
+            trusted_organizations: Vec::new(),
+            max_key_admins: 3,
+            max_key_users: 10,
         })
     }
+}
+
+fn accounts(name: &'static str, ids: Option<Vec<String>>) -> Result<Vec<String>, ConfigError> {
+    let ids = ids.unwrap_or_default();
+    for id in &ids {
+        if id.len() != 12 || !id.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(ConfigError::BadAccount {
+                name,
+                value: id.clone(),
+            });
+        }
+    }
+    Ok(ids)
 }
 
 impl Settings {
@@ -143,7 +185,16 @@ impl Settings {
                 value: min_deletion_window_days,
             });
         }
+        let trusted_organizations = options.trusted_organizations.unwrap_or_default();
+        if let Some(bad) = trusted_organizations.iter().find(|o| !o.starts_with("o-")) {
+            return Err(ConfigError::BadOrganization(bad.clone()));
+        }
         Ok(Settings {
+            accounts: accounts("accounts", options.accounts)?,
+            trusted_accounts: accounts("trusted-accounts", options.trusted_accounts)?,
+            trusted_organizations,
+            max_key_admins: options.max_key_admins.unwrap_or(3),
+            max_key_users: options.max_key_users.unwrap_or(10),
             rules: enabled,
             fail_level: options.fail_level.unwrap_or(FailLevel::Note),
             max_rotation_period_days,

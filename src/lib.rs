@@ -30,6 +30,7 @@ pub use config::{FailLevel, Options, Settings};
 pub use diagnostic::InputError;
 pub use finding::Finding;
 use model::Inventory;
+use model::from_hcl::ParsedFile;
 use source::{FileId, SourceFile, SourceMap, display_path};
 
 /// Everything a run produced: the sources (for rendering), findings and input errors, sorted.
@@ -122,31 +123,46 @@ struct ModuleResult {
     errors: Vec<InputError>,
 }
 
-fn analyse_module(loaded: Vec<(FileId, Result<SourceFile, InputError>)>) -> ModuleResult {
+fn analyse_module(loaded: Vec<(FileId, Result<SourceFile, Box<InputError>>)>) -> ModuleResult {
     let mut result = ModuleResult {
         files: Vec::with_capacity(loaded.len()),
         inventory: Inventory::default(),
         errors: Vec::new(),
     };
+    let mut sources = Vec::with_capacity(loaded.len());
     for (id, file) in loaded {
-        let file = match file {
-            Ok(file) => file,
+        match file {
+            Ok(file) => sources.push((id, file)),
             Err(e) => {
-                result.errors.push(e);
+                result.errors.push(*e);
                 // Keep the id valid in the source map, with no text.
-                result.files.push((
-                    id,
-                    SourceFile::new(PathBuf::new(), String::new(), String::new()),
-                ));
-                continue;
+                let empty = SourceFile::new(PathBuf::new(), String::new(), String::new());
+                result.files.push((id, empty));
             }
-        };
-        match terraform::hcl::parse(id, &file) {
-            Ok(body) => model::from_hcl::adapt_file(id, &body, &mut result.inventory),
-            Err(e) => result.errors.push(e),
         }
-        result.files.push((id, file));
     }
+    let parsed: Vec<ParsedFile<'_>> = sources
+        .iter()
+        .filter_map(|(id, file)| match terraform::hcl::parse(*id, file) {
+            Ok(body) => Some(ParsedFile {
+                id: *id,
+                source: file,
+                body,
+            }),
+            Err(e) => {
+                result.errors.push(*e);
+                None
+            }
+        })
+        .collect();
+    let module = sources
+        .first()
+        .and_then(|(_, f)| f.display.rsplit_once('/').map(|(dir, _)| dir.to_string()))
+        .unwrap_or_else(|| ".".to_string());
+    model::from_hcl::adapt_module(&module, &parsed, &mut result.inventory);
+    // The syntax trees are the bulk of a module's memory: drop them before the next module.
+    drop(parsed);
+    result.files.extend(sources);
     result
 }
 

@@ -56,6 +56,25 @@ struct CheckArgs {
     /// Skip (and report) files larger than this many bytes [default: 4194304].
     #[arg(long, value_name = "BYTES")]
     max_file_size: Option<u64>,
+    /// An account this code deploys to (owner account); repeat or comma-separate.
+    #[arg(long = "account", value_delimiter = ',', value_name = "ID")]
+    accounts: Option<Vec<String>>,
+    /// Another account allowed to use the keys; repeat or comma-separate.
+    #[arg(long = "trusted-account", value_delimiter = ',', value_name = "ID")]
+    trusted_accounts: Option<Vec<String>>,
+    /// An organization (o-...) allowed through aws:PrincipalOrgID; repeat or comma-separate.
+    #[arg(
+        long = "trusted-organization",
+        value_delimiter = ',',
+        value_name = "ID"
+    )]
+    trusted_organizations: Option<Vec<String>>,
+    /// Most principals allowed to administer one key [default: 3].
+    #[arg(long, value_name = "N")]
+    max_key_admins: Option<usize>,
+    /// Most principals allowed to use one key for cryptography [default: 10].
+    #[arg(long, value_name = "N")]
+    max_key_users: Option<usize>,
     /// When to colour the pretty output.
     #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
     color: ColorArg,
@@ -124,6 +143,11 @@ fn check(args: CheckArgs) -> ExitCode {
             FailLevelArg::None => FailLevel::None,
         }),
         max_file_size: args.max_file_size,
+        accounts: args.accounts,
+        trusted_accounts: args.trusted_accounts,
+        trusted_organizations: args.trusted_organizations,
+        max_key_admins: args.max_key_admins,
+        max_key_users: args.max_key_users,
         ..Options::default()
     };
     let settings = match Settings::resolve(options) {

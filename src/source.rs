@@ -207,28 +207,42 @@ pub(crate) fn display_path(path: &Path, base: &Path) -> String {
 }
 
 /// Reads a file as UTF-8 text, refusing files over `max_size` bytes.
-pub(crate) fn read(path: &Path, display: &str, max_size: u64) -> Result<SourceFile, InputError> {
+pub(crate) fn read(
+    path: &Path,
+    display: &str,
+    max_size: u64,
+) -> Result<SourceFile, Box<InputError>> {
     let whole = |kind, message: String| InputError::whole(kind, display, message);
-    let meta = std::fs::metadata(path)
-        .map_err(|e| whole(InputErrorKind::Unreadable, format!("cannot read: {e}")))?;
+    let meta = std::fs::metadata(path).map_err(|e| {
+        Box::new(whole(
+            InputErrorKind::Unreadable,
+            format!("cannot read: {e}"),
+        ))
+    })?;
     if !meta.is_file() {
-        return Err(whole(
+        return Err(Box::new(whole(
             InputErrorKind::NotARegularFile,
             "not a regular file (FIFO, socket or device); it was skipped".to_string(),
-        ));
+        )));
     }
     if meta.len() > max_size {
-        return Err(whole(
-            InputErrorKind::TooLarge,
-            format!(
-                "file is {} bytes, larger than the limit of {max_size} bytes; it was skipped",
-                meta.len()
-            ),
-        )
-        .with_help("raise the limit with `--max-file-size BYTES`"));
+        return Err(Box::new(
+            whole(
+                InputErrorKind::TooLarge,
+                format!(
+                    "file is {} bytes, larger than the limit of {max_size} bytes; it was skipped",
+                    meta.len()
+                ),
+            )
+            .with_help("raise the limit with `--max-file-size BYTES`"),
+        ));
     }
-    let bytes = std::fs::read(path)
-        .map_err(|e| whole(InputErrorKind::Unreadable, format!("cannot read: {e}")))?;
+    let bytes = std::fs::read(path).map_err(|e| {
+        Box::new(whole(
+            InputErrorKind::Unreadable,
+            format!("cannot read: {e}"),
+        ))
+    })?;
     match String::from_utf8(bytes) {
         Ok(text) => Ok(SourceFile::new(
             path.to_path_buf(),
@@ -249,7 +263,7 @@ pub(crate) fn read(path: &Path, display: &str, max_size: u64) -> Result<SourceFi
             )
             .with_help("Terraform reads configuration as UTF-8; re-encode the file");
             err.position = prefix.position(prefix.text.len());
-            Err(err)
+            Err(Box::new(err))
         }
     }
 }

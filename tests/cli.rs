@@ -1,4 +1,5 @@
 //! End-to-end tests of the `kmslint` binary: exit codes, formats, bad input.
+#![allow(clippy::unwrap_used, clippy::panic)] // test helpers outside #[test] functions
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -30,8 +31,24 @@ fn write(dir: &Path, name: &str, text: &[u8]) {
     std::fs::write(path, text).unwrap();
 }
 
-const CLEAN: &[u8] = b"resource \"aws_kms_key\" \"ok\" {\n  enable_key_rotation = true\n}\n";
-const ROTATION_OFF: &[u8] = b"resource \"aws_kms_key\" \"off\" {\n  enable_key_rotation = false\n}\n";
+/// A key policy no rule objects to: the owner account's root, delegating to IAM.
+const POLICY: &str = r#"  policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Principal = { AWS = "arn:aws:iam::111122223333:root" }, Action = "kms:*", Resource = "*" }] })"#;
+const CLEAN: &[u8] = br#"resource "aws_kms_key" "ok" {
+  enable_key_rotation = true
+  policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Principal = { AWS = "arn:aws:iam::111122223333:root" }, Action = "kms:*", Resource = "*" }] })
+}
+"#;
+const ROTATION_OFF: &[u8] = br#"resource "aws_kms_key" "off" {
+  enable_key_rotation = false
+  policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Principal = { AWS = "arn:aws:iam::111122223333:root" }, Action = "kms:*", Resource = "*" }] })
+}
+"#;
+
+#[test]
+fn the_test_keys_carry_the_clean_policy() {
+    assert!(std::str::from_utf8(CLEAN).unwrap().contains(POLICY));
+    assert!(std::str::from_utf8(ROTATION_OFF).unwrap().contains(POLICY));
+}
 
 #[test]
 fn exit_code_0_when_clean() {
@@ -48,11 +65,30 @@ fn exit_code_1_on_findings_and_fail_level() {
     write(t.path(), "main.tf", ROTATION_OFF);
     assert_eq!(kmslint(t.path(), &[]).status.code(), Some(1));
     // KMS002 is a warning: below an `error` fail level it does not fail the run.
-    assert_eq!(kmslint(t.path(), &["--fail-level", "error"]).status.code(), Some(0));
-    assert_eq!(kmslint(t.path(), &["--fail-level", "warning"]).status.code(), Some(1));
-    assert_eq!(kmslint(t.path(), &["--fail-level", "none"]).status.code(), Some(0));
-    assert_eq!(kmslint(t.path(), &["--ignore", "KMS002"]).status.code(), Some(0));
-    assert_eq!(kmslint(t.path(), &["--select", "key-disabled"]).status.code(), Some(0));
+    assert_eq!(
+        kmslint(t.path(), &["--fail-level", "error"]).status.code(),
+        Some(0)
+    );
+    assert_eq!(
+        kmslint(t.path(), &["--fail-level", "warning"])
+            .status
+            .code(),
+        Some(1)
+    );
+    assert_eq!(
+        kmslint(t.path(), &["--fail-level", "none"]).status.code(),
+        Some(0)
+    );
+    assert_eq!(
+        kmslint(t.path(), &["--ignore", "KMS002"]).status.code(),
+        Some(0)
+    );
+    assert_eq!(
+        kmslint(t.path(), &["--select", "key-disabled"])
+            .status
+            .code(),
+        Some(0)
+    );
 }
 
 #[test]
@@ -62,21 +98,34 @@ fn exit_code_2_on_usage_errors() {
     let o = kmslint(t.path(), &["--select", "KMS999"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("unknown rule `KMS999`"));
-    assert_eq!(kmslint(t.path(), &["--format", "xml"]).status.code(), Some(2));
-    assert_eq!(kmslint(t.path(), &["explain", "KMS999"]).status.code(), Some(2));
+    assert_eq!(
+        kmslint(t.path(), &["--format", "xml"]).status.code(),
+        Some(2)
+    );
+    assert_eq!(
+        kmslint(t.path(), &["explain", "KMS999"]).status.code(),
+        Some(2)
+    );
 }
 
 #[test]
 fn syntax_error_next_to_a_valid_file_reports_both_and_exits_2() {
     let t = tempfile::tempdir().unwrap();
-    write(t.path(), "a_broken.tf", b"resource \"aws_kms_key\" \"x\" {\n  is_enabled = = false\n}\n");
+    write(
+        t.path(),
+        "a_broken.tf",
+        b"resource \"aws_kms_key\" \"x\" {\n  is_enabled = = false\n}\n",
+    );
     write(t.path(), "b_valid.tf", ROTATION_OFF);
     let o = kmslint(t.path(), &["--format", "json"]);
     assert_eq!(o.status.code(), Some(2));
     let doc = json(&o);
     assert_eq!(doc["errors"][0]["path"], "a_broken.tf");
     assert_eq!(doc["errors"][0]["kind"], "syntax");
-    assert_eq!(doc["errors"][0]["start"], serde_json::json!({"line": 2, "column": 16}));
+    assert_eq!(
+        doc["errors"][0]["start"],
+        serde_json::json!({"line": 2, "column": 16})
+    );
     assert_eq!(doc["findings"][0]["rule"], "KMS002");
     assert_eq!(doc["findings"][0]["location"]["path"], "b_valid.tf");
     // The pretty output shows the snippet of the error.
@@ -88,7 +137,7 @@ fn syntax_error_next_to_a_valid_file_reports_both_and_exits_2() {
 #[test]
 fn bad_files_are_reported_and_the_rest_analysed() {
     let t = tempfile::tempdir().unwrap();
-    write(t.path(), "a/latin1.tf", b"# caf\xe9\nresource \"aws_kms_key\" \"x\" {}\n");
+    write(t.path(), "a/latin1.tf", b"# caf\xe9\n");
     write(t.path(), "b/huge.tf", &vec![b'#'; 2048]);
     write(t.path(), "c/main.tf", ROTATION_OFF);
     let o = kmslint(t.path(), &["--format", "json", "--max-file-size", "1024"]);
@@ -97,7 +146,10 @@ fn bad_files_are_reported_and_the_rest_analysed() {
     let errors = doc["errors"].as_array().unwrap();
     assert_eq!(errors.len(), 2, "{errors:?}");
     assert_eq!(errors[0]["kind"], "not-utf8");
-    assert_eq!(errors[0]["start"], serde_json::json!({"line": 1, "column": 6}));
+    assert_eq!(
+        errors[0]["start"],
+        serde_json::json!({"line": 1, "column": 6})
+    );
     assert_eq!(errors[1]["kind"], "too-large");
     assert_eq!(doc["findings"].as_array().unwrap().len(), 1);
 }
@@ -138,16 +190,31 @@ fn crlf_and_bom_files_give_exact_columns() {
         "bom/main.tf",
         b"\xef\xbb\xbfresource \"aws_kms_key\" \"x\" {\n  enable_key_rotation = false\n}\n",
     );
-    let doc = json(&kmslint(t.path(), &["--format", "json"]));
+    let doc = json(&kmslint(
+        t.path(),
+        &["--format", "json", "--select", "KMS002"],
+    ));
     let f = &doc["findings"];
     assert_eq!(f[0]["location"]["path"], "bom/main.tf");
-    assert_eq!(f[0]["location"]["start"], serde_json::json!({"line": 2, "column": 25}));
-    assert_eq!(f[0]["location"]["end"], serde_json::json!({"line": 2, "column": 30}));
+    assert_eq!(
+        f[0]["location"]["start"],
+        serde_json::json!({"line": 2, "column": 25})
+    );
+    assert_eq!(
+        f[0]["location"]["end"],
+        serde_json::json!({"line": 2, "column": 30})
+    );
     // Byte offsets count the BOM, as the file is on disk.
     assert_eq!(f[0]["location"]["byte_start"], 3 + 29 + 24);
     assert_eq!(f[1]["location"]["path"], "crlf/main.tf");
-    assert_eq!(f[1]["location"]["start"], serde_json::json!({"line": 3, "column": 25}));
-    assert_eq!(f[1]["location"]["end"], serde_json::json!({"line": 3, "column": 30}));
+    assert_eq!(
+        f[1]["location"]["start"],
+        serde_json::json!({"line": 3, "column": 25})
+    );
+    assert_eq!(
+        f[1]["location"]["end"],
+        serde_json::json!({"line": 3, "column": 30})
+    );
 }
 
 #[test]
@@ -174,8 +241,14 @@ fn sarif_input_errors_are_notifications() {
     assert_eq!(inv["executionSuccessful"], false);
     let n = &inv["toolExecutionNotifications"][0];
     assert_eq!(n["level"], "error");
-    assert_eq!(n["locations"][0]["physicalLocation"]["artifactLocation"]["uri"], "broken.tf");
-    assert_eq!(n["locations"][0]["physicalLocation"]["region"]["startLine"], 3);
+    assert_eq!(
+        n["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        "broken.tf"
+    );
+    assert_eq!(
+        n["locations"][0]["physicalLocation"]["region"]["startLine"],
+        3
+    );
     assert_eq!(sarif["runs"][0]["results"], serde_json::json!([]));
 }
 
@@ -185,7 +258,8 @@ fn sarif_paths_are_relative_to_the_repository_root() {
     std::fs::create_dir(t.path().join(".git")).unwrap();
     write(t.path(), "infra/kms/main.tf", ROTATION_OFF);
     let sarif = json(&kmslint(&t.path().join("infra"), &["--format", "sarif"]));
-    let uri = &sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"];
+    let uri = &sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
+        ["uri"];
     assert_eq!(uri, "infra/kms/main.tf");
 }
 
@@ -225,10 +299,21 @@ fn unreadable_files_and_symlink_loops() {
     let o = kmslint(t.path(), &["--format", "json"]);
     assert_eq!(o.status.code(), Some(2));
     let doc = json(&o);
-    let kinds: Vec<_> = doc["errors"].as_array().unwrap().iter().map(|e| e["kind"].clone()).collect();
-    assert!(kinds.contains(&serde_json::json!("symlink-loop")), "{kinds:?}");
+    let kinds: Vec<_> = doc["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["kind"].clone())
+        .collect();
+    assert!(
+        kinds.contains(&serde_json::json!("symlink-loop")),
+        "{kinds:?}"
+    );
     if !readable_anyway {
-        assert!(kinds.contains(&serde_json::json!("unreadable")), "{kinds:?}");
+        assert!(
+            kinds.contains(&serde_json::json!("unreadable")),
+            "{kinds:?}"
+        );
     }
     assert_eq!(doc["findings"].as_array().unwrap().len(), 1);
 }

@@ -1,4 +1,5 @@
 //! Snapshots of the four report formats and of input-error rendering: here the output is the product.
+#![allow(clippy::unwrap_used, clippy::panic)] // test helpers outside #[test] functions
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -51,7 +52,11 @@ fn github() {
 #[test]
 fn pretty_input_errors() {
     let t = tempfile::tempdir().unwrap();
-    std::fs::write(t.path().join("broken.tf"), "resource \"aws_kms_key\" \"x\" {\n  tags = { a = 1, a = 2 }\n}\n").unwrap();
+    std::fs::write(
+        t.path().join("broken.tf"),
+        "resource \"aws_kms_key\" \"x\" {\n  tags = { a = 1, a = 2 }\n}\n",
+    )
+    .unwrap();
     std::fs::write(t.path().join("nul.tf"), b"x = \"\xff\"\n").unwrap();
     let (out, code) = run(t.path(), &[]);
     assert_eq!(code, Some(2));
@@ -63,10 +68,18 @@ fn github_annotations_are_capped_per_level() {
     let t = tempfile::tempdir().unwrap();
     let mut src = String::new();
     for i in 0..12 {
-        src.push_str(&format!("resource \"aws_kms_key\" \"k{i}\" {{\n  enable_key_rotation = false\n}}\n"));
+        src.push_str(&format!(
+            "resource \"aws_kms_key\" \"k{i}\" {{\n  enable_key_rotation = false\n}}\n"
+        ));
     }
     std::fs::write(t.path().join("main.tf"), src).unwrap();
     let (out, _) = run(t.path(), &["--format", "github"]);
-    assert_eq!(out.lines().filter(|l| l.starts_with("::warning ")).count(), 10);
-    assert!(out.contains("kmslint: 2 more warning findings not annotated"), "{out}");
+    assert_eq!(
+        out.lines().filter(|l| l.starts_with("::warning ")).count(),
+        10
+    );
+    assert!(
+        out.contains("kmslint: 2 more warning findings not annotated"),
+        "{out}"
+    );
 }

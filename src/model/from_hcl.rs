@@ -1,35 +1,115 @@
-//! Adapter: HCL bodies of one module → the [`Inventory`] of the key resources they declare.
+//! Adapter: the parsed files of one module → the [`Inventory`] of what they declare: key
+//! resources with their policies, and `aws_kms_key_policy` resources linked to their key.
 
 use hcl_edit::Span;
+use hcl_edit::expr::{Expression, TraversalOperator};
 use hcl_edit::structure::{Block, Body};
 
 use crate::model::key::defaults;
-use crate::model::{Inventory, Key, KeyKind, Origin, Value};
-use crate::source::{FileId, Loc};
+use crate::model::policy::{Policy, Problem};
+use crate::model::{Inventory, Key, KeyKind, KeyPolicyResource, Origin, Value};
+use crate::source::{FileId, Loc, SourceFile};
 use crate::terraform::eval::{Data, Evaluator, Val};
+use crate::terraform::json;
 
-/// Adds the key resources of one parsed file to `inventory`.
-pub fn adapt_file(file: FileId, body: &Body, inventory: &mut Inventory) {
-    for block in body.get_blocks("resource") {
-        let Some(ty) = block.labels.first().map(|l| l.as_str()) else {
-            continue;
-        };
-        if let Some(kind) = KeyKind::from_resource_type(ty) {
-            if let Some(key) = key(file, kind, block) {
-                inventory.keys.push(key);
+/// One parsed file of a module.
+pub struct ParsedFile<'a> {
+    pub id: FileId,
+    pub source: &'a SourceFile,
+    pub body: Body,
+}
+
+/// Adds what the files of one module declare to `inventory`. `module` names the module (its
+/// directory as displayed).
+pub fn adapt_module(module: &str, files: &[ParsedFile<'_>], inventory: &mut Inventory) {
+    for file in files {
+        for block in file.body.get_blocks("resource") {
+            let Some(ty) = block.labels.first().map(|l| l.as_str()) else {
+                continue;
+            };
+            let attrs = Attrs::new(file, block);
+            if let Some(kind) = KeyKind::from_resource_type(ty) {
+                if let Some(key) = key(module, kind, &attrs) {
+                    inventory.keys.push(key);
+                }
+            } else if ty == "aws_kms_key_policy" {
+                if let Some(kp) = key_policy_resource(module, &attrs) {
+                    inventory.key_policies.push(kp);
+                }
             }
         }
     }
 }
 
-/// Reads one attribute of a block.
+/// Reads the attributes of one block.
 struct Attrs<'a> {
     eval: Evaluator,
+    source: &'a SourceFile,
     block: &'a Block,
     block_loc: Loc,
 }
 
-impl Attrs<'_> {
+impl<'a> Attrs<'a> {
+    fn new(file: &'a ParsedFile<'a>, block: &'a Block) -> Self {
+        let span = block.span().unwrap_or(0..0);
+        Attrs {
+            eval: Evaluator::new(file.id),
+            source: file.source,
+            block,
+            block_loc: Loc::new(file.id, span),
+        }
+    }
+
+    fn label(&self, i: usize) -> Option<&str> {
+        self.block.labels.get(i).map(|l| l.as_str())
+    }
+
+    /// The block header, `resource "aws_kms_key" "app"`: where findings about absent attributes point.
+    fn header(&self) -> Loc {
+        let start = self.block_loc.span.start;
+        let end = self
+            .block
+            .labels
+            .last()
+            .and_then(Span::span)
+            .map_or(start, |s| s.end.max(start));
+        Loc::new(self.block_loc.file, start..end)
+    }
+
+    /// A policy attribute: `jsonencode({...})`, JSON in a string or heredoc, or unknown.
+    fn policy(&self, name: &str) -> Value<Option<Policy>> {
+        let Some(attr) = self.block.body.get_attribute(name) else {
+            return Value::Default(None);
+        };
+        let expr = &attr.value;
+        let file = self.block_loc.file;
+        if let Some(parsed) = json::string_json(expr, file, self.source, &self.eval) {
+            let loc = Loc::new(file, expr.span().unwrap_or(self.block_loc.span.clone()));
+            return match parsed {
+                Ok(doc) if doc.is_unknown() => Value::Unknown(Origin::at(loc)),
+                Ok(doc) => Value::Set(Some(Policy::from_val(&doc)), Origin::at(loc)),
+                Err(problem) => Value::Set(
+                    Some(Policy {
+                        loc: loc.clone(),
+                        statements: Vec::new(),
+                        problems: vec![Problem {
+                            loc: problem.loc,
+                            message: problem.message,
+                        }],
+                        unknown: false,
+                    }),
+                    Origin::at(loc),
+                ),
+            };
+        }
+        let v = self.eval.eval(expr, &self.block_loc);
+        match &v.data {
+            Data::Null => Value::Default(None),
+            Data::Json(doc) => Value::Set(Some(Policy::from_val(doc)), Origin::at(v.loc.clone())),
+            _ => Value::Unknown(Origin::at(v.loc)),
+        }
+    }
+
     fn get(&self, name: &str) -> Option<Val> {
         let attr = self.block.body.get_attribute(name)?;
         Some(self.eval.eval(&attr.value, &self.block_loc))
@@ -65,30 +145,19 @@ impl Attrs<'_> {
     }
 }
 
-fn key(file: FileId, kind: KeyKind, block: &Block) -> Option<Key> {
-    let name = block.labels.get(1)?.as_str();
-    let block_span = block.span()?;
-    let block_loc = Loc::new(file, block_span.clone());
-    let attrs = Attrs {
-        eval: Evaluator::new(file),
-        block,
-        block_loc: block_loc.clone(),
-    };
-    if has_no_instances(&attrs) {
+fn key(module: &str, kind: KeyKind, attrs: &Attrs<'_>) -> Option<Key> {
+    let name = attrs.label(1)?;
+    if has_no_instances(attrs) {
         return None;
     }
-    let header_end = block
-        .labels
-        .last()
-        .and_then(Span::span)
-        .map_or(block_span.start, |s| s.end);
-    let header = Loc::new(file, block_span.start..header_end.max(block_span.start));
     let is_key = kind == KeyKind::Key;
     Some(Key {
         kind,
         address: format!("{}.{name}", kind.resource_type()),
-        header,
-        block: block_loc,
+        module: module.to_string(),
+        header: attrs.header(),
+        block: attrs.block_loc.clone(),
+        policy: attrs.policy("policy"),
         key_spec: if is_key {
             attrs.string("customer_master_key_spec", defaults::KEY_SPEC)
         } else {
@@ -117,6 +186,52 @@ fn key(file: FileId, kind: KeyKind, block: &Block) -> Option<Key> {
     })
 }
 
+fn key_policy_resource(module: &str, attrs: &Attrs<'_>) -> Option<KeyPolicyResource> {
+    let name = attrs.label(1)?;
+    if has_no_instances(attrs) {
+        return None;
+    }
+    let key_id = attrs.block.body.get_attribute("key_id");
+    Some(KeyPolicyResource {
+        address: format!("aws_kms_key_policy.{name}"),
+        module: module.to_string(),
+        header: attrs.header(),
+        block: attrs.block_loc.clone(),
+        key: key_id.and_then(|a| key_reference(&a.value)),
+        policy: attrs.policy("policy"),
+        bypass_policy_lockout_safety_check: attrs.bool("bypass_policy_lockout_safety_check", false),
+    })
+}
+
+/// `aws_kms_key.NAME.id` (or `.key_id`, `.arn`, and the other key types) → `aws_kms_key.NAME`.
+fn key_reference(expr: &Expression) -> Option<String> {
+    let Expression::Traversal(t) = expr else {
+        return None;
+    };
+    let Expression::Variable(root) = &t.expr else {
+        return None;
+    };
+    KeyKind::from_resource_type(root.as_str())?;
+    let mut ops = t.operators.iter().map(|op| op.value());
+    let name = match ops.next()? {
+        TraversalOperator::GetAttr(id) => id.as_str(),
+        _ => return None,
+    };
+    // `aws_kms_key.x[0].arn` and `aws_kms_key.x["a"].arn` reach an instance of the same block.
+    for op in ops {
+        match op {
+            TraversalOperator::GetAttr(attr)
+                if matches!(attr.as_str(), "id" | "key_id" | "arn") =>
+            {
+                return Some(format!("{}.{name}", root.as_str()));
+            }
+            TraversalOperator::Index(_) | TraversalOperator::LegacyIndex(_) => {}
+            _ => return None,
+        }
+    }
+    None
+}
+
 /// `count = 0`, or `for_each` over an empty collection, creates no key at all.
 fn has_no_instances(attrs: &Attrs<'_>) -> bool {
     if let Some(count) = attrs.get("count") {
@@ -138,11 +253,37 @@ fn has_no_instances(attrs: &Attrs<'_>) -> bool {
 mod tests {
     use super::*;
 
-    fn keys(src: &str) -> Vec<Key> {
-        let body = hcl_edit::parser::parse_body(src).unwrap();
+    fn inventory(src: &str) -> Inventory {
+        let source = SourceFile::new("main.tf".into(), "main.tf".into(), src.to_string());
+        let file = ParsedFile {
+            id: FileId(0),
+            source: &source,
+            body: hcl_edit::parser::parse_body(src).unwrap(),
+        };
         let mut inv = Inventory::default();
-        adapt_file(FileId(0), &body, &mut inv);
-        inv.keys
+        adapt_module(".", &[file], &mut inv);
+        inv
+    }
+
+    fn keys(src: &str) -> Vec<Key> {
+        inventory(src).keys
+    }
+
+    #[test]
+    fn key_policy_resources_link_to_their_key() {
+        let src = "resource \"aws_kms_key_policy\" \"a\" {\n  key_id = aws_kms_key.k.id\n  policy = jsonencode({ Statement = [] })\n}\nresource \"aws_kms_key_policy\" \"b\" {\n  key_id = aws_kms_key.each[\"x\"].arn\n}\nresource \"aws_kms_key_policy\" \"c\" {\n  key_id = var.key\n}\n";
+        let inv = inventory(src);
+        let keys: Vec<_> = inv.key_policies.iter().map(|k| k.key.clone()).collect();
+        assert_eq!(
+            keys,
+            vec![
+                Some("aws_kms_key.k".into()),
+                Some("aws_kms_key.each".into()),
+                None
+            ]
+        );
+        assert!(matches!(inv.key_policies[0].policy, Value::Set(Some(_), _)));
+        assert_eq!(inv.key_policies[1].policy, Value::Default(None));
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! KMS key resources: `aws_kms_key`, `aws_kms_external_key` and the two replica kinds.
 
 use crate::model::Value;
+use crate::model::policy::Policy;
 use crate::source::Loc;
 
 /// The four Terraform resource types that create a KMS key.
@@ -62,10 +63,14 @@ pub struct Key {
     pub kind: KeyKind,
     /// Resource address within its module, e.g. `aws_kms_key.app`.
     pub address: String,
+    /// The module (directory) that declares the key.
+    pub module: String,
     /// The block header (`resource "aws_kms_key" "app"`): where findings about absent attributes point.
     pub header: Loc,
     /// The whole block.
     pub block: Loc,
+    /// The `policy` argument (absent: AWS applies its default key policy).
+    pub policy: Value<Option<Policy>>,
     /// `customer_master_key_spec` (default `SYMMETRIC_DEFAULT`).
     pub key_spec: Value<String>,
     /// `key_usage` (default `ENCRYPT_DECRYPT`).
@@ -84,6 +89,20 @@ pub struct Key {
     pub multi_region: Value<bool>,
     /// `valid_to` of imported key material (none by default: material does not expire).
     pub valid_to: Value<Option<String>>,
+}
+
+/// An `aws_kms_key_policy` resource: it replaces the policy of the key it names.
+#[derive(Debug, Clone)]
+pub struct KeyPolicyResource {
+    pub address: String,
+    pub module: String,
+    pub header: Loc,
+    pub block: Loc,
+    /// Address of the key it targets (`aws_kms_key.app`); `None` when `key_id` is not a
+    /// reference to a key resource of the scan.
+    pub key: Option<String>,
+    pub policy: Value<Option<Policy>>,
+    pub bypass_policy_lockout_safety_check: Value<bool>,
 }
 
 /// Provider defaults, in one place.

@@ -6,20 +6,40 @@
 
 pub mod from_hcl;
 mod key;
+pub mod policy;
+pub mod principal;
 mod value;
 
-pub use key::{Key, KeyKind};
+pub use key::{Key, KeyKind, KeyPolicyResource};
 pub use value::{Origin, Related, Value};
+
+use policy::Policy;
 
 /// Everything the rules look at, in a deterministic order.
 #[derive(Debug, Default)]
 pub struct Inventory {
     pub keys: Vec<Key>,
+    pub key_policies: Vec<KeyPolicyResource>,
 }
 
 impl Inventory {
     pub(crate) fn extend(&mut self, other: Inventory) {
         self.keys.extend(other.keys);
+        self.key_policies.extend(other.key_policies);
+    }
+
+    /// Every key policy in the scan: the `policy` of each key and of each `aws_kms_key_policy`,
+    /// with the address of the resource that carries it.
+    pub fn key_policy_documents(&self) -> impl Iterator<Item = (&str, &Policy)> {
+        let of_keys = self
+            .keys
+            .iter()
+            .filter_map(|k| Some((k.address.as_str(), k.policy.known()?.as_ref()?)));
+        let of_resources = self
+            .key_policies
+            .iter()
+            .filter_map(|k| Some((k.address.as_str(), k.policy.known()?.as_ref()?)));
+        of_keys.chain(of_resources)
     }
 
     pub(crate) fn sort(&mut self) {
@@ -29,6 +49,9 @@ impl Inventory {
                 b.block.span.start,
                 &b.address,
             ))
+        });
+        self.key_policies.sort_by(|a, b| {
+            (a.block.file, a.block.span.start).cmp(&(b.block.file, b.block.span.start))
         });
     }
 }

@@ -46,4 +46,18 @@ fn check(ctx: &Context<'_>, sink: &mut Sink) {
             .label("safety check bypassed here");
         }
     }
+    for kp in &ctx.inventory.key_policies {
+        if let Value::Set(true, origin) = &kp.bypass_policy_lockout_safety_check {
+            sink.report(
+                &kp.address,
+                origin.at.clone(),
+                format!(
+                    "`{}` bypasses the policy lockout safety check; a policy that locks out every administrator would be accepted",
+                    kp.address
+                ),
+            )
+            .label("safety check bypassed here")
+            .related(kp.block.clone(), format!("resource `{}`", kp.address));
+        }
+    }
 }

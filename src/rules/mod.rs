@@ -7,9 +7,14 @@
 mod deletion_window_too_short;
 mod imported_key_material_expires;
 mod key_disabled;
+mod key_policy_invalid;
+mod key_policy_not_defined;
+mod key_policy_public;
 mod key_rotation_disabled;
 mod lockout_safety_check_bypassed;
 mod multi_region_key;
+mod too_many_key_principals;
+mod untrusted_cross_account_access;
 
 use crate::config::Settings;
 use crate::finding::Finding;
@@ -85,11 +90,16 @@ pub struct Rule {
 
 /// Every rule, sorted by id.
 pub static ALL: &[Rule] = &[
+    key_policy_public::RULE,
     key_rotation_disabled::RULE,
     key_disabled::RULE,
+    too_many_key_principals::RULE,
+    untrusted_cross_account_access::RULE,
+    key_policy_not_defined::RULE,
     lockout_safety_check_bypassed::RULE,
     deletion_window_too_short::RULE,
     multi_region_key::RULE,
+    key_policy_invalid::RULE,
     imported_key_material_expires::RULE,
 ];
 

@@ -2,7 +2,8 @@
 //!
 //! Each rule has a folder `testdata/rules/<rule_name_in_snake_case>/` of Terraform files. A line
 //! that must produce a finding carries `# expect: KMS002` (optionally followed by a quoted
-//! message substring); every other line must stay clean. The folder is analysed with only that
+//! message substring), or a comment `# expect(+N): KMS002` N lines above it where the line cannot
+//! hold a comment (JSON in a heredoc); every other line must stay clean. The folder is analysed with only that
 //! rule enabled, and any unmatched finding or marker fails the test.
 
 use std::collections::BTreeMap;
@@ -26,20 +27,40 @@ fn only(rule: &Rule) -> Settings {
 }
 
 /// `# expect: KMS002 "substring"` markers by (file, line).
-fn markers(dir: &Path) -> BTreeMap<(String, usize), Vec<(String, Option<String>)>> {
+/// Expected rule ids and message substrings by (file name, line).
+type Markers = BTreeMap<(String, usize), Vec<(String, Option<String>)>>;
+
+fn markers(dir: &Path) -> Markers {
     let mut out = BTreeMap::new();
     for entry in std::fs::read_dir(dir).unwrap() {
         let path = entry.unwrap().path();
         let name = path.file_name().unwrap().to_string_lossy().into_owned();
-        let Ok(text) = std::fs::read_to_string(&path) else { continue };
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            continue;
+        };
         for (i, line) in text.lines().enumerate() {
-            let Some(pos) = line.find("expect: ") else { continue };
-            let spec = line[pos + "expect: ".len()..].trim();
+            // `expect(+N):` marks the line N lines below, for lines that cannot hold a comment
+            // (JSON inside a heredoc).
+            let Some(pos) = line.find("expect") else {
+                continue;
+            };
+            let rest = &line[pos + "expect".len()..];
+            let (offset, spec) = if let Some(r) = rest.strip_prefix(": ") {
+                (0, r)
+            } else if let Some(r) = rest.strip_prefix("(+") {
+                let Some((n, r)) = r.split_once("): ") else {
+                    continue;
+                };
+                (n.parse::<usize>().unwrap(), r)
+            } else {
+                continue;
+            };
+            let spec = spec.trim();
             let (id, msg) = match spec.split_once(' ') {
                 Some((id, rest)) => (id, Some(rest.trim().trim_matches('"').to_string())),
                 None => (spec, None),
             };
-            out.entry((name.clone(), i + 1))
+            out.entry((name.clone(), i + 1 + offset))
                 .or_insert_with(Vec::new)
                 .push((id.to_string(), msg));
         }
@@ -52,7 +73,12 @@ fn fixtures() {
     let mut failures = Vec::new();
     for rule in ALL {
         let dir = fixture_dir(rule);
-        assert!(dir.is_dir(), "{} has no fixture folder {}", rule.id, dir.display());
+        assert!(
+            dir.is_dir(),
+            "{} has no fixture folder {}",
+            rule.id,
+            dir.display()
+        );
         let mut expected = markers(&dir);
         assert!(
             expected.values().flatten().any(|(id, _)| id == rule.id),
@@ -60,8 +86,13 @@ fn fixtures() {
             rule.id,
             rule.id
         );
-        let outcome = crate::check(&[dir.clone()], &dir, &only(rule));
-        assert!(outcome.errors.is_empty(), "{}: {:?}", rule.id, outcome.errors);
+        let outcome = crate::check(std::slice::from_ref(&dir), &dir, &only(rule));
+        assert!(
+            outcome.errors.is_empty(),
+            "{}: {:?}",
+            rule.id,
+            outcome.errors
+        );
         for f in &outcome.findings {
             let file = outcome.sources.get(f.primary.file).unwrap();
             let line = file.position(f.primary.span.start).line;
@@ -69,12 +100,16 @@ fn fixtures() {
             let slot = expected.get_mut(&key).and_then(|v| {
                 v.iter()
                     .position(|(id, msg)| {
-                        id == f.rule.id && msg.as_ref().is_none_or(|m| f.message.contains(m.as_str()))
+                        id == f.rule.id
+                            && msg.as_ref().is_none_or(|m| f.message.contains(m.as_str()))
                     })
                     .map(|i| v.remove(i))
             });
             if slot.is_none() {
-                failures.push(format!("{}:{line}: unexpected {} \"{}\"", key.0, f.rule.id, f.message));
+                failures.push(format!(
+                    "{}:{line}: unexpected {} \"{}\"",
+                    key.0, f.rule.id, f.message
+                ));
             }
         }
         for ((file, line), left) in expected {
@@ -105,7 +140,11 @@ fn examples_in_metadata_behave() {
         let settings = only(rule);
         let bad = crate::check_sources(vec![("bad.tf".into(), rule.bad.into())], &settings);
         assert!(bad.errors.is_empty(), "{}: {:?}", rule.id, bad.errors);
-        assert!(!bad.findings.is_empty(), "{}: the bad example is not reported", rule.id);
+        assert!(
+            !bad.findings.is_empty(),
+            "{}: the bad example is not reported",
+            rule.id
+        );
         let good = crate::check_sources(vec![("good.tf".into(), rule.good.into())], &settings);
         assert!(good.errors.is_empty(), "{}: {:?}", rule.id, good.errors);
         assert!(
@@ -124,12 +163,16 @@ fn registry_is_sorted_unique_and_well_named() {
         assert!(rule.id > last, "{} is out of order or duplicated", rule.id);
         last = rule.id;
         assert!(
-            rule.id.len() == 6 && rule.id.starts_with("KMS") && rule.id[3..].bytes().all(|b| b.is_ascii_digit()),
+            rule.id.len() == 6
+                && rule.id.starts_with("KMS")
+                && rule.id[3..].bytes().all(|b| b.is_ascii_digit()),
             "{}",
             rule.id
         );
         assert!(
-            rule.name.bytes().all(|b| b.is_ascii_lowercase() || b == b'-'),
+            rule.name
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b == b'-'),
             "{} is not kebab-case",
             rule.name
         );

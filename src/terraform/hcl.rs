@@ -12,8 +12,8 @@ use crate::diagnostic::{InputError, InputErrorKind};
 use crate::source::{FileId, SourceFile};
 
 /// Parses one file. Spans in the returned body index into `file.text`.
-pub fn parse(id: FileId, file: &SourceFile) -> Result<Body, InputError> {
-    hcl_edit::parser::parse_body(&file.text).map_err(|e| syntax_error(id, file, &e))
+pub fn parse(id: FileId, file: &SourceFile) -> Result<Body, Box<InputError>> {
+    hcl_edit::parser::parse_body(&file.text).map_err(|e| Box::new(syntax_error(id, file, &e)))
 }
 
 fn syntax_error(id: FileId, file: &SourceFile, e: &hcl_edit::parser::Error) -> InputError {
@@ -106,7 +106,11 @@ mod tests {
         let f = file("locals {\n  x = [\n");
         let e = parse(FileId(0), &f).unwrap_err();
         assert_eq!(e.position, Position { line: 3, column: 1 });
-        assert!(e.message.contains("unexpected end of file; expected `]`"), "{}", e.message);
+        assert!(
+            e.message.contains("unexpected end of file; expected `]`"),
+            "{}",
+            e.message
+        );
     }
 
     #[test]

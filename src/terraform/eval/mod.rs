@@ -2,12 +2,15 @@
 //!
 //! A value that depends on anything the scan cannot know is `Unknown`, and unknown propagates:
 //! rules never fire on it. This evaluator knows literals (numbers, bools, strings, templates
-//! without interpolation, heredocs, `null`, lists and objects of those, parentheses). Every other
-//! expression — references, function calls, operators — evaluates to `Unknown` at its span.
+//! and heredocs whose interpolations are known, `null`, lists and objects of those, parentheses),
+//! the deploying account (`data.aws_caller_identity.*.account_id`) and partition
+//! (`data.aws_partition.*.partition`) as markers, and `jsonencode` of a value (kept structured,
+//! so every key and value keeps its own span). Every other expression — variables, other
+//! references, other functions, operators — evaluates to `Unknown` at its span.
 
 mod value;
 
-pub use value::{Data, Val};
+pub use value::{Data, OWNER_ACCOUNT, PARTITION, Val, display_markers};
 
 use hcl_edit::Span;
 use hcl_edit::expr::{Expression, ObjectKey};
@@ -42,6 +45,17 @@ impl Evaluator {
             Expression::StringTemplate(t) => self.template(t),
             Expression::HeredocTemplate(h) => self.template(&h.template),
             Expression::Parenthesis(p) => return self.eval(p.inner(), &loc),
+            Expression::Traversal(t) => {
+                traversal_marker(t).map_or(Data::Unknown, |m| Data::String(m.to_string()))
+            }
+            Expression::FuncCall(call)
+                if is_jsonencode(call) && call.args.len() == 1 && !call.args.expand_final() =>
+            {
+                match call.args.iter().next() {
+                    Some(arg) => Data::Json(Box::new(self.eval(arg, &loc))),
+                    None => Data::Unknown,
+                }
+            }
             Expression::Array(items) => {
                 Data::List(items.iter().map(|e| self.eval(e, &loc)).collect())
             }
@@ -63,16 +77,50 @@ impl Evaluator {
         Val::new(data, loc)
     }
 
-    /// A template evaluates when it holds only literal text.
+    /// A template evaluates when every interpolation in it does.
     fn template(&self, template: &Template) -> Data {
         let mut out = String::new();
         for element in template.iter() {
             match element {
                 Element::Literal(lit) => out.push_str(lit.value()),
-                Element::Interpolation(_) | Element::Directive(_) => return Data::Unknown,
+                Element::Interpolation(i) => {
+                    let fallback = Loc::new(self.file, 0..0);
+                    match self.eval(&i.expr, &fallback).to_string_value() {
+                        Some(s) => out.push_str(&s),
+                        None => return Data::Unknown,
+                    }
+                }
+                Element::Directive(_) => return Data::Unknown,
             }
         }
         Data::String(out)
+    }
+}
+
+fn is_jsonencode(call: &hcl_edit::expr::FuncCall) -> bool {
+    call.name.namespace.is_empty() && call.name.name.as_str() == "jsonencode"
+}
+
+/// `data.aws_caller_identity.<name>.account_id` and `data.aws_partition.<name>.partition`.
+fn traversal_marker(t: &hcl_edit::expr::Traversal) -> Option<&'static str> {
+    let Expression::Variable(root) = &t.expr else {
+        return None;
+    };
+    if root.as_str() != "data" {
+        return None;
+    }
+    let names: Vec<&str> = t
+        .operators
+        .iter()
+        .map(|op| match op.value() {
+            hcl_edit::expr::TraversalOperator::GetAttr(id) => Some(id.as_str()),
+            _ => None,
+        })
+        .collect::<Option<Vec<_>>>()?;
+    match names.as_slice() {
+        ["aws_caller_identity", _, "account_id"] => Some(OWNER_ACCOUNT),
+        ["aws_partition", _, "partition"] => Some(PARTITION),
+        _ => None,
     }
 }
 
@@ -111,6 +159,30 @@ mod tests {
         ] {
             assert_eq!(eval(src).data, Data::Unknown, "{src}");
         }
+    }
+
+    #[test]
+    fn caller_identity_and_partition_are_markers() {
+        let v = eval(
+            "\"arn:${data.aws_partition.p.partition}:iam::${data.aws_caller_identity.current.account_id}:root\"",
+        );
+        assert_eq!(
+            v.data,
+            Data::String(format!("arn:{PARTITION}:iam::{OWNER_ACCOUNT}:root"))
+        );
+        assert_eq!(
+            eval("\"a-${1}-${true}\"").data,
+            Data::String("a-1-true".into())
+        );
+    }
+
+    #[test]
+    fn jsonencode_keeps_structure() {
+        let v = eval("jsonencode({ Principal = \"*\" })");
+        let Data::Json(inner) = &v.data else {
+            panic!("{v:?}")
+        };
+        assert!(matches!(inner.data, Data::Object(_)));
     }
 
     #[test]

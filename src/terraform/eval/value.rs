@@ -2,6 +2,20 @@
 
 use crate::source::Loc;
 
+/// Stands in, inside evaluated strings, for `data.aws_caller_identity.<name>.account_id`: the
+/// account Terraform deploys to (the owner account). Control characters cannot occur in
+/// configuration strings that reach KMS, so the marker cannot collide with real text.
+pub const OWNER_ACCOUNT: &str = "\u{1}owner-account\u{1}";
+
+/// Stands in for `data.aws_partition.<name>.partition` (`aws`, `aws-cn`, `aws-us-gov`, ...).
+pub const PARTITION: &str = "\u{1}partition\u{1}";
+
+/// Replaces the markers with the references they stand for, for messages.
+pub fn display_markers(s: &str) -> String {
+    s.replace(OWNER_ACCOUNT, "${data.aws_caller_identity.account_id}")
+        .replace(PARTITION, "${data.aws_partition.partition}")
+}
+
 /// An evaluated value and where it came from.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Val {
@@ -19,6 +33,8 @@ pub enum Data {
     List(Vec<Val>),
     /// Object entries in source order (key value, then value).
     Object(Vec<(Val, Val)>),
+    /// `jsonencode(value)`: a JSON string, kept as the structured value it encodes.
+    Json(Box<Val>),
     Unknown,
 }
 
@@ -63,6 +79,14 @@ impl Val {
 
     pub fn is_unknown(&self) -> bool {
         matches!(self.data, Data::Unknown)
+    }
+
+    /// The string, when this is a known string.
+    pub fn data_str(&self) -> Option<&str> {
+        match &self.data {
+            Data::String(s) => Some(s),
+            _ => None,
+        }
     }
 
     pub fn is_null(&self) -> bool {

@@ -25,3 +25,16 @@ resource "aws_kms_replica_key" "bypass" {
   primary_key_arn                    = "arn:aws:kms:us-east-1:111122223333:key/mrk-1234abcd12ab34cd56ef1234567890ab"
   bypass_policy_lockout_safety_check = true # expect: KMS013
 }
+
+resource "aws_kms_key_policy" "bypass" {
+  key_id                             = aws_kms_key.checked.id
+  bypass_policy_lockout_safety_check = true # expect: KMS013 "`aws_kms_key_policy.bypass`"
+  policy = jsonencode({
+    Statement = [{
+      Effect    = "Allow"
+      Principal = { AWS = "arn:aws:iam::111122223333:root" }
+      Action    = "kms:*"
+      Resource  = "*"
+    }]
+  })
+}

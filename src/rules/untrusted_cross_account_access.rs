@@ -1,0 +1,153 @@
+//! KMS006 untrusted-cross-account-access: a key policy that lets accounts or organizations
+//! outside the owner and the trusted lists use the key.
+
+use crate::model::policy::{Effect, Str};
+use crate::model::principal::{Account, Identity, allow_statements, owner_accounts};
+use crate::rules::{Context, Level, Precision, Rule, Sink};
+
+pub(crate) const RULE: Rule = Rule {
+    id: "KMS006",
+    name: "untrusted-cross-account-access",
+    level: Level::Error,
+    summary: "A KMS key policy grants access to an account or organization that is not trusted",
+    rationale: "A principal from another account in a key policy (its root, a role or a user, or \
+        an account named in a kms:CallerAccount or aws:PrincipalAccount condition) lets that \
+        account's administrators decide who there may use the key: the data it protects is only \
+        as safe as that other account. Such access must be deliberate. The owner account is the \
+        configured `--account`, the account of `data.aws_caller_identity`, or, when nothing is \
+        configured, the account the policy lets administer the key. Other accounts must be listed \
+        with `--trusted-account`, organizations in aws:PrincipalOrgID with \
+        `--trusted-organization`.",
+    bad: r#"resource "aws_kms_key" "app" {
+  enable_key_rotation = true
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Sid       = "Owner"
+        Effect    = "Allow"
+        Principal = { AWS = "arn:aws:iam::111122223333:root" }
+        Action    = "kms:*"
+        Resource  = "*"
+      },
+      {
+        Sid       = "Partner"
+        Effect    = "Allow"
+        Principal = { AWS = "arn:aws:iam::444455556666:root" }
+        Action    = ["kms:Decrypt"]
+        Resource  = "*"
+      },
+    ]
+  })
+}"#,
+    good: r#"resource "aws_kms_key" "app" {
+  enable_key_rotation = true
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Sid       = "Owner"
+      Effect    = "Allow"
+      Principal = { AWS = "arn:aws:iam::111122223333:root" }
+      Action    = "kms:*"
+      Resource  = "*"
+    }]
+  })
+}"#,
+    remediation: "Remove the other account, or, if the access is intended, list it with \
+        `--trusted-account` (organizations with `--trusted-organization`).",
+    references: &[
+        "https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-modifying-external-accounts.html",
+        "https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-caller-account",
+    ],
+    security_severity: "8.0",
+    precision: Precision::High,
+    tags: &["external/cwe/cwe-284"],
+    check,
+};
+
+fn check(ctx: &Context<'_>, sink: &mut Sink) {
+    let settings = ctx.settings;
+    let trusted = |a: &Account, owners: &[Account]| match a {
+        Account::Id(id) => owners.contains(a) || settings.trusted_accounts.contains(id),
+        Account::Owner => true,
+        Account::Any => false,
+    };
+    for (address, policy) in ctx.inventory.key_policy_documents() {
+        let owners = owner_accounts(policy, &settings.accounts);
+        // Without a known owner account, "another account" cannot be told apart: no guess.
+        let owner_known = owners.iter().any(|a| matches!(a, Account::Id(_)));
+        for (i, s) in allow_statements(policy).enumerate() {
+            for p in s.principals.iter().flat_map(|p| &p.items) {
+                let Some(id) = Identity::of(p) else { continue };
+                let Some(account) = id.account() else {
+                    continue;
+                };
+                let bad = match account {
+                    Account::Any => !p.is_wildcard(),
+                    Account::Id(_) => owner_known && !trusted(account, &owners),
+                    Account::Owner => false,
+                };
+                if bad {
+                    sink.report(
+                        address,
+                        p.id.loc.clone(),
+                        format!(
+                            "{} of the key policy of `{address}` grants access to {}, {}",
+                            s.name(i),
+                            id.display(),
+                            if *account == Account::Any {
+                                "which is every account".to_string()
+                            } else {
+                                "an account that is neither the owner nor trusted".to_string()
+                            }
+                        ),
+                    )
+                    .label("untrusted account")
+                    .related(s.loc.clone(), s.name(i));
+                }
+            }
+            for c in &s.conditions {
+                let (Some(op), Some(key)) = (c.operator.value.as_deref(), c.key.value.as_deref())
+                else {
+                    continue;
+                };
+                let op = op.to_ascii_lowercase();
+                if op.contains("not") {
+                    continue;
+                }
+                let key_lc = key.to_ascii_lowercase();
+                let untrusted = |v: &Str| -> Option<String> {
+                    let value = v.value.as_deref()?;
+                    match key_lc.as_str() {
+                        "kms:calleraccount" | "aws:principalaccount" if owner_known => {
+                            let a = Account::parse(value);
+                            (matches!(a, Account::Id(_)) && !trusted(&a, &owners))
+                                .then(|| format!("account {value}"))
+                        }
+                        "aws:principalorgid" => {
+                            (!settings.trusted_organizations.iter().any(|o| o == value)
+                                && !value.contains(['*', '?']))
+                            .then(|| format!("organization {value}"))
+                        }
+                        _ => None,
+                    }
+                };
+                for v in &c.values {
+                    if let Some(what) = untrusted(v) {
+                        sink.report(
+                            address,
+                            v.loc.clone(),
+                            format!(
+                                "{} of the key policy of `{address}` lets {what} use the key through `{key}`, and it is not trusted",
+                                s.name(i)
+                            ),
+                        )
+                        .label("untrusted")
+                        .related(s.loc.clone(), s.name(i));
+                    }
+                }
+            }
+            debug_assert!(s.effect == Some(Effect::Allow));
+        }
+    }
+}
