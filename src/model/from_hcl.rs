@@ -7,7 +7,8 @@ use hcl_edit::structure::{Block, Body};
 
 use crate::model::key::defaults;
 use crate::model::policy::{Policy, Problem};
-use crate::model::{Inventory, Key, KeyKind, KeyPolicyResource, Origin, Value};
+use crate::model::policy_document::Documents;
+use crate::model::{Grant, IamPolicy, Inventory, Key, KeyKind, KeyPolicyResource, Origin, Value};
 use crate::source::{FileId, Loc, SourceFile};
 use crate::terraform::eval::{Data, Evaluator, Val};
 use crate::terraform::json;
@@ -22,12 +23,13 @@ pub struct ParsedFile<'a> {
 /// Adds what the files of one module declare to `inventory`. `module` names the module (its
 /// directory as displayed).
 pub fn adapt_module(module: &str, files: &[ParsedFile<'_>], inventory: &mut Inventory) {
+    let docs = Documents::collect(files);
     for file in files {
         for block in file.body.get_blocks("resource") {
             let Some(ty) = block.labels.first().map(|l| l.as_str()) else {
                 continue;
             };
-            let attrs = Attrs::new(file, block);
+            let attrs = Attrs::new(file, block, &docs);
             if let Some(kind) = KeyKind::from_resource_type(ty) {
                 if let Some(key) = key(module, kind, &attrs) {
                     inventory.keys.push(key);
@@ -36,28 +38,52 @@ pub fn adapt_module(module: &str, files: &[ParsedFile<'_>], inventory: &mut Inve
                 if let Some(kp) = key_policy_resource(module, &attrs) {
                     inventory.key_policies.push(kp);
                 }
+            } else if ty == "aws_kms_grant" {
+                if let Some(grant) = grant(module, &attrs) {
+                    inventory.grants.push(grant);
+                }
+            } else if IAM_POLICY_TYPES.contains(&ty) {
+                iam_policies(&attrs, inventory);
             }
         }
     }
 }
 
+/// Resource types whose `policy` (or `inline_policy { policy }`) is an IAM identity policy.
+const IAM_POLICY_TYPES: &[&str] = &[
+    "aws_iam_policy",
+    "aws_iam_role_policy",
+    "aws_iam_user_policy",
+    "aws_iam_group_policy",
+    "aws_iam_role",
+];
+
 /// Reads the attributes of one block.
 struct Attrs<'a> {
     eval: Evaluator,
+    file: &'a ParsedFile<'a>,
     source: &'a SourceFile,
     block: &'a Block,
     block_loc: Loc,
+    docs: &'a Documents<'a>,
 }
 
 impl<'a> Attrs<'a> {
-    fn new(file: &'a ParsedFile<'a>, block: &'a Block) -> Self {
+    fn new(file: &'a ParsedFile<'a>, block: &'a Block, docs: &'a Documents<'a>) -> Self {
         let span = block.span().unwrap_or(0..0);
         Attrs {
             eval: Evaluator::new(file.id),
+            file,
             source: file.source,
             block,
             block_loc: Loc::new(file.id, span),
+            docs,
         }
+    }
+
+    /// The same reader for a nested block (`inline_policy`).
+    fn nested(&self, block: &'a Block) -> Attrs<'a> {
+        Attrs::new(self.file, block, self.docs)
     }
 
     fn label(&self, i: usize) -> Option<&str> {
@@ -83,6 +109,15 @@ impl<'a> Attrs<'a> {
         };
         let expr = &attr.value;
         let file = self.block_loc.file;
+        if let Some(doc) = self.docs.resolve(expr) {
+            let loc = Loc::new(file, expr.span().unwrap_or(self.block_loc.span.clone()));
+            let policy = Policy::from_val(&doc);
+            return if doc.is_unknown() {
+                Value::Unknown(Origin::at(loc))
+            } else {
+                Value::Set(Some(policy), Origin::at(loc))
+            };
+        }
         if let Some(parsed) = json::string_json(expr, file, self.source, &self.eval) {
             let loc = Loc::new(file, expr.span().unwrap_or(self.block_loc.span.clone()));
             return match parsed {
@@ -200,6 +235,67 @@ fn key_policy_resource(module: &str, attrs: &Attrs<'_>) -> Option<KeyPolicyResou
         key: key_id.and_then(|a| key_reference(&a.value)),
         policy: attrs.policy("policy"),
         bypass_policy_lockout_safety_check: attrs.bool("bypass_policy_lockout_safety_check", false),
+    })
+}
+
+/// `policy` of an IAM policy resource, and each `inline_policy` block of an `aws_iam_role`.
+fn iam_policies(attrs: &Attrs<'_>, inventory: &mut Inventory) {
+    let (Some(ty), Some(name)) = (attrs.label(0), attrs.label(1)) else {
+        return;
+    };
+    if has_no_instances(attrs) {
+        return;
+    }
+    let address = format!("{ty}.{name}");
+    let mut push = |a: &Attrs<'_>| {
+        inventory.iam_policies.push(IamPolicy {
+            address: address.clone(),
+            header: attrs.header(),
+            block: a.block_loc.clone(),
+            policy: a.policy("policy"),
+        });
+    };
+    if ty == "aws_iam_role" {
+        for inline in attrs.block.body.get_blocks("inline_policy") {
+            push(&attrs.nested(inline));
+        }
+    } else {
+        push(attrs);
+    }
+}
+
+fn grant(module: &str, attrs: &Attrs<'_>) -> Option<Grant> {
+    let name = attrs.label(1)?;
+    if has_no_instances(attrs) {
+        return None;
+    }
+    let operations = match attrs.get("operations") {
+        None => Value::Default(Vec::new()),
+        Some(v) => match &v.data {
+            Data::List(items) if items.iter().all(|i| i.data_str().is_some()) => Value::Set(
+                items
+                    .iter()
+                    .filter_map(|i| Some((i.data_str()?.to_string(), i.loc.clone())))
+                    .collect(),
+                Origin::at(v.loc.clone()),
+            ),
+            _ => Value::Unknown(Origin::at(v.loc.clone())),
+        },
+    };
+    Some(Grant {
+        address: format!("aws_kms_grant.{name}"),
+        module: module.to_string(),
+        header: attrs.header(),
+        block: attrs.block_loc.clone(),
+        key: attrs
+            .block
+            .body
+            .get_attribute("key_id")
+            .and_then(|a| key_reference(&a.value)),
+        grantee_principal: attrs.value("grantee_principal", String::new(), Val::to_string_value),
+        operations,
+        has_constraints: attrs.block.body.get_blocks("constraints").next().is_some()
+            || attrs.block.body.get_blocks("dynamic").next().is_some(),
     })
 }
 

@@ -105,6 +105,33 @@ pub struct KeyPolicyResource {
     pub bypass_policy_lockout_safety_check: Value<bool>,
 }
 
+/// An IAM identity policy: `aws_iam_policy`, `aws_iam_role_policy`, `aws_iam_user_policy`,
+/// `aws_iam_group_policy`, or an `inline_policy` block of `aws_iam_role`.
+#[derive(Debug, Clone)]
+pub struct IamPolicy {
+    pub address: String,
+    pub header: Loc,
+    /// The resource block, or the `inline_policy` block.
+    pub block: Loc,
+    pub policy: Value<Option<Policy>>,
+}
+
+/// An `aws_kms_grant`.
+#[derive(Debug, Clone)]
+pub struct Grant {
+    pub address: String,
+    pub module: String,
+    pub header: Loc,
+    pub block: Loc,
+    /// Address of the key it is for, when `key_id` references a key of the scan.
+    pub key: Option<String>,
+    pub grantee_principal: Value<String>,
+    /// Each operation with its span.
+    pub operations: Value<Vec<(String, Loc)>>,
+    /// A `constraints` block is present (or may be, through a `dynamic` block).
+    pub has_constraints: bool,
+}
+
 /// Provider defaults, in one place.
 pub(crate) mod defaults {
     pub(crate) const KEY_SPEC: &str = "SYMMETRIC_DEFAULT";

@@ -7,10 +7,11 @@
 pub mod from_hcl;
 mod key;
 pub mod policy;
+mod policy_document;
 pub mod principal;
 mod value;
 
-pub use key::{Key, KeyKind, KeyPolicyResource};
+pub use key::{Grant, IamPolicy, Key, KeyKind, KeyPolicyResource};
 pub use value::{Origin, Related, Value};
 
 use policy::Policy;
@@ -20,12 +21,16 @@ use policy::Policy;
 pub struct Inventory {
     pub keys: Vec<Key>,
     pub key_policies: Vec<KeyPolicyResource>,
+    pub iam_policies: Vec<IamPolicy>,
+    pub grants: Vec<Grant>,
 }
 
 impl Inventory {
     pub(crate) fn extend(&mut self, other: Inventory) {
         self.keys.extend(other.keys);
         self.key_policies.extend(other.key_policies);
+        self.iam_policies.extend(other.iam_policies);
+        self.grants.extend(other.grants);
     }
 
     /// Every key policy in the scan: the `policy` of each key and of each `aws_kms_key_policy`,

@@ -5,6 +5,8 @@
 //! its SARIF rule object and its row in the README table.
 
 mod deletion_window_too_short;
+mod grant_too_permissive;
+mod iam_policy_allows_decrypt_on_all_keys;
 mod imported_key_material_expires;
 mod key_disabled;
 mod key_policy_invalid;
@@ -98,6 +100,8 @@ pub static ALL: &[Rule] = &[
     key_policy_not_defined::RULE,
     lockout_safety_check_bypassed::RULE,
     deletion_window_too_short::RULE,
+    iam_policy_allows_decrypt_on_all_keys::RULE,
+    grant_too_permissive::RULE,
     multi_region_key::RULE,
     key_policy_invalid::RULE,
     imported_key_material_expires::RULE,

@@ -222,3 +222,85 @@ fn deletion_window_threshold_is_configurable() {
     };
     assert_eq!(run_with(default, src).len(), 1);
 }
+
+const PARTNER_POLICY: &str = r#"resource "aws_kms_key" "k" {
+  enable_key_rotation = true
+  policy = jsonencode({
+    Statement = [
+      { Effect = "Allow", Principal = { AWS = "arn:aws:iam::111122223333:root" }, Action = "kms:*", Resource = "*" },
+      { Effect = "Allow", Principal = { AWS = "arn:aws:iam::444455556666:root" }, Action = "kms:Decrypt", Resource = "*" },
+    ]
+  })
+}
+resource "aws_kms_grant" "g" {
+  name              = "g"
+  key_id            = aws_kms_key.k.key_id
+  grantee_principal = "arn:aws:iam::444455556666:role/partner"
+  operations        = ["Sign"]
+}
+"#;
+
+#[test]
+fn trusted_accounts_silence_cross_account_findings() {
+    let select = || Some(vec!["KMS006".into(), "KMS016".into()]);
+    let untrusted = Options {
+        select: select(),
+        ..Options::default()
+    };
+    let found = run_with(untrusted, PARTNER_POLICY);
+    assert_eq!(found.len(), 2, "{found:?}");
+    assert!(
+        found[0].contains("the root of account 444455556666"),
+        "{found:?}"
+    );
+    assert!(found[1].contains("in account 444455556666"), "{found:?}");
+    let trusted = Options {
+        select: select(),
+        trusted_accounts: Some(vec!["444455556666".into()]),
+        ..Options::default()
+    };
+    assert!(run_with(trusted, PARTNER_POLICY).is_empty());
+}
+
+#[test]
+fn configured_accounts_replace_the_inferred_owner() {
+    // The configured owner is 444455556666: now 111122223333 is the foreign one.
+    let options = Options {
+        select: Some(vec!["KMS006".into()]),
+        accounts: Some(vec!["444455556666".into()]),
+        ..Options::default()
+    };
+    let found = run_with(options, PARTNER_POLICY);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(
+        found[0].contains("the root of account 111122223333"),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn principal_thresholds_are_configurable() {
+    let src = r#"resource "aws_kms_key" "k" {
+  enable_key_rotation = true
+  policy = jsonencode({
+    Statement = [{
+      Effect    = "Allow"
+      Principal = { AWS = ["arn:aws:iam::111122223333:role/a", "arn:aws:iam::111122223333:role/b"] }
+      Action    = ["kms:Decrypt", "kms:PutKeyPolicy"]
+      Resource  = "*"
+    }]
+  })
+}
+"#;
+    let options = |admins, users| Options {
+        select: Some(vec!["KMS004".into()]),
+        max_key_admins: Some(admins),
+        max_key_users: Some(users),
+        ..Options::default()
+    };
+    assert!(run_with(options(2, 2), src).is_empty());
+    let found = run_with(options(1, 1), src);
+    assert_eq!(found.len(), 2, "{found:?}");
+    assert!(found[0].contains("2 principals may administer"));
+    assert!(found[1].contains("2 principals may use"));
+}

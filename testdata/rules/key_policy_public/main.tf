@@ -300,3 +300,83 @@ resource "aws_kms_key_policy" "separate" {
     }]
   })
 }
+
+# A public statement built with aws_iam_policy_document.
+data "aws_iam_policy_document" "public" {
+  statement {
+    sid       = "Everyone"
+    actions   = ["kms:Decrypt"]
+    resources = ["*"]
+
+    principals {
+      type        = "AWS"
+      identifiers = ["*"] # expect: KMS001 "`Everyone` of the key policy of `aws_kms_key.from_document`"
+    }
+  }
+}
+
+resource "aws_kms_key" "from_document" {
+  enable_key_rotation = true
+  policy              = data.aws_iam_policy_document.public.json
+}
+
+# The same document restricted by a condition block.
+data "aws_iam_policy_document" "restricted" {
+  statement {
+    actions   = ["kms:Decrypt"]
+    resources = ["*"]
+
+    principals {
+      type        = "*"
+      identifiers = ["*"]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "kms:CallerAccount"
+      values   = ["111122223333"]
+    }
+  }
+}
+
+resource "aws_kms_key" "restricted_document" {
+  enable_key_rotation = true
+  policy              = data.aws_iam_policy_document.restricted.json
+}
+
+# Source and override documents merge by sid: the override removes the public statement.
+data "aws_iam_policy_document" "base" {
+  statement {
+    sid       = "Shared"
+    actions   = ["kms:Decrypt"]
+    resources = ["*"]
+
+    principals {
+      type        = "*"
+      identifiers = ["*"]
+    }
+  }
+}
+
+data "aws_iam_policy_document" "hardened" {
+  source_policy_documents   = [data.aws_iam_policy_document.base.json]
+  override_policy_documents = [data.aws_iam_policy_document.owner_only.json]
+}
+
+data "aws_iam_policy_document" "owner_only" {
+  statement {
+    sid       = "Shared"
+    actions   = ["kms:Decrypt"]
+    resources = ["*"]
+
+    principals {
+      type        = "AWS"
+      identifiers = ["arn:aws:iam::111122223333:root"]
+    }
+  }
+}
+
+resource "aws_kms_key" "merged" {
+  enable_key_rotation = true
+  policy              = data.aws_iam_policy_document.hardened.json
+}
