@@ -8,12 +8,12 @@
 use std::collections::BTreeMap;
 
 use hcl_edit::Span;
-use hcl_edit::expr::{Expression, TraversalOperator};
+use hcl_edit::expr::Expression;
 use hcl_edit::structure::Block;
 
 use crate::model::from_hcl::ParsedFile;
 use crate::source::{FileId, Loc};
-use crate::terraform::eval::{Data, Evaluator, Val};
+use crate::terraform::eval::{Data, Evaluator, Val, attribute_path};
 use crate::terraform::json;
 
 /// Documents nest through source/override lists; deeper chains are treated as unknown.
@@ -285,22 +285,13 @@ fn document_reference(expr: &Expression) -> Option<&str> {
     let Expression::Traversal(t) = expr else {
         return None;
     };
-    let Expression::Variable(root) = &t.expr else {
-        return None;
-    };
-    if root.as_str() != "data" {
-        return None;
-    }
-    let names: Vec<&str> = t
-        .operators
-        .iter()
-        .map(|op| match op.value() {
-            TraversalOperator::GetAttr(id) => Some(id.as_str()),
-            _ => None,
-        })
-        .collect::<Option<_>>()?;
-    match names.as_slice() {
-        ["aws_iam_policy_document", name, "json" | "minified_json"] => Some(name),
+    match attribute_path(t)?.as_slice() {
+        [
+            "data",
+            "aws_iam_policy_document",
+            name,
+            "json" | "minified_json",
+        ] => Some(name),
         _ => None,
     }
 }

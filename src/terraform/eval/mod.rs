@@ -103,100 +103,25 @@ fn is_jsonencode(call: &hcl_edit::expr::FuncCall) -> bool {
 
 /// `data.aws_caller_identity.<name>.account_id` and `data.aws_partition.<name>.partition`.
 fn traversal_marker(t: &hcl_edit::expr::Traversal) -> Option<&'static str> {
-    let Expression::Variable(root) = &t.expr else {
-        return None;
-    };
-    if root.as_str() != "data" {
-        return None;
-    }
-    let names: Vec<&str> = t
-        .operators
-        .iter()
-        .map(|op| match op.value() {
-            hcl_edit::expr::TraversalOperator::GetAttr(id) => Some(id.as_str()),
-            _ => None,
-        })
-        .collect::<Option<Vec<_>>>()?;
-    match names.as_slice() {
-        ["aws_caller_identity", _, "account_id"] => Some(OWNER_ACCOUNT),
-        ["aws_partition", _, "partition"] => Some(PARTITION),
+    match attribute_path(t)?.as_slice() {
+        ["data", "aws_caller_identity", _, "account_id"] => Some(OWNER_ACCOUNT),
+        ["data", "aws_partition", _, "partition"] => Some(PARTITION),
         _ => None,
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn eval(src: &str) -> Val {
-        let body = hcl_edit::parser::parse_body(&format!("x = {src}\n")).unwrap();
-        let attr = body.get_attribute("x").unwrap();
-        Evaluator::new(FileId(0)).eval(&attr.value, &Loc::new(FileId(0), 0..0))
-    }
-
-    #[test]
-    fn literals_evaluate_with_spans() {
-        let v = eval("false");
-        assert_eq!(v.data, Data::Bool(false));
-        assert_eq!(v.loc.span, 4..9);
-        assert_eq!(eval("730").data, Data::Number(730.0));
-        assert_eq!(eval("\"RSA_2048\"").data, Data::String("RSA_2048".into()));
-        assert_eq!(eval("(true)").data, Data::Bool(true));
-        assert_eq!(eval("null").data, Data::Null);
-        assert_eq!(eval("<<EOT\nab\nEOT").data, Data::String("ab\n".into()));
-        assert_eq!(eval("\"a$${b}\"").data, Data::String("a${b}".into()));
-    }
-
-    #[test]
-    fn anything_else_is_unknown() {
-        for src in [
-            "var.x",
-            "local.y",
-            "upper(\"a\")",
-            "1 + 1",
-            "\"${var.x}\"",
-            "a ? 1 : 2",
-        ] {
-            assert_eq!(eval(src).data, Data::Unknown, "{src}");
+/// The names of a plain reference such as `data.aws_iam_policy_document.x.json`: the root
+/// variable and each attribute; `None` when the traversal indexes or splats.
+pub fn attribute_path(t: &hcl_edit::expr::Traversal) -> Option<Vec<&str>> {
+    let Expression::Variable(root) = &t.expr else {
+        return None;
+    };
+    let mut names = vec![root.as_str()];
+    for op in t.operators.iter() {
+        match op.value() {
+            hcl_edit::expr::TraversalOperator::GetAttr(id) => names.push(id.as_str()),
+            _ => return None,
         }
     }
-
-    #[test]
-    fn caller_identity_and_partition_are_markers() {
-        let v = eval(
-            "\"arn:${data.aws_partition.p.partition}:iam::${data.aws_caller_identity.current.account_id}:root\"",
-        );
-        assert_eq!(
-            v.data,
-            Data::String(format!("arn:{PARTITION}:iam::{OWNER_ACCOUNT}:root"))
-        );
-        assert_eq!(
-            eval("\"a-${1}-${true}\"").data,
-            Data::String("a-1-true".into())
-        );
-    }
-
-    #[test]
-    fn jsonencode_keeps_structure() {
-        let v = eval("jsonencode({ Principal = \"*\" })");
-        let Data::Json(inner) = &v.data else {
-            panic!("{v:?}")
-        };
-        assert!(matches!(inner.data, Data::Object(_)));
-    }
-
-    #[test]
-    fn collections_keep_element_spans() {
-        let v = eval("{ a = 1, \"b\" = [true, var.x] }");
-        let Data::Object(entries) = &v.data else {
-            panic!()
-        };
-        assert_eq!(entries[0].0.data, Data::String("a".into()));
-        let Data::List(items) = &entries[1].1.data else {
-            panic!()
-        };
-        assert_eq!(items[0].data, Data::Bool(true));
-        assert_eq!(items[1].data, Data::Unknown);
-        assert!(items[1].loc.span.start > items[0].loc.span.start);
-    }
+    Some(names)
 }
