@@ -7,6 +7,7 @@
 use std::collections::BTreeMap;
 
 use crate::rules::{self, Level, Rule};
+use crate::terraform::vars::VarInputs;
 
 /// The level at or above which findings make the exit code 1.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -31,7 +32,7 @@ impl FailLevel {
 }
 
 /// What a user asked for; every field optional.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default)]
 pub struct Options {
     pub select: Option<Vec<String>>,
     pub ignore: Option<Vec<String>>,
@@ -45,6 +46,8 @@ pub struct Options {
     pub trusted_organizations: Option<Vec<String>>,
     pub max_key_admins: Option<usize>,
     pub max_key_users: Option<usize>,
+    /// `--var-file`, `--var` and `TF_VAR_*` values for root modules.
+    pub var_inputs: Option<VarInputs>,
 }
 
 impl Options {
@@ -66,6 +69,7 @@ impl Options {
         self.trusted_organizations = other.trusted_organizations.or(self.trusted_organizations);
         self.max_key_admins = other.max_key_admins.or(self.max_key_admins);
         self.max_key_users = other.max_key_users.or(self.max_key_users);
+        self.var_inputs = other.var_inputs.or(self.var_inputs);
         self
     }
 }
@@ -109,6 +113,7 @@ pub struct Settings {
     pub trusted_organizations: Vec<String>,
     pub max_key_admins: usize,
     pub max_key_users: usize,
+    pub var_inputs: VarInputs,
 }
 
 pub const DEFAULT_MAX_FILE_SIZE: u64 = 4 * 1024 * 1024;
@@ -127,6 +132,7 @@ impl Default for Settings {
             trusted_organizations: Vec::new(),
             max_key_admins: 3,
             max_key_users: 10,
+            var_inputs: VarInputs::default(),
         })
     }
 }
@@ -195,6 +201,7 @@ impl Settings {
             trusted_organizations,
             max_key_admins: options.max_key_admins.unwrap_or(3),
             max_key_users: options.max_key_users.unwrap_or(10),
+            var_inputs: options.var_inputs.unwrap_or_default(),
             rules: enabled,
             fail_level: options.fail_level.unwrap_or(FailLevel::Note),
             max_rotation_period_days,

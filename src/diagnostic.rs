@@ -27,6 +27,8 @@ pub enum InputErrorKind {
     UnsupportedFile,
     /// The file is not valid HCL.
     Syntax,
+    /// The configuration cannot be evaluated (a cycle between locals, a module calling itself).
+    Evaluation,
 }
 
 impl InputErrorKind {
@@ -40,6 +42,7 @@ impl InputErrorKind {
             InputErrorKind::NotARegularFile => "input::not-a-regular-file",
             InputErrorKind::UnsupportedFile => "input::unsupported-file",
             InputErrorKind::Syntax => "input::syntax",
+            InputErrorKind::Evaluation => "input::evaluation",
         }
     }
 }

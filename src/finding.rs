@@ -2,7 +2,7 @@
 
 use crate::model::Related;
 use crate::rules::{Level, Rule};
-use crate::source::Loc;
+use crate::source::{Loc, SourceMap};
 
 /// One problem found by one rule.
 #[derive(Debug, Clone)]
@@ -36,15 +36,42 @@ impl Finding {
         self.label = label.into();
         self
     }
+}
 
-    /// The order of reports: file, position, rule, message.
-    pub(crate) fn sort_key(&self) -> (crate::source::FileId, usize, usize, &str, &str) {
+/// Sorts findings by file path, position, rule and message, and merges the findings of one rule
+/// at one place (the same literal seen through several module calls or resource instances)
+/// into one that keeps every call chain as related locations.
+pub(crate) fn dedup_and_sort(mut findings: Vec<Finding>, sources: &SourceMap) -> Vec<Finding> {
+    let path = |f: &Finding| sources.display(f.primary.file).to_string();
+    // The same problem seen through another instance differs only in the resource address.
+    let gist = |f: &Finding| f.message.replace(&f.resource, "");
+    let key = |f: &Finding| {
         (
-            self.primary.file,
-            self.primary.span.start,
-            self.primary.span.end,
-            self.rule.id,
-            &self.message,
+            path(f),
+            f.primary.span.start,
+            f.primary.span.end,
+            f.rule.id,
+            gist(f),
+            f.related.len(),
         )
+    };
+    findings.sort_by(|a, b| key(a).cmp(&key(b)).then_with(|| a.message.cmp(&b.message)));
+    let mut out: Vec<Finding> = Vec::with_capacity(findings.len());
+    for f in findings {
+        match out.last_mut() {
+            Some(last)
+                if last.rule.id == f.rule.id
+                    && last.primary == f.primary
+                    && gist(last) == gist(&f) =>
+            {
+                for r in f.related {
+                    if !last.related.contains(&r) {
+                        last.related.push(r);
+                    }
+                }
+            }
+            _ => out.push(f),
+        }
     }
+    out
 }

@@ -15,7 +15,10 @@ pub mod config;
 pub mod diagnostic;
 pub mod discover;
 pub mod explain;
+pub mod files;
 pub mod finding;
+#[cfg(test)]
+mod fixtures;
 pub mod model;
 pub mod report;
 pub mod rules;
@@ -28,10 +31,11 @@ use rayon::prelude::*;
 
 pub use config::{FailLevel, Options, Settings};
 pub use diagnostic::InputError;
+use files::Files;
 pub use finding::Finding;
 use model::Inventory;
-use model::from_hcl::ParsedFile;
-use source::{FileId, SourceFile, SourceMap, display_path};
+use model::from_hcl;
+use source::SourceMap;
 
 /// Everything a run produced: the sources (for rendering), findings and input errors, sorted.
 #[derive(Debug, Default)]
@@ -64,141 +68,74 @@ impl Outcome {
     }
 }
 
-/// Analyses the given files and directories. `base` is the directory paths are shown relative to.
+/// Analyses the given files and directories. `base` is the directory paths are shown relative
+/// to; files outside the git repository that contains it (or outside `base` when there is none)
+/// are never read.
 pub fn check(paths: &[PathBuf], base: &Path, settings: &Settings) -> Outcome {
     let found = discover::discover(paths, base);
-    let modules: Vec<Vec<(FileId, PathBuf)>> = {
-        let mut next = 0u32;
+    let boundary = base
+        .ancestors()
+        .find(|d| d.join(".git").exists())
+        .unwrap_or(base)
+        .to_path_buf();
+    let files = Files::new(base, &boundary, settings.max_file_size);
+    let inventories = in_pool(|| {
         found
             .modules
-            .iter()
-            .map(|m| {
-                m.files
-                    .iter()
-                    .map(|f| {
-                        let id = FileId(next);
-                        next += 1;
-                        (id, f.path.clone())
-                    })
-                    .collect()
-            })
-            .collect()
-    };
-    let analysed = in_pool(|| {
-        modules
             .par_iter()
-            .map(|files| {
-                let loaded = files
+            .map(|module| {
+                let sources = module
+                    .files
                     .iter()
-                    .map(|(id, path)| {
-                        let display = display_path(path, base);
-                        (*id, source::read(path, &display, settings.max_file_size))
-                    })
+                    .filter_map(|f| files.load(&f.path))
                     .collect();
-                analyse_module(loaded)
+                from_hcl::analyse_root(&files, &settings.var_inputs, &module.dir, sources)
             })
             .collect::<Vec<_>>()
     });
-    finish(analysed, found.errors, settings)
+    finish(files, inventories, found.errors, settings)
 }
 
 /// Analyses one module given as in-memory `(display path, text)` pairs (docs examples, tests).
-pub fn check_sources(files: Vec<(String, String)>, settings: &Settings) -> Outcome {
-    let loaded = files
+pub fn check_sources(sources: Vec<(String, String)>, settings: &Settings) -> Outcome {
+    let dir = std::env::temp_dir().join("kmslint-in-memory");
+    let files = Files::new(&dir, &dir, settings.max_file_size);
+    let loaded = sources
         .into_iter()
-        .enumerate()
-        .map(|(i, (name, text))| {
-            let id = FileId(u32::try_from(i).unwrap_or(u32::MAX));
-            (id, Ok(SourceFile::new(PathBuf::from(&name), name, text)))
-        })
+        .map(|(name, text)| files.add_text(&name, text))
         .collect();
-    let analysed = in_pool(|| vec![analyse_module(loaded)]);
-    finish(analysed, Vec::new(), settings)
-}
-
-/// One module after parse → evaluate → adapt; its syntax trees are already dropped.
-struct ModuleResult {
-    files: Vec<(FileId, SourceFile)>,
-    inventory: Inventory,
-    errors: Vec<InputError>,
-}
-
-fn analyse_module(loaded: Vec<(FileId, Result<SourceFile, Box<InputError>>)>) -> ModuleResult {
-    let mut result = ModuleResult {
-        files: Vec::with_capacity(loaded.len()),
-        inventory: Inventory::default(),
-        errors: Vec::new(),
-    };
-    let mut sources = Vec::with_capacity(loaded.len());
-    for (id, file) in loaded {
-        match file {
-            Ok(file) => sources.push((id, file)),
-            Err(e) => {
-                result.errors.push(*e);
-                // Keep the id valid in the source map, with no text.
-                let empty = SourceFile::new(PathBuf::new(), String::new(), String::new());
-                result.files.push((id, empty));
-            }
-        }
-    }
-    let parsed: Vec<ParsedFile<'_>> = sources
-        .iter()
-        .filter_map(|(id, file)| match terraform::hcl::parse(*id, file) {
-            Ok(body) => Some(ParsedFile {
-                id: *id,
-                source: file,
-                body,
-            }),
-            Err(e) => {
-                result.errors.push(*e);
-                None
-            }
-        })
-        .collect();
-    let module = sources
-        .first()
-        .and_then(|(_, f)| f.display.rsplit_once('/').map(|(dir, _)| dir.to_string()))
-        .unwrap_or_else(|| ".".to_string());
-    model::from_hcl::adapt_module(&module, &parsed, &mut result.inventory);
-    // The syntax trees are the bulk of a module's memory: drop them before the next module.
-    drop(parsed);
-    result.files.extend(sources);
-    result
+    let result = in_pool(|| from_hcl::analyse_root(&files, &settings.var_inputs, &dir, loaded));
+    finish(files, vec![result], Vec::new(), settings)
 }
 
 fn finish(
-    analysed: Vec<ModuleResult>,
+    files: Files,
+    analysed: Vec<(Inventory, Vec<InputError>)>,
     mut errors: Vec<InputError>,
     settings: &Settings,
 ) -> Outcome {
     let mut inventory = Inventory::default();
-    let mut files = Vec::new();
-    for m in analysed {
-        inventory.extend(m.inventory);
-        errors.extend(m.errors);
-        files.extend(m.files);
+    for (inv, errs) in analysed {
+        inventory.extend(inv);
+        errors.extend(errs);
     }
-    files.sort_by_key(|(id, _)| *id);
-    let mut stats = Stats {
-        modules: 0,
-        files: files.len(),
-        bytes: files.iter().map(|(_, f)| f.text.len() as u64).sum(),
-    };
-    let mut dirs: Vec<PathBuf> = files
+    let (sources, read_errors) = files.finish();
+    errors.extend(read_errors);
+    let mut dirs: Vec<&str> = sources
         .iter()
-        .filter_map(|(_, f)| f.path.parent().map(Path::to_path_buf))
+        .map(|(_, f)| f.display.rsplit_once('/').map_or(".", |(d, _)| d))
         .collect();
-    dirs.sort();
+    dirs.sort_unstable();
     dirs.dedup();
-    stats.modules = dirs.len();
-    let mut sources = SourceMap::default();
-    for (_, file) in files {
-        sources.add(file);
-    }
+    let stats = Stats {
+        modules: dirs.len(),
+        files: sources.iter().count(),
+        bytes: sources.iter().map(|(_, f)| f.text.len() as u64).sum(),
+    };
     inventory.sort();
-    let mut findings = rules::run(&inventory, settings);
-    findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    let findings = finding::dedup_and_sort(rules::run(&inventory, settings), &sources);
     errors.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    errors.dedup();
     Outcome {
         sources,
         findings,

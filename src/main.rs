@@ -8,6 +8,7 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use kmslint::report::{self, Format, ReportOptions};
 use kmslint::rules::Level;
+use kmslint::terraform::vars::VarInputs;
 use kmslint::{FailLevel, Options, Settings, explain, rules};
 
 /// A fast, exact static analyzer for AWS KMS configuration in Terraform.
@@ -23,7 +24,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Analyse files and directories (the default command).
-    Check(CheckArgs),
+    Check(Box<CheckArgs>),
     /// List the rules.
     Rules,
     /// Print the documentation of a rule.
@@ -75,6 +76,12 @@ struct CheckArgs {
     /// Most principals allowed to use one key for cryptography [default: 10].
     #[arg(long, value_name = "N")]
     max_key_users: Option<usize>,
+    /// Set a root-module variable (`NAME=VALUE`), as `terraform -var` does; repeatable.
+    #[arg(long = "var", value_name = "NAME=VALUE")]
+    vars: Vec<String>,
+    /// Read root-module variables from a `.tfvars` or `.tfvars.json` file; repeatable.
+    #[arg(long = "var-file", value_name = "FILE")]
+    var_files: Vec<PathBuf>,
     /// When to colour the pretty output.
     #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
     color: ColorArg,
@@ -116,7 +123,7 @@ fn main() -> ExitCode {
                 ExitCode::from(2)
             }
         },
-        Some(Command::Check(args)) => check(args),
+        Some(Command::Check(args)) => check(*args),
         None => check(cli.check),
     }
 }
@@ -148,6 +155,20 @@ fn check(args: CheckArgs) -> ExitCode {
         trusted_organizations: args.trusted_organizations,
         max_key_admins: args.max_key_admins,
         max_key_users: args.max_key_users,
+        var_inputs: Some(VarInputs {
+            files: args.var_files,
+            vars: args
+                .vars
+                .iter()
+                .map(|v| match v.split_once('=') {
+                    Some((name, value)) => (name.to_string(), value.to_string()),
+                    None => (v.clone(), String::new()),
+                })
+                .collect(),
+            env: std::env::vars()
+                .filter_map(|(k, v)| Some((k.strip_prefix("TF_VAR_")?.to_string(), v)))
+                .collect(),
+        }),
         ..Options::default()
     };
     let settings = match Settings::resolve(options) {

@@ -27,6 +27,13 @@ impl Loc {
     }
 }
 
+/// A secondary location with a short explanation.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Related {
+    pub loc: Loc,
+    pub message: String,
+}
+
 /// A 1-based line and column (in Unicode code points).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
 pub struct Position {
@@ -159,25 +166,23 @@ impl SourceFile {
 /// All files read during one run, addressed by [`FileId`].
 #[derive(Debug, Default)]
 pub struct SourceMap {
-    files: Vec<SourceFile>,
+    files: Vec<std::sync::Arc<SourceFile>>,
 }
 
 impl SourceMap {
-    pub(crate) fn add(&mut self, file: SourceFile) -> FileId {
-        let id = FileId(u32::try_from(self.files.len()).unwrap_or(u32::MAX));
-        self.files.push(file);
-        id
+    pub(crate) fn from_files(files: Vec<std::sync::Arc<SourceFile>>) -> Self {
+        SourceMap { files }
     }
 
     pub fn get(&self, id: FileId) -> Option<&SourceFile> {
-        self.files.get(id.0 as usize)
+        self.files.get(id.0 as usize).map(|f| &**f)
     }
 
     pub fn iter(&self) -> impl Iterator<Item = (FileId, &SourceFile)> {
         self.files
             .iter()
             .enumerate()
-            .map(|(i, f)| (FileId(u32::try_from(i).unwrap_or(u32::MAX)), f))
+            .map(|(i, f)| (FileId(u32::try_from(i).unwrap_or(u32::MAX)), &**f))
     }
 
     /// Display path of a file, or an empty string for an unknown id.

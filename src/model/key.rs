@@ -1,7 +1,7 @@
 //! KMS key resources: `aws_kms_key`, `aws_kms_external_key` and the two replica kinds.
 
-use crate::model::Value;
 use crate::model::policy::Policy;
+use crate::model::{Related, Value};
 use crate::source::Loc;
 
 /// The four Terraform resource types that create a KMS key.
@@ -69,6 +69,8 @@ pub struct Key {
     pub header: Loc,
     /// The whole block.
     pub block: Loc,
+    /// The module calls that led to this instance, outermost first (empty in a root module).
+    pub calls: Vec<Related>,
     /// The `policy` argument (absent: AWS applies its default key policy).
     pub policy: Value<Option<Policy>>,
     /// `customer_master_key_spec` (default `SYMMETRIC_DEFAULT`).
@@ -98,6 +100,7 @@ pub struct KeyPolicyResource {
     pub module: String,
     pub header: Loc,
     pub block: Loc,
+    pub calls: Vec<Related>,
     /// Address of the key it targets (`aws_kms_key.app`); `None` when `key_id` is not a
     /// reference to a key resource of the scan.
     pub key: Option<String>,
@@ -113,6 +116,7 @@ pub struct IamPolicy {
     pub header: Loc,
     /// The resource block, or the `inline_policy` block.
     pub block: Loc,
+    pub calls: Vec<Related>,
     pub policy: Value<Option<Policy>>,
 }
 
@@ -123,6 +127,7 @@ pub struct Grant {
     pub module: String,
     pub header: Loc,
     pub block: Loc,
+    pub calls: Vec<Related>,
     /// Address of the key it is for, when `key_id` references a key of the scan.
     pub key: Option<String>,
     pub grantee_principal: Value<String>,
@@ -130,6 +135,17 @@ pub struct Grant {
     pub operations: Value<Vec<(String, Loc)>>,
     /// A `constraints` block is present (or may be, through a `dynamic` block).
     pub has_constraints: bool,
+}
+
+/// A resource address without its instance key: `aws_kms_key.x["a"]` → `aws_kms_key.x`.
+pub fn base_address(address: &str) -> &str {
+    match address
+        .strip_suffix(']')
+        .and_then(|a| a.rfind('[').map(|i| &address[..i]))
+    {
+        Some(base) if !base.ends_with('.') => base,
+        _ => address,
+    }
 }
 
 /// Provider defaults, in one place.

@@ -7,14 +7,21 @@
 pub mod from_hcl;
 mod key;
 pub mod policy;
-mod policy_document;
 pub mod principal;
 mod value;
 
-pub use key::{Grant, IamPolicy, Key, KeyKind, KeyPolicyResource};
+pub use key::{Grant, IamPolicy, Key, KeyKind, KeyPolicyResource, base_address};
 pub use value::{Origin, Related, Value};
 
 use policy::Policy;
+
+/// A resource that carries a policy, and the policy.
+pub struct Carrier<'a> {
+    pub address: &'a str,
+    pub policy: &'a Policy,
+    /// The module calls that led to the resource.
+    pub calls: &'a [Related],
+}
 
 /// Everything the rules look at, in a deterministic order.
 #[derive(Debug, Default)]
@@ -33,17 +40,22 @@ impl Inventory {
         self.grants.extend(other.grants);
     }
 
-    /// Every key policy in the scan: the `policy` of each key and of each `aws_kms_key_policy`,
-    /// with the address of the resource that carries it.
-    pub fn key_policy_documents(&self) -> impl Iterator<Item = (&str, &Policy)> {
-        let of_keys = self
-            .keys
-            .iter()
-            .filter_map(|k| Some((k.address.as_str(), k.policy.known()?.as_ref()?)));
-        let of_resources = self
-            .key_policies
-            .iter()
-            .filter_map(|k| Some((k.address.as_str(), k.policy.known()?.as_ref()?)));
+    /// Every key policy in the scan: the `policy` of each key and of each `aws_kms_key_policy`.
+    pub fn key_policy_documents(&self) -> impl Iterator<Item = Carrier<'_>> {
+        let of_keys = self.keys.iter().filter_map(|k| {
+            Some(Carrier {
+                address: &k.address,
+                policy: k.policy.known()?.as_ref()?,
+                calls: &k.calls,
+            })
+        });
+        let of_resources = self.key_policies.iter().filter_map(|k| {
+            Some(Carrier {
+                address: &k.address,
+                policy: k.policy.known()?.as_ref()?,
+                calls: &k.calls,
+            })
+        });
         of_keys.chain(of_resources)
     }
 

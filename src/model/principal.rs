@@ -2,7 +2,7 @@
 //! service, or something the scan cannot place; and IAM's action-pattern matching.
 
 use crate::model::policy::{Effect, Policy, Principal, PrincipalKind, Statement};
-use crate::terraform::eval::{OWNER_ACCOUNT, display_markers};
+use crate::terraform::eval::{OWNER_ACCOUNT, PRINCIPAL_REF, display_markers};
 
 /// The account a principal belongs to, when it names one.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -81,6 +81,10 @@ impl Account {
 fn parse_aws(id: &str) -> Identity {
     if id == "*" {
         return Identity::Root(Account::Any);
+    }
+    // The ARN of an IAM role or user created in the scan: an identity of the owner account.
+    if id.starts_with(PRINCIPAL_REF) {
+        return Identity::InAccount(Account::Owner, id.to_string());
     }
     if !id.starts_with("arn:") {
         let account = Account::parse(id);

@@ -1,6 +1,7 @@
 //! `Value<T>`: an attribute that is set, left at its default, or unknown — with where it came from.
 
 use crate::source::Loc;
+pub use crate::source::Related;
 
 /// Where a value was written, and the references it flowed through to get there.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -9,13 +10,6 @@ pub struct Origin {
     pub at: Loc,
     /// Further places that explain the value (a variable default, a module input), in order.
     pub via: Vec<Related>,
-}
-
-/// A secondary location with a short explanation.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Related {
-    pub loc: Loc,
-    pub message: String,
 }
 
 impl Origin {

@@ -26,17 +26,20 @@ pub(super) fn write(
         let mut labels =
             vec![Label::primary(f.primary.file, f.primary.span.clone()).with_message(&f.label)];
         for r in &f.related {
+            let Some(file) = outcome.sources.get(r.loc.file) else {
+                continue;
+            };
+            // Related places are context (a resource block, a statement, a module call): label
+            // their first line only, and not at all when the finding is already on that line.
             let mut span = r.loc.span.clone();
-            if r.loc.file == f.primary.file && contains(&span, &f.primary.span) {
-                // The enclosing block is context, not a second problem: label its first line only,
-                // and not at all when the finding is already on that line.
-                let Some(file) = outcome.sources.get(r.loc.file) else {
-                    continue;
-                };
-                let first = file.position(span.start).line;
-                if file.position(f.primary.span.start).line == first {
-                    continue;
-                }
+            let first = file.position(span.start).line;
+            if r.loc.file == f.primary.file
+                && contains(&span, &f.primary.span)
+                && file.position(f.primary.span.start).line == first
+            {
+                continue;
+            }
+            if file.position(span.end).line != first {
                 let line_start = file.line_span(first).map_or(span.start, |l| l.start);
                 span.end = (line_start + file.line_text(first).len()).max(span.start);
             }

@@ -65,8 +65,9 @@ fn check(ctx: &Context<'_>, sink: &mut Sink) {
     for grant in &ctx.inventory.grants {
         if let Value::Set(ops, _) = &grant.operations {
             if let Some((_, loc)) = ops.iter().find(|(op, _)| op == "CreateGrant") {
-                sink.report(
+                sink.report_in(
                     &grant.address,
+                    &grant.calls,
                     loc.clone(),
                     format!(
                         "`{}` includes CreateGrant: the grantee can pass its permissions on to any principal",
@@ -82,8 +83,9 @@ fn check(ctx: &Context<'_>, sink: &mut Sink) {
                 .filter(|op| CONTEXT_OPERATIONS.contains(op))
                 .collect();
             if !grant.has_constraints && !context_ops.is_empty() {
-                sink.report(
+                sink.report_in(
                     &grant.address,
+                    &grant.calls,
                     grant.header.clone(),
                     format!(
                         "`{}` has no `constraints`: the grantee may use {} with any encryption context",
@@ -138,8 +140,9 @@ fn untrusted_grantee(ctx: &Context<'_>, grant: &Grant, sink: &mut Sink) {
     if owners.contains(&account) || settings.trusted_accounts.contains(id) {
         return;
     }
-    sink.report(
+    sink.report_in(
         &grant.address,
+        &grant.calls,
         origin.at.clone(),
         format!(
             "`{}` grants to {grantee}, in account {id}, which is neither the owner nor trusted",

@@ -92,8 +92,9 @@ fn check(ctx: &Context<'_>, sink: &mut Sink) {
                     })
                     .map_or_else(|| actions.key.clone(), |p| p.loc.clone())
             };
-            sink.report(
+            sink.report_in(
                 &iam.address,
+                &iam.calls,
                 at,
                 format!(
                     "{} of `{}` allows {} on every KMS key (`Resource \"*\"`)",

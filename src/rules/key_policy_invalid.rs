@@ -1,5 +1,6 @@
 //! KMS018 key-policy-invalid: a key policy that is not valid JSON or not a valid policy.
 
+use crate::model::Carrier;
 use crate::rules::{Context, Level, Precision, Rule, Sink};
 
 pub(crate) const RULE: Rule = Rule {
@@ -57,10 +58,16 @@ pub(crate) const RULE: Rule = Rule {
 };
 
 fn check(ctx: &Context<'_>, sink: &mut Sink) {
-    for (address, policy) in ctx.inventory.key_policy_documents() {
+    for Carrier {
+        address,
+        policy,
+        calls,
+    } in ctx.inventory.key_policy_documents()
+    {
         for problem in &policy.problems {
-            sink.report(
+            sink.report_in(
                 address,
+                calls,
                 problem.loc.clone(),
                 format!(
                     "the key policy of `{address}` is invalid: {}",

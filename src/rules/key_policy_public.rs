@@ -1,5 +1,6 @@
 //! KMS001 key-policy-public: a key policy that allows everyone, unrestricted by any condition.
 
+use crate::model::Carrier;
 use crate::model::policy::{Condition, Effect, Statement};
 use crate::rules::{Context, Level, Precision, Rule, Sink};
 use crate::source::Loc;
@@ -86,7 +87,12 @@ const POSITIVE_OPERATORS: &[&str] = &[
 ];
 
 fn check(ctx: &Context<'_>, sink: &mut Sink) {
-    for (address, policy) in ctx.inventory.key_policy_documents() {
+    for Carrier {
+        address,
+        policy,
+        calls,
+    } in ctx.inventory.key_policy_documents()
+    {
         for (i, statement) in policy.statements.iter().enumerate() {
             if statement.effect != Some(Effect::Allow) {
                 continue;
@@ -116,7 +122,7 @@ fn check(ctx: &Context<'_>, sink: &mut Sink) {
             } else {
                 message.push_str(": add a condition such as `StringEquals` on `kms:CallerAccount` or `aws:PrincipalOrgID`");
             }
-            let finding = sink.report(address, at, message);
+            let finding = sink.report_in(address, calls, at, message);
             finding.label("everyone");
             for (c, v) in &rejected {
                 if let Err(why) = v {

@@ -48,8 +48,9 @@ fn check(ctx: &Context<'_>, sink: &mut Sink) {
     }
     for kp in &ctx.inventory.key_policies {
         if let Value::Set(true, origin) = &kp.bypass_policy_lockout_safety_check {
-            sink.report(
+            sink.report_in(
                 &kp.address,
+                &kp.calls,
                 origin.at.clone(),
                 format!(
                     "`{}` bypasses the policy lockout safety check; a policy that locks out every administrator would be accepted",

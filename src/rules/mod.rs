@@ -20,7 +20,7 @@ mod untrusted_cross_account_access;
 
 use crate::config::Settings;
 use crate::finding::Finding;
-use crate::model::{Inventory, Key, Origin};
+use crate::model::{Inventory, Key, Origin, Related};
 use crate::source::Loc;
 
 /// How serious a finding is; ordered from least to most severe.
@@ -143,6 +143,19 @@ impl Sink {
         &mut self.findings[index]
     }
 
+    /// Reports a finding about a resource reached through module calls (listed as related).
+    pub fn report_in(
+        &mut self,
+        resource: &str,
+        calls: &[Related],
+        at: Loc,
+        message: String,
+    ) -> &mut Finding {
+        let finding = self.report(resource, at, message);
+        finding.related.extend(calls.iter().rev().cloned());
+        finding
+    }
+
     /// Reports a finding about a key: at the value when it was written (with the places it came
     /// through), at the block header when the attribute is absent; the whole block is related.
     pub fn report_key(
@@ -154,7 +167,7 @@ impl Sink {
         let at = value.map_or_else(|| key.header.clone(), |o| o.at.clone());
         let block = key.block.clone();
         let address = key.address.clone();
-        let finding = self.report(&address, at, message);
+        let finding = self.report_in(&address, &key.calls, at, message);
         if let Some(origin) = value {
             finding.related.extend(origin.via.iter().cloned());
         }

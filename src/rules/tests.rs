@@ -6,7 +6,6 @@
 //! hold a comment (JSON in a heredoc); every other line must stay clean. The folder is analysed with only that
 //! rule enabled, and any unmatched finding or marker fails the test.
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use super::*;
@@ -26,48 +25,6 @@ fn only(rule: &Rule) -> Settings {
     .unwrap()
 }
 
-/// `# expect: KMS002 "substring"` markers by (file, line).
-/// Expected rule ids and message substrings by (file name, line).
-type Markers = BTreeMap<(String, usize), Vec<(String, Option<String>)>>;
-
-fn markers(dir: &Path) -> Markers {
-    let mut out = BTreeMap::new();
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        let name = path.file_name().unwrap().to_string_lossy().into_owned();
-        let Ok(text) = std::fs::read_to_string(&path) else {
-            continue;
-        };
-        for (i, line) in text.lines().enumerate() {
-            // `expect(+N):` marks the line N lines below, for lines that cannot hold a comment
-            // (JSON inside a heredoc).
-            let Some(pos) = line.find("expect") else {
-                continue;
-            };
-            let rest = &line[pos + "expect".len()..];
-            let (offset, spec) = if let Some(r) = rest.strip_prefix(": ") {
-                (0, r)
-            } else if let Some(r) = rest.strip_prefix("(+") {
-                let Some((n, r)) = r.split_once("): ") else {
-                    continue;
-                };
-                (n.parse::<usize>().unwrap(), r)
-            } else {
-                continue;
-            };
-            let spec = spec.trim();
-            let (id, msg) = match spec.split_once(' ') {
-                Some((id, rest)) => (id, Some(rest.trim().trim_matches('"').to_string())),
-                None => (spec, None),
-            };
-            out.entry((name.clone(), i + 1 + offset))
-                .or_insert_with(Vec::new)
-                .push((id.to_string(), msg));
-        }
-    }
-    out
-}
-
 #[test]
 fn fixtures() {
     let mut failures = Vec::new();
@@ -79,45 +36,16 @@ fn fixtures() {
             rule.id,
             dir.display()
         );
-        let mut expected = markers(&dir);
         assert!(
-            expected.values().flatten().any(|(id, _)| id == rule.id),
+            crate::fixtures::markers(&dir)
+                .values()
+                .flatten()
+                .any(|(id, _)| id == rule.id),
             "{}: the fixture has no `expect: {}` marker",
             rule.id,
             rule.id
         );
-        let outcome = crate::check(std::slice::from_ref(&dir), &dir, &only(rule));
-        assert!(
-            outcome.errors.is_empty(),
-            "{}: {:?}",
-            rule.id,
-            outcome.errors
-        );
-        for f in &outcome.findings {
-            let file = outcome.sources.get(f.primary.file).unwrap();
-            let line = file.position(f.primary.span.start).line;
-            let key = (file.display.clone(), line);
-            let slot = expected.get_mut(&key).and_then(|v| {
-                v.iter()
-                    .position(|(id, msg)| {
-                        id == f.rule.id
-                            && msg.as_ref().is_none_or(|m| f.message.contains(m.as_str()))
-                    })
-                    .map(|i| v.remove(i))
-            });
-            if slot.is_none() {
-                failures.push(format!(
-                    "{}:{line}: unexpected {} \"{}\"",
-                    key.0, f.rule.id, f.message
-                ));
-            }
-        }
-        for ((file, line), left) in expected {
-            for (id, msg) in left {
-                let what = msg.map_or(String::new(), |m| format!(" \"{m}\""));
-                failures.push(format!("{file}:{line}: expected {id}{what}, got nothing"));
-            }
-        }
+        failures.extend(crate::fixtures::run(&dir, &only(rule)));
     }
     assert!(failures.is_empty(), "\n{}\n", failures.join("\n"));
 }

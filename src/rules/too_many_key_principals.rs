@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 
+use crate::model::Carrier;
 use crate::model::policy::Principal;
 use crate::model::principal::{
     Account, Identity, allow_statements, owner_accounts, statement_allows_action,
@@ -103,7 +104,12 @@ const USE_ACTIONS: &[&str] = &[
 
 fn check(ctx: &Context<'_>, sink: &mut Sink) {
     let settings = ctx.settings;
-    for (address, policy) in ctx.inventory.key_policy_documents() {
+    for Carrier {
+        address,
+        policy,
+        calls,
+    } in ctx.inventory.key_policy_documents()
+    {
         let owners = owner_accounts(policy, &settings.accounts);
         let mut admins: BTreeMap<Identity, Loc> = BTreeMap::new();
         let mut users: BTreeMap<Identity, Loc> = BTreeMap::new();
@@ -124,8 +130,9 @@ fn check(ctx: &Context<'_>, sink: &mut Sink) {
                     continue;
                 };
                 if full && matches!(id, Identity::InAccount(..)) {
-                    sink.report(
+                    sink.report_in(
                         address,
+                        calls,
                         p.id.loc.clone(),
                         format!(
                             "{} of the key policy of `{address}` gives `kms:*` (full control: administration and use) to the single identity {}",
@@ -152,8 +159,9 @@ fn check(ctx: &Context<'_>, sink: &mut Sink) {
                 let mut locs: Vec<&Loc> = set.values().collect();
                 locs.sort_by_key(|l| (l.file, l.span.start));
                 let Some(at) = locs.get(max) else { continue };
-                sink.report(
+                sink.report_in(
                     address,
+                    calls,
                     (*at).clone(),
                     format!(
                         "{} principals may {what} `{address}`, more than the maximum of {max}",

@@ -1,6 +1,7 @@
 //! KMS006 untrusted-cross-account-access: a key policy that lets accounts or organizations
 //! outside the owner and the trusted lists use the key.
 
+use crate::model::Carrier;
 use crate::model::policy::{Effect, Str};
 use crate::model::principal::{Account, Identity, allow_statements, owner_accounts};
 use crate::rules::{Context, Level, Precision, Rule, Sink};
@@ -72,7 +73,12 @@ fn check(ctx: &Context<'_>, sink: &mut Sink) {
         Account::Owner => true,
         Account::Any => false,
     };
-    for (address, policy) in ctx.inventory.key_policy_documents() {
+    for Carrier {
+        address,
+        policy,
+        calls,
+    } in ctx.inventory.key_policy_documents()
+    {
         let owners = owner_accounts(policy, &settings.accounts);
         // Without a known owner account, "another account" cannot be told apart: no guess.
         let owner_known = owners.iter().any(|a| matches!(a, Account::Id(_)));
@@ -88,8 +94,9 @@ fn check(ctx: &Context<'_>, sink: &mut Sink) {
                     Account::Owner => false,
                 };
                 if bad {
-                    sink.report(
+                    sink.report_in(
                         address,
+                        calls,
                         p.id.loc.clone(),
                         format!(
                             "{} of the key policy of `{address}` grants access to {}, {}",
@@ -134,8 +141,9 @@ fn check(ctx: &Context<'_>, sink: &mut Sink) {
                 };
                 for v in &c.values {
                     if let Some(what) = untrusted(v) {
-                        sink.report(
+                        sink.report_in(
                             address,
+                            calls,
                             v.loc.clone(),
                             format!(
                                 "{} of the key policy of `{address}` lets {what} use the key through `{key}`, and it is not trusted",

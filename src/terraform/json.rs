@@ -56,7 +56,7 @@ pub fn string_json(
     expr: &Expression,
     file_id: FileId,
     file: &SourceFile,
-    eval: &Evaluator,
+    eval: &Evaluator<'_>,
 ) -> Option<Result<Val, JsonProblem>> {
     let whole = expr.span().unwrap_or(0..0);
     let whole_loc = Loc::new(file_id, whole.clone());
@@ -116,6 +116,30 @@ pub fn string_json(
             v
         }),
     )
+}
+
+/// Renders a template file (`templatefile`) whose whole text is `file`, and parses the result
+/// like [`string_json`]: every JSON element is located in the template file.
+pub fn template_json(
+    template: &Template,
+    file_id: FileId,
+    file: &SourceFile,
+    eval: &Evaluator<'_>,
+) -> Result<Val, JsonProblem> {
+    let whole = 0..file.text.len();
+    let whole_loc = Loc::new(file_id, whole.clone());
+    if has_directive(template) {
+        return Ok(Val::new(Data::Unknown, whole_loc));
+    }
+    let end = file.text.len()..file.text.len();
+    let mut r = Renderer::new(file, file_id, eval, Syntax::Heredoc { indent: None }, end);
+    r.template(template, &whole);
+    let (text, map) = r.finish();
+    let wording = Wording {
+        invalid: "invalid JSON in policy template",
+        empty: "policy template is empty",
+    };
+    parse(&text, map, file_id, &wording, whole_loc)
 }
 
 /// Parses plain JSON text that starts at byte `offset` of file `file_id` (a plan file, say), with
@@ -371,7 +395,7 @@ enum Syntax {
 struct Renderer<'a> {
     file: &'a SourceFile,
     file_id: FileId,
-    eval: &'a Evaluator,
+    eval: &'a Evaluator<'a>,
     syntax: Syntax,
     text: String,
     map: Mapping,
@@ -383,7 +407,7 @@ impl<'a> Renderer<'a> {
     fn new(
         file: &'a SourceFile,
         file_id: FileId,
-        eval: &'a Evaluator,
+        eval: &'a Evaluator<'a>,
         syntax: Syntax,
         end: Range<usize>,
     ) -> Self {

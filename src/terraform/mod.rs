@@ -3,3 +3,5 @@
 pub mod eval;
 pub mod hcl;
 pub mod json;
+pub mod module;
+pub mod vars;

@@ -1,39 +1,125 @@
-//! Evaluates HCL expressions into span-carrying values.
+//! Evaluates HCL expressions into span-carrying values, the way Terraform would.
 //!
-//! A value that depends on anything the scan cannot know is `Unknown`, and unknown propagates:
-//! rules never fire on it. This evaluator knows literals (numbers, bools, strings, templates
-//! and heredocs whose interpolations are known, `null`, lists and objects of those, parentheses),
-//! the deploying account (`data.aws_caller_identity.*.account_id`) and partition
-//! (`data.aws_partition.*.partition`) as markers, and `jsonencode` of a value (kept structured,
-//! so every key and value keeps its own span). Every other expression — variables, other
-//! references, other functions, operators — evaluates to `Unknown` at its span.
+//! A value that depends on anything the scan cannot know — an unset variable, a computed resource
+//! attribute, a function kmslint does not implement — is `Unknown`, and unknown propagates
+//! through every operator and function: rules never fire on it. Every value keeps where it was
+//! written (`loc`) and the references it came through (`via`), so a finding can show both the
+//! offending value (a variable default) and each place it is used.
+//!
+//! References known without running Terraform are markers inside strings: the deploying account
+//! (`data.aws_caller_identity.*.account_id`), the partition, a key resource's `arn`/`key_id`/`id`,
+//! and the ARN of an IAM role or user created in the scan.
 
+pub mod document;
+mod functions;
+pub(crate) use functions::relocate;
+mod scope;
+mod template;
+pub mod types;
 mod value;
 
-pub use value::{Data, OWNER_ACCOUNT, PARTITION, Val, display_markers};
+pub use scope::{ModuleOutputs, Scope};
+pub use value::{
+    Data, KEY_REF, OWNER_ACCOUNT, PARTITION, PRINCIPAL_REF, Val, display_markers, format_number,
+    key_ref, key_ref_address, principal_ref,
+};
 
 use hcl_edit::Span;
-use hcl_edit::expr::{Expression, ObjectKey};
-use hcl_edit::template::{Element, Template};
+use hcl_edit::expr::{
+    BinaryOperator, Expression, ForExpr, ObjectKey, Traversal, TraversalOperator, UnaryOperator,
+};
 
+use crate::model::KeyKind;
 use crate::source::{FileId, Loc};
 
-/// Evaluates expressions of one file.
-#[derive(Debug, Clone, Copy)]
-pub struct Evaluator {
-    file: FileId,
+/// `count.index`, `each.key` and `each.value` of the resource or module instance being evaluated.
+#[derive(Debug, Clone, Default)]
+pub struct Instance {
+    pub count_index: Option<Val>,
+    pub each_key: Option<Val>,
+    pub each_value: Option<Val>,
 }
 
-impl Evaluator {
+/// Evaluates expressions of one file of one module instance.
+#[derive(Clone)]
+pub struct Evaluator<'a> {
+    pub file: FileId,
+    scope: Option<&'a Scope<'a>>,
+    instance: Option<&'a Instance>,
+    /// Names bound by `for` expressions, template `for` directives and `templatefile` variables.
+    bindings: Vec<(String, Val)>,
+    /// With bindings only (`templatefile`): `var`, `local` and the rest are not visible.
+    isolated: bool,
+}
+
+impl Evaluator<'static> {
+    /// An evaluator that knows literals only (no module scope).
     pub fn new(file: FileId) -> Self {
-        Evaluator { file }
+        Evaluator {
+            file,
+            scope: None,
+            instance: None,
+            bindings: Vec::new(),
+            isolated: false,
+        }
+    }
+}
+
+impl<'a> Evaluator<'a> {
+    pub fn in_scope(file: FileId, scope: &'a Scope<'a>) -> Self {
+        Evaluator {
+            file,
+            scope: Some(scope),
+            instance: None,
+            bindings: Vec::new(),
+            isolated: false,
+        }
+    }
+
+    pub fn with_instance(mut self, instance: &'a Instance) -> Self {
+        self.instance = Some(instance);
+        self
+    }
+
+    pub fn scope(&self) -> Option<&'a Scope<'a>> {
+        self.scope
+    }
+
+    /// The same evaluator in another file of the module.
+    pub fn for_file(&self, file: FileId) -> Self {
+        let mut e = self.clone();
+        e.file = file;
+        e
+    }
+
+    /// A policy written as `templatefile(...)`, parsed with positions in the template file.
+    pub fn templatefile_json(
+        &self,
+        expr: &Expression,
+    ) -> Option<Result<Val, crate::terraform::json::JsonProblem>> {
+        functions::templatefile_json(self, expr)
+    }
+
+    /// An evaluator that sees only `names` (a `templatefile` template).
+    pub(crate) fn isolated_with(&self, names: Vec<(String, Val)>) -> Self {
+        let mut e = self.clone();
+        e.bindings = names;
+        e.isolated = true;
+        e.instance = None;
+        e
+    }
+
+    pub(crate) fn bind(&self, names: Vec<(String, Val)>) -> Self {
+        let mut e = self.clone();
+        e.bindings.extend(names);
+        e
     }
 
     fn loc(&self, span: Option<std::ops::Range<usize>>, fallback: &Loc) -> Loc {
         span.map_or_else(|| fallback.clone(), |s| Loc::new(self.file, s))
     }
 
-    /// Evaluates `expr`; `fallback` is used for nodes the parser gave no span (never the case for
+    /// Evaluates `expr`; `fallback` locates nodes the parser gave no span (never the case for
     /// parsed input, but the tree type allows it).
     pub fn eval(&self, expr: &Expression, fallback: &Loc) -> Val {
         let loc = self.loc(expr.span(), fallback);
@@ -42,20 +128,9 @@ impl Evaluator {
             Expression::Bool(b) => Data::Bool(*b.value()),
             Expression::Number(n) => n.value().as_f64().map_or(Data::Unknown, Data::Number),
             Expression::String(s) => Data::String(s.value().clone()),
-            Expression::StringTemplate(t) => self.template(t),
-            Expression::HeredocTemplate(h) => self.template(&h.template),
+            Expression::StringTemplate(t) => return template::render(self, t, &loc),
+            Expression::HeredocTemplate(h) => return template::render(self, &h.template, &loc),
             Expression::Parenthesis(p) => return self.eval(p.inner(), &loc),
-            Expression::Traversal(t) => {
-                traversal_marker(t).map_or(Data::Unknown, |m| Data::String(m.to_string()))
-            }
-            Expression::FuncCall(call)
-                if is_jsonencode(call) && call.args.len() == 1 && !call.args.expand_final() =>
-            {
-                match call.args.iter().next() {
-                    Some(arg) => Data::Json(Box::new(self.eval(arg, &loc))),
-                    None => Data::Unknown,
-                }
-            }
             Expression::Array(items) => {
                 Data::List(items.iter().map(|e| self.eval(e, &loc)).collect())
             }
@@ -72,56 +147,326 @@ impl Evaluator {
                     })
                     .collect(),
             ),
-            _ => Data::Unknown,
+            Expression::Variable(v) => return self.variable(v.as_str(), &loc),
+            Expression::Traversal(t) => return self.traversal(t, &loc),
+            Expression::FuncCall(call) => return functions::call(self, call, &loc),
+            Expression::Conditional(c) => {
+                let cond = self.eval(&c.cond_expr, &loc);
+                return match cond.to_bool() {
+                    Some(true) => self.eval(&c.true_expr, &loc),
+                    Some(false) => self.eval(&c.false_expr, &loc),
+                    None => Val::unknown(loc),
+                };
+            }
+            Expression::UnaryOp(op) => {
+                let v = self.eval(&op.expr, &loc);
+                match op.operator.value() {
+                    UnaryOperator::Not => v.to_bool().map_or(Data::Unknown, |b| Data::Bool(!b)),
+                    UnaryOperator::Neg => v.to_number().map_or(Data::Unknown, |n| Data::Number(-n)),
+                }
+            }
+            Expression::BinaryOp(op) => {
+                let lhs = self.eval(&op.lhs_expr, &loc);
+                let rhs = || self.eval(&op.rhs_expr, &loc);
+                binary(*op.operator.value(), &lhs, rhs)
+            }
+            Expression::ForExpr(f) => return self.for_expr(f, &loc),
         };
         Val::new(data, loc)
     }
 
-    /// A template evaluates when every interpolation in it does.
-    fn template(&self, template: &Template) -> Data {
-        let mut out = String::new();
-        for element in template.iter() {
-            match element {
-                Element::Literal(lit) => out.push_str(lit.value()),
-                Element::Interpolation(i) => {
-                    let fallback = Loc::new(self.file, 0..0);
-                    match self.eval(&i.expr, &fallback).to_string_value() {
-                        Some(s) => out.push_str(&s),
-                        None => return Data::Unknown,
+    /// A bare name: a `for` or template binding, else not a value on its own.
+    fn variable(&self, name: &str, loc: &Loc) -> Val {
+        match self.bindings.iter().rev().find(|(n, _)| n == name) {
+            Some((_, v)) => v.clone(),
+            None => Val::unknown(loc.clone()),
+        }
+    }
+
+    fn traversal(&self, t: &Traversal, loc: &Loc) -> Val {
+        let ops: Vec<&TraversalOperator> = t.operators.iter().map(|o| o.value()).collect();
+        let (value, used) = match &t.expr {
+            Expression::Variable(root) => self.reference(root.as_str(), &ops, loc),
+            other => (self.eval(other, loc), 0),
+        };
+        self.apply(value, ops.get(used..).unwrap_or(&[]), loc)
+    }
+
+    /// Resolves the start of a reference; returns the value and how many operators it used.
+    fn reference(&self, root: &str, ops: &[&TraversalOperator], loc: &Loc) -> (Val, usize) {
+        if self.bindings.iter().any(|(n, _)| n == root) {
+            return (self.variable(root, loc), 0);
+        }
+        let attr = |i: usize| match ops.get(i) {
+            Some(TraversalOperator::GetAttr(id)) => Some(id.as_str()),
+            _ => None,
+        };
+        let unknown = (Val::unknown(loc.clone()), ops.len());
+        if self.isolated {
+            return unknown;
+        }
+        match (root, attr(0)) {
+            ("each", Some(field @ ("key" | "value"))) => {
+                let inst = self.instance;
+                let v = if field == "key" {
+                    inst.and_then(|i| i.each_key.clone())
+                } else {
+                    inst.and_then(|i| i.each_value.clone())
+                };
+                (v.unwrap_or_else(|| Val::unknown(loc.clone())), 1)
+            }
+            ("count", Some("index")) => (
+                self.instance
+                    .and_then(|i| i.count_index.clone())
+                    .unwrap_or_else(|| Val::unknown(loc.clone())),
+                1,
+            ),
+            ("data", Some("aws_caller_identity")) if attr(2) == Some("account_id") => {
+                (Val::new(Data::String(OWNER_ACCOUNT.into()), loc.clone()), 3)
+            }
+            ("data", Some("aws_partition")) if attr(2) == Some("partition") => {
+                (Val::new(Data::String(PARTITION.into()), loc.clone()), 3)
+            }
+            ("path", Some(kind @ ("module" | "root" | "cwd"))) => {
+                let dir = self.scope.map(|s| s.dir.clone()).unwrap_or_default();
+                let text = if kind == "module" {
+                    dir.to_string_lossy().into_owned()
+                } else {
+                    ".".to_string()
+                };
+                (Val::new(Data::String(text), loc.clone()), 1)
+            }
+            _ => {
+                let Some(scope) = self.scope else {
+                    return unknown;
+                };
+                match (root, attr(0)) {
+                    ("var", Some(name)) => (scope.var(name, loc), 1),
+                    ("local", Some(name)) => (scope.local(name, loc), 1),
+                    ("module", Some(name)) => (scope.module_output(name, loc), 1),
+                    ("data", Some(ty)) => match (ty, attr(1), attr(2)) {
+                        ("aws_iam_policy_document", Some(name), Some("json" | "minified_json")) => {
+                            let doc = scope.document(name, loc);
+                            (Val::new(Data::Json(Box::new(doc)), loc.clone()), 3)
+                        }
+                        _ => unknown,
+                    },
+                    (ty, Some(name)) if scope.has_resource(ty, name) => {
+                        self.resource_reference(scope, ty, name, ops, loc)
                     }
+                    _ => unknown,
                 }
-                Element::Directive(_) => return Data::Unknown,
             }
         }
-        Data::String(out)
     }
-}
 
-fn is_jsonencode(call: &hcl_edit::expr::FuncCall) -> bool {
-    call.name.namespace.is_empty() && call.name.name.as_str() == "jsonencode"
-}
-
-/// `data.aws_caller_identity.<name>.account_id` and `data.aws_partition.<name>.partition`.
-fn traversal_marker(t: &hcl_edit::expr::Traversal) -> Option<&'static str> {
-    match attribute_path(t)?.as_slice() {
-        ["data", "aws_caller_identity", _, "account_id"] => Some(OWNER_ACCOUNT),
-        ["data", "aws_partition", _, "partition"] => Some(PARTITION),
-        _ => None,
-    }
-}
-
-/// The names of a plain reference such as `data.aws_iam_policy_document.x.json`: the root
-/// variable and each attribute; `None` when the traversal indexes or splats.
-pub fn attribute_path(t: &hcl_edit::expr::Traversal) -> Option<Vec<&str>> {
-    let Expression::Variable(root) = &t.expr else {
-        return None;
-    };
-    let mut names = vec![root.as_str()];
-    for op in t.operators.iter() {
-        match op.value() {
-            hcl_edit::expr::TraversalOperator::GetAttr(id) => names.push(id.as_str()),
-            _ => return None,
+    /// `TYPE.NAME[...].ATTR` of a resource declared in the module: a key's identifiers and the
+    /// ARNs of IAM roles and users are markers; anything else is computed at apply time.
+    fn resource_reference(
+        &self,
+        scope: &Scope<'_>,
+        ty: &str,
+        name: &str,
+        ops: &[&TraversalOperator],
+        loc: &Loc,
+    ) -> (Val, usize) {
+        let mut i = 1;
+        while matches!(
+            ops.get(i),
+            Some(TraversalOperator::Index(_) | TraversalOperator::LegacyIndex(_))
+        ) {
+            i += 1;
+        }
+        let attr = match ops.get(i) {
+            Some(TraversalOperator::GetAttr(id)) => id.as_str(),
+            _ => return (Val::unknown(loc.clone()), ops.len()),
+        };
+        let address = format!("{}{ty}.{name}", scope.prefix);
+        let marker = if KeyKind::from_resource_type(ty).is_some()
+            && matches!(attr, "arn" | "key_id" | "id")
+        {
+            Some(key_ref(&address))
+        } else if matches!(ty, "aws_iam_role" | "aws_iam_user") && attr == "arn" {
+            Some(principal_ref(&address))
+        } else {
+            None
+        };
+        match marker {
+            Some(m) => (Val::new(Data::String(m), loc.clone()), i + 1),
+            None => (Val::unknown(loc.clone()), ops.len()),
         }
     }
-    Some(names)
+
+    /// Applies attribute access, indexing and splats.
+    fn apply(&self, mut value: Val, ops: &[&TraversalOperator], loc: &Loc) -> Val {
+        for (i, op) in ops.iter().enumerate() {
+            value = match op {
+                TraversalOperator::GetAttr(id) => match &value.data {
+                    Data::Object(_) => value
+                        .get(id.as_str())
+                        .cloned()
+                        .unwrap_or_else(|| Val::unknown(loc.clone())),
+                    _ => Val::unknown(loc.clone()),
+                },
+                TraversalOperator::Index(e) => {
+                    let key = self.eval(e, loc);
+                    index(&value, &key, loc)
+                }
+                TraversalOperator::LegacyIndex(n) => {
+                    let key = Val::new(Data::Number(*n.value() as f64), loc.clone());
+                    index(&value, &key, loc)
+                }
+                TraversalOperator::AttrSplat(_) | TraversalOperator::FullSplat(_) => {
+                    let rest = ops.get(i + 1..).unwrap_or(&[]);
+                    let items = match value.data {
+                        Data::List(items) => items,
+                        Data::Null => Vec::new(),
+                        Data::Unknown => return Val::unknown(loc.clone()),
+                        _ => vec![value],
+                    };
+                    let mapped = items
+                        .into_iter()
+                        .map(|item| self.apply(item, rest, loc))
+                        .collect();
+                    return Val::new(Data::List(mapped), loc.clone());
+                }
+            };
+            if value.is_unknown() {
+                return value;
+            }
+        }
+        value
+    }
+
+    fn for_expr(&self, f: &ForExpr, loc: &Loc) -> Val {
+        let collection = self.eval(&f.intro.collection_expr, loc);
+        let pairs: Vec<(Val, Val)> = match collection.data {
+            Data::List(items) => items
+                .into_iter()
+                .enumerate()
+                .map(|(i, v)| (Val::new(Data::Number(i as f64), loc.clone()), v))
+                .collect(),
+            Data::Object(entries) => entries,
+            _ => return Val::unknown(loc.clone()),
+        };
+        let key_var = f.intro.key_var.as_ref().map(|k| k.as_str().to_string());
+        let value_var = f.intro.value_var.as_str().to_string();
+        let mut list = Vec::new();
+        let mut object: Vec<(Val, Val)> = Vec::new();
+        for (k, v) in pairs {
+            let mut names = vec![(value_var.clone(), v)];
+            if let Some(kv) = &key_var {
+                names.push((kv.clone(), k));
+            }
+            let inner = self.bind(names);
+            if let Some(cond) = &f.cond {
+                match inner.eval(&cond.expr, loc).to_bool() {
+                    Some(true) => {}
+                    Some(false) => continue,
+                    None => return Val::unknown(loc.clone()),
+                }
+            }
+            let value = inner.eval(&f.value_expr, loc);
+            match &f.key_expr {
+                None => list.push(value),
+                Some(key_expr) => {
+                    let key = inner.eval(key_expr, loc);
+                    if key.data_str().is_none() && key.to_string_value().is_none() {
+                        return Val::unknown(loc.clone());
+                    }
+                    let key_text = key.to_string_value().unwrap_or_default();
+                    let key = Val::new(Data::String(key_text.clone()), key.loc);
+                    if f.grouping {
+                        match object
+                            .iter_mut()
+                            .find(|(k, _)| k.data_str() == Some(&key_text))
+                        {
+                            Some((
+                                _,
+                                Val {
+                                    data: Data::List(items),
+                                    ..
+                                },
+                            )) => items.push(value),
+                            _ => object.push((key, Val::new(Data::List(vec![value]), loc.clone()))),
+                        }
+                    } else {
+                        object.retain(|(k, _)| k.data_str() != Some(&key_text));
+                        object.push((key, value));
+                    }
+                }
+            }
+        }
+        let data = if f.key_expr.is_some() {
+            Data::Object(object)
+        } else {
+            Data::List(list)
+        };
+        Val::new(data, loc.clone())
+    }
 }
+
+fn index(value: &Val, key: &Val, loc: &Loc) -> Val {
+    match (&value.data, &key.data) {
+        (Data::List(items), _) => key
+            .to_int()
+            .and_then(|i| usize::try_from(i).ok())
+            .and_then(|i| items.get(i).cloned())
+            .unwrap_or_else(|| Val::unknown(loc.clone())),
+        (Data::Object(_), _) => key
+            .to_string_value()
+            .and_then(|k| value.get(&k).cloned())
+            .unwrap_or_else(|| Val::unknown(loc.clone())),
+        _ => Val::unknown(loc.clone()),
+    }
+}
+
+fn binary(op: BinaryOperator, lhs: &Val, rhs: impl FnOnce() -> Val) -> Data {
+    use BinaryOperator as B;
+    match op {
+        // Short-circuit where the left side decides, as Terraform's unknown-aware logic does.
+        B::And => match lhs.to_bool() {
+            Some(false) => Data::Bool(false),
+            Some(true) => rhs().to_bool().map_or(Data::Unknown, Data::Bool),
+            None => match rhs().to_bool() {
+                Some(false) => Data::Bool(false),
+                _ => Data::Unknown,
+            },
+        },
+        B::Or => match lhs.to_bool() {
+            Some(true) => Data::Bool(true),
+            Some(false) => rhs().to_bool().map_or(Data::Unknown, Data::Bool),
+            None => match rhs().to_bool() {
+                Some(true) => Data::Bool(true),
+                _ => Data::Unknown,
+            },
+        },
+        B::Eq | B::NotEq => {
+            let r = rhs();
+            match lhs.same(&r) {
+                Some(eq) => Data::Bool(eq == (op == B::Eq)),
+                None => Data::Unknown,
+            }
+        }
+        _ => {
+            let (Some(a), Some(b)) = (lhs.to_number(), rhs().to_number()) else {
+                return Data::Unknown;
+            };
+            match op {
+                B::Plus => Data::Number(a + b),
+                B::Minus => Data::Number(a - b),
+                B::Mul => Data::Number(a * b),
+                B::Div if b != 0.0 => Data::Number(a / b),
+                B::Mod if b != 0.0 => Data::Number(a % b),
+                B::Less => Data::Bool(a < b),
+                B::LessEq => Data::Bool(a <= b),
+                B::Greater => Data::Bool(a > b),
+                B::GreaterEq => Data::Bool(a >= b),
+                _ => Data::Unknown,
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

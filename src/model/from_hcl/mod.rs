@@ -1,0 +1,442 @@
+//! Adapter: Terraform modules → the [`Inventory`].
+//!
+//! A directory is analysed as a root module: its variables take their values as Terraform would
+//! (defaults, tfvars, `--var`), then every resource instance (`count`/`for_each` expanded when
+//! known) is read into the inventory, and every `module` block with a local source (or one that
+//! `terraform init` downloaded into `.terraform/modules`) is instantiated with its inputs,
+//! recursively. Findings inside a called module carry the chain of calls as related locations.
+
+mod resources;
+
+use std::cell::RefCell;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use hcl_edit::Span;
+use hcl_edit::structure::Block;
+
+use crate::diagnostic::{InputError, InputErrorKind};
+use crate::files::{Files, normalize};
+use crate::model::{Inventory, KeyKind, Related};
+use crate::source::{FileId, Loc, SourceFile};
+use crate::terraform::eval::{Data, Evaluator, Instance, ModuleOutputs, Scope, Val};
+use crate::terraform::hcl;
+use crate::terraform::module::{ModuleIndex, ParsedFile};
+use crate::terraform::vars::{self, VarInputs};
+
+use resources::{Attrs, IAM_POLICY_TYPES, Place};
+
+/// Calls nest at most this deep; deeper chains are not followed (and reported).
+const MAX_MODULE_DEPTH: usize = 16;
+
+/// `count`/`for_each` with more instances than this are analysed once, as unknown.
+const MAX_INSTANCES: usize = 1000;
+
+/// State shared by the module instances of one root.
+struct Run<'a> {
+    files: &'a Files,
+    root: PathBuf,
+    inventory: RefCell<Inventory>,
+    errors: RefCell<Vec<InputError>>,
+}
+
+/// Analyses the module made of `sources` (one directory) as a root module.
+pub fn analyse_root(
+    files: &Files,
+    inputs: &VarInputs,
+    dir: &Path,
+    sources: Vec<(FileId, Arc<SourceFile>)>,
+) -> (Inventory, Vec<InputError>) {
+    let run = Run {
+        files,
+        root: dir.to_path_buf(),
+        inventory: RefCell::new(Inventory::default()),
+        errors: RefCell::new(Vec::new()),
+    };
+    let parsed = parse(&run, sources);
+    let index = ModuleIndex::new(&parsed);
+    let values = vars::root_values(&index, dir, files, inputs);
+    let frame = Frame {
+        dir: dir.to_path_buf(),
+        prefix: String::new(),
+        key_path: Vec::new(),
+        calls: Vec::new(),
+        stack: vec![normalize(dir)],
+    };
+    instantiate(&run, &index, &frame, values);
+    (run.inventory.into_inner(), run.errors.into_inner())
+}
+
+/// Parses the configuration files (`.tfvars` files are only checked for syntax: they hold values,
+/// which `vars` reads).
+fn parse(run: &Run<'_>, sources: Vec<(FileId, Arc<SourceFile>)>) -> Vec<ParsedFile> {
+    sources
+        .into_iter()
+        .filter_map(|(id, source)| match hcl::parse(id, &source) {
+            Ok(body) => {
+                let is_config = source.path.extension().is_some_and(|e| e == "tf")
+                    || source.path.extension().is_none();
+                is_config.then_some(ParsedFile { id, source, body })
+            }
+            Err(e) => {
+                run.errors.borrow_mut().push(*e);
+                None
+            }
+        })
+        .collect()
+}
+
+/// Where a module instance is.
+#[derive(Clone)]
+struct Frame {
+    dir: PathBuf,
+    /// Address prefix: `module.a["x"].module.b.`.
+    prefix: String,
+    /// Call names without instance keys (`a`, `b`): the key of `.terraform/modules/modules.json`.
+    key_path: Vec<String>,
+    /// The calls that led here, outermost first.
+    calls: Vec<Related>,
+    /// Module directories being instantiated, to stop a module that calls itself.
+    stack: Vec<PathBuf>,
+}
+
+/// Reads one module instance into the inventory and returns its outputs.
+fn instantiate(
+    run: &Run<'_>,
+    index: &ModuleIndex<'_>,
+    frame: &Frame,
+    values: BTreeMap<String, Val>,
+) -> Val {
+    let module_id = format!("{}#{}", frame.dir.display(), frame.prefix);
+    let calls = Calls {
+        run,
+        index,
+        frame,
+        cache: RefCell::new(BTreeMap::new()),
+        busy: RefCell::new(BTreeSet::new()),
+    };
+    let mut scope = Scope::new(index, &frame.dir, run.files);
+    scope.prefix = frame.prefix.clone();
+    scope.vars = values;
+    scope.modules = Some(&calls);
+    for file in index.files {
+        for block in file.body.get_blocks("resource") {
+            resource(run, &scope, file, block, &module_id, frame);
+        }
+    }
+    for name in index.module_calls.keys() {
+        calls.outputs(&scope, name);
+    }
+    let mut outputs = Vec::new();
+    for (name, decl) in &index.outputs {
+        let eval = Evaluator::in_scope(decl.file.id, &scope);
+        let loc = Loc::new(decl.file.id, decl.block.span().unwrap_or(0..0));
+        let value = decl
+            .block
+            .body
+            .get_attribute("value")
+            .map_or_else(|| Val::unknown(loc.clone()), |a| eval.eval(&a.value, &loc));
+        outputs.push((Val::new(Data::String((*name).to_string()), loc), value));
+    }
+    run.errors.borrow_mut().extend(scope.take_errors());
+    let loc = index
+        .files
+        .first()
+        .map_or(Loc::new(FileId(0), 0..0), |f| Loc::new(f.id, 0..0));
+    Val::new(Data::Object(outputs), loc)
+}
+
+/// Reads every instance of one resource block that the rules look at.
+fn resource(
+    run: &Run<'_>,
+    scope: &Scope<'_>,
+    file: &ParsedFile,
+    block: &Block,
+    module: &str,
+    frame: &Frame,
+) {
+    let Some(ty) = block.labels.first().map(|l| l.as_str()) else {
+        return;
+    };
+    let kind = KeyKind::from_resource_type(ty);
+    let relevant = kind.is_some()
+        || matches!(ty, "aws_kms_key_policy" | "aws_kms_grant")
+        || IAM_POLICY_TYPES.contains(&ty);
+    if !relevant {
+        return;
+    }
+    let base = Evaluator::in_scope(file.id, scope);
+    for (instance, inst) in instances(&base, block) {
+        let attrs = Attrs::new(base.clone().with_instance(&inst), &file.source, block);
+        let place = Place {
+            module,
+            prefix: &frame.prefix,
+            instance,
+            calls: &frame.calls,
+        };
+        let mut inventory = run.inventory.borrow_mut();
+        if let Some(kind) = kind {
+            if let Some(key) = resources::key(&place, kind, &attrs) {
+                inventory.keys.push(key);
+            }
+        } else if ty == "aws_kms_key_policy" {
+            if let Some(kp) = resources::key_policy_resource(&place, &attrs) {
+                inventory.key_policies.push(kp);
+            }
+        } else if ty == "aws_kms_grant" {
+            if let Some(grant) = resources::grant(&place, &attrs) {
+                inventory.grants.push(grant);
+            }
+        } else {
+            resources::iam_policies(&place, &attrs, &mut inventory);
+        }
+    }
+}
+
+/// The instances of a resource or module block: `[i]` for `count`, `["key"]` for `for_each`,
+/// one with unknown `count.index`/`each.*` when the collection is unknown (or huge), none for
+/// `count = 0` or an empty `for_each`.
+fn instances(eval: &Evaluator<'_>, block: &Block) -> Vec<(String, Instance)> {
+    let loc = Loc::new(eval.file, block.span().unwrap_or(0..0));
+    if let Some(count) = block.body.get_attribute("count") {
+        let v = eval.eval(&count.value, &loc);
+        return match v.to_int().and_then(|n| usize::try_from(n).ok()) {
+            Some(n) if n <= MAX_INSTANCES => (0..n)
+                .map(|i| {
+                    let index = Val::new(Data::Number(i as f64), v.loc.clone());
+                    (
+                        format!("[{i}]"),
+                        Instance {
+                            count_index: Some(index),
+                            ..Instance::default()
+                        },
+                    )
+                })
+                .collect(),
+            _ => vec![(
+                String::new(),
+                Instance {
+                    count_index: Some(Val::unknown(v.loc)),
+                    ..Instance::default()
+                },
+            )],
+        };
+    }
+    if let Some(each) = block.body.get_attribute("for_each") {
+        let v = eval.eval(&each.value, &loc);
+        let pairs: Option<Vec<(Val, Val)>> = match &v.data {
+            Data::Object(entries) => Some(entries.clone()),
+            Data::List(items) => Some(items.iter().map(|i| (i.clone(), i.clone())).collect()),
+            _ => None,
+        };
+        return match pairs.filter(|p| p.len() <= MAX_INSTANCES) {
+            Some(pairs) if pairs.iter().all(|(k, _)| k.to_string_value().is_some()) => pairs
+                .into_iter()
+                .map(|(k, value)| {
+                    let key = k.to_string_value().unwrap_or_default();
+                    let key_val = Val::new(Data::String(key.clone()), k.loc.clone());
+                    let suffix = format!("[{}]", serde_json::to_string(&key).unwrap_or_default());
+                    (
+                        suffix,
+                        Instance {
+                            each_key: Some(key_val),
+                            each_value: Some(value),
+                            count_index: None,
+                        },
+                    )
+                })
+                .collect(),
+            _ => vec![(
+                String::new(),
+                Instance {
+                    each_key: Some(Val::unknown(v.loc.clone())),
+                    each_value: Some(Val::unknown(v.loc)),
+                    count_index: None,
+                },
+            )],
+        };
+    }
+    vec![(String::new(), Instance::default())]
+}
+
+/// The module calls of one module instance, instantiated on first use.
+struct Calls<'a> {
+    run: &'a Run<'a>,
+    index: &'a ModuleIndex<'a>,
+    frame: &'a Frame,
+    cache: RefCell<BTreeMap<String, Option<Val>>>,
+    busy: RefCell<BTreeSet<String>>,
+}
+
+impl ModuleOutputs for Calls<'_> {
+    fn outputs(&self, scope: &Scope<'_>, name: &str) -> Option<Val> {
+        if let Some(v) = self.cache.borrow().get(name) {
+            return v.clone();
+        }
+        // A call whose inputs need its own outputs (through another call) cannot be resolved.
+        if !self.busy.borrow_mut().insert(name.to_string()) {
+            return None;
+        }
+        let v = self.call(scope, name);
+        self.busy.borrow_mut().remove(name);
+        self.cache.borrow_mut().insert(name.to_string(), v.clone());
+        v
+    }
+}
+
+impl Calls<'_> {
+    fn call(&self, scope: &Scope<'_>, name: &str) -> Option<Val> {
+        let decl = self.index.module_calls.get(name)?;
+        let eval = Evaluator::in_scope(decl.file.id, scope);
+        let block_loc = Loc::new(decl.file.id, decl.block.span().unwrap_or(0..0));
+        let source_attr = decl.block.body.get_attribute("source")?;
+        let source_loc = Loc::new(decl.file.id, source_attr.value.span().unwrap_or(0..0));
+        let source = eval
+            .eval(&source_attr.value, &block_loc)
+            .data_str()?
+            .to_string();
+        let mut key_path = self.frame.key_path.clone();
+        key_path.push(name.to_string());
+        let dir = self.resolve(&source, &key_path)?;
+        let error = |message: String| {
+            scope.error(InputErrorKind::Evaluation, &source_loc, message);
+            None
+        };
+        if !self.run.files.allowed(&dir) {
+            return error(format!(
+                "module source `{source}` is outside the scanned tree; module `{name}` was not analysed"
+            ));
+        }
+        let normalized = normalize(&dir);
+        if self.frame.stack.contains(&normalized) {
+            return error(format!(
+                "module `{name}` calls itself through `{source}`; the recursion was not followed"
+            ));
+        }
+        if self.frame.stack.len() > MAX_MODULE_DEPTH {
+            return error(format!(
+                "modules are nested more than {MAX_MODULE_DEPTH} deep; module `{name}` was not analysed"
+            ));
+        }
+        let parsed = parse(self.run, module_files(self.run.files, &dir));
+        if parsed.is_empty() {
+            return None;
+        }
+        let index = ModuleIndex::new(&parsed);
+        let declared = vars::declared(&index);
+        let header_end = decl
+            .block
+            .labels
+            .last()
+            .and_then(Span::span)
+            .map_or(block_loc.span.start, |s| s.end);
+        let header = Loc::new(
+            decl.file.id,
+            block_loc.span.start..header_end.max(block_loc.span.start),
+        );
+        let instances = instances(&eval, decl.block);
+        let counted = decl.block.body.get_attribute("count").is_some();
+        let mut results = Vec::new();
+        for (suffix, inst) in &instances {
+            let eval = eval.clone().with_instance(inst);
+            let values: BTreeMap<String, Val> = declared
+                .iter()
+                .filter_map(|(var, (ty, default, _))| {
+                    let given = decl.block.body.get_attribute(var).map(|a| {
+                        let at = Loc::new(decl.file.id, a.value.span().unwrap_or(0..0));
+                        eval.eval(&a.value, &block_loc)
+                            .through(at, format!("passed to `module.{name}` as `{var}`"))
+                    });
+                    let v = given.or_else(|| default.clone())?;
+                    Some(((*var).to_string(), ty.convert(v)))
+                })
+                .collect();
+            let prefix = format!("{}module.{name}{suffix}.", self.frame.prefix);
+            let mut calls = self.frame.calls.clone();
+            calls.push(Related {
+                loc: header.clone(),
+                message: format!("in `{}`, called here", prefix.trim_end_matches('.')),
+            });
+            let mut stack = self.frame.stack.clone();
+            stack.push(normalized.clone());
+            let frame = Frame {
+                dir: dir.clone(),
+                prefix,
+                key_path: key_path.clone(),
+                calls,
+                stack,
+            };
+            results.push((
+                suffix.clone(),
+                inst.clone(),
+                instantiate(self.run, &index, &frame, values),
+            ));
+        }
+        let all_keyed = results.iter().all(|(s, _, _)| !s.is_empty());
+        Some(match results.as_slice() {
+            [(s, _, out)]
+                if s.is_empty()
+                    && !counted
+                    && decl.block.body.get_attribute("for_each").is_none() =>
+            {
+                out.clone()
+            }
+            _ if all_keyed && counted => Val::new(
+                Data::List(results.into_iter().map(|(_, _, o)| o).collect()),
+                block_loc,
+            ),
+            _ if all_keyed => Val::new(
+                Data::Object(
+                    results
+                        .into_iter()
+                        .filter_map(|(_, inst, o)| Some((inst.each_key?, o)))
+                        .collect(),
+                ),
+                block_loc,
+            ),
+            _ => Val::unknown(block_loc),
+        })
+    }
+
+    /// The directory of a module source: a local path, or where `terraform init` put it.
+    fn resolve(&self, source: &str, key_path: &[String]) -> Option<PathBuf> {
+        if source.starts_with("./") || source.starts_with("../") {
+            return Some(self.frame.dir.join(source));
+        }
+        let manifest = self.run.root.join(".terraform/modules/modules.json");
+        let text = std::fs::read_to_string(manifest).ok()?;
+        let json: serde_json::Value = serde_json::from_str(&text).ok()?;
+        let key = key_path.join(".");
+        let entry = json
+            .get("Modules")?
+            .as_array()?
+            .iter()
+            .find(|m| m.get("Key").and_then(|k| k.as_str()) == Some(key.as_str()))?;
+        let dir = entry.get("Dir")?.as_str()?;
+        Some(self.run.root.join(dir))
+    }
+}
+
+/// The `.tf` files of a module directory, read through the registry.
+fn module_files(files: &Files, dir: &Path) -> Vec<(FileId, Arc<SourceFile>)> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut paths: Vec<PathBuf> = entries
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| {
+            p.extension().is_some_and(|e| e == "tf")
+                && p.file_name()
+                    .and_then(|n| n.to_str())
+                    .is_some_and(|n| !n.starts_with('.'))
+                && p.is_file()
+        })
+        .collect();
+    paths.sort();
+    paths.iter().filter_map(|p| files.load(p)).collect()
+}
+
+#[cfg(test)]
+mod tests;

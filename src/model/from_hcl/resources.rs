@@ -1,0 +1,313 @@
+//! Reading resource blocks into the inventory: keys, key policies, grants and IAM policies, each
+//! attribute evaluated in the scope of its module instance.
+
+use hcl_edit::Span;
+use hcl_edit::structure::Block;
+
+use crate::model::key::defaults;
+use crate::model::policy::{Policy, Problem};
+use crate::model::{
+    Grant, IamPolicy, Inventory, Key, KeyKind, KeyPolicyResource, Origin, Related, Value,
+};
+use crate::source::{Loc, SourceFile};
+use crate::terraform::eval::{Data, Evaluator, Val, key_ref_address, relocate};
+use crate::terraform::json;
+
+/// Resource types whose `policy` (or `inline_policy { policy }`) is an IAM identity policy.
+pub(super) const IAM_POLICY_TYPES: &[&str] = &[
+    "aws_iam_policy",
+    "aws_iam_role_policy",
+    "aws_iam_user_policy",
+    "aws_iam_group_policy",
+    "aws_iam_role",
+];
+
+/// Where a resource instance sits: its module instance and instance key.
+pub(super) struct Place<'a> {
+    /// Identifies the module instance (directory and address prefix).
+    pub module: &'a str,
+    /// Address prefix of the module instance (`module.kms.`).
+    pub prefix: &'a str,
+    /// `[0]` or `["a"]` for an instance of a `count`/`for_each` resource, else empty.
+    pub instance: String,
+    /// The module calls that led here, outermost first.
+    pub calls: &'a [Related],
+}
+
+/// Reads the attributes of one block.
+pub(super) struct Attrs<'a> {
+    pub eval: Evaluator<'a>,
+    pub source: &'a SourceFile,
+    pub block: &'a Block,
+    pub block_loc: Loc,
+}
+
+impl<'a> Attrs<'a> {
+    pub(super) fn new(eval: Evaluator<'a>, source: &'a SourceFile, block: &'a Block) -> Self {
+        let block_loc = Loc::new(eval.file, block.span().unwrap_or(0..0));
+        Attrs {
+            eval,
+            source,
+            block,
+            block_loc,
+        }
+    }
+
+    fn nested(&self, block: &'a Block) -> Attrs<'a> {
+        Attrs::new(self.eval.clone(), self.source, block)
+    }
+
+    pub(super) fn label(&self, i: usize) -> Option<&'a str> {
+        self.block.labels.get(i).map(|l| l.as_str())
+    }
+
+    /// The block header, `resource "aws_kms_key" "app"`: where findings about absent attributes point.
+    pub(super) fn header(&self) -> Loc {
+        let start = self.block_loc.span.start;
+        let end = self
+            .block
+            .labels
+            .last()
+            .and_then(Span::span)
+            .map_or(start, |s| s.end.max(start));
+        Loc::new(self.block_loc.file, start..end)
+    }
+
+    pub(super) fn get(&self, name: &str) -> Option<Val> {
+        let attr = self.block.body.get_attribute(name)?;
+        Some(self.eval.eval(&attr.value, &self.block_loc))
+    }
+
+    /// A policy attribute: `jsonencode({...})`, a policy document, JSON in a string or heredoc
+    /// (located inside the `.tf` text), JSON text computed elsewhere, or unknown.
+    fn policy(&self, name: &str) -> Value<Option<Policy>> {
+        let Some(attr) = self.block.body.get_attribute(name) else {
+            return Value::Default(None);
+        };
+        let expr = &attr.value;
+        let file = self.block_loc.file;
+        let expr_loc = Loc::new(file, expr.span().unwrap_or(self.block_loc.span.clone()));
+        let parsed = json::string_json(expr, file, self.source, &self.eval)
+            .or_else(|| self.eval.templatefile_json(expr))
+            .or_else(|| {
+                let v = self.eval.eval(expr, &self.block_loc);
+                match v.data {
+                    Data::Null => None,
+                    Data::Json(doc) => Some(Ok(*doc)),
+                    Data::String(ref text) => Some(computed_json(text, &v)),
+                    _ => Some(Ok(Val::unknown(v.loc))),
+                }
+            });
+        match parsed {
+            None => Value::Default(None),
+            Some(Ok(doc)) if doc.is_unknown() => Value::Unknown(origin(&expr_loc, &doc)),
+            Some(Ok(doc)) => Value::Set(Some(Policy::from_val(&doc)), origin(&expr_loc, &doc)),
+            Some(Err(problem)) => Value::Set(
+                Some(Policy {
+                    loc: expr_loc.clone(),
+                    statements: Vec::new(),
+                    problems: vec![Problem {
+                        loc: problem.loc,
+                        message: problem.message,
+                    }],
+                    unknown: false,
+                }),
+                Origin::at(expr_loc),
+            ),
+        }
+    }
+
+    /// Converts an attribute with `convert`; absent or `null` gives the default, a value of the
+    /// wrong type or one the scan cannot know gives `Unknown`.
+    pub(super) fn value<T>(
+        &self,
+        name: &str,
+        default: T,
+        convert: impl Fn(&Val) -> Option<T>,
+    ) -> Value<T> {
+        match self.get(name) {
+            None => Value::Default(default),
+            Some(v) if v.is_null() => Value::Default(default),
+            Some(v) => match convert(&v) {
+                Some(t) => Value::Set(t, value_origin(v)),
+                None => Value::Unknown(value_origin(v)),
+            },
+        }
+    }
+
+    pub(super) fn bool(&self, name: &str, default: bool) -> Value<bool> {
+        self.value(name, default, Val::to_bool)
+    }
+
+    fn int(&self, name: &str, default: i64) -> Value<i64> {
+        self.value(name, default, Val::to_int)
+    }
+
+    fn string(&self, name: &str, default: &str) -> Value<String> {
+        self.value(name, default.to_string(), Val::to_string_value)
+    }
+
+    fn opt_string(&self, name: &str) -> Value<Option<String>> {
+        self.value(name, None, |v| v.to_string_value().map(Some))
+    }
+
+    /// The key an attribute such as `key_id` refers to (`aws_kms_key.app.arn` directly or
+    /// through variables, locals and module outputs).
+    fn key_reference(&self, name: &str) -> Option<String> {
+        let v = self.get(name)?;
+        key_ref_address(v.data_str()?).map(str::to_string)
+    }
+}
+
+/// The origin of an evaluated value: where it was written, and the references it came through.
+fn value_origin(v: Val) -> Origin {
+    Origin {
+        at: v.loc,
+        via: v.via,
+    }
+}
+
+fn origin(expr_loc: &Loc, doc: &Val) -> Origin {
+    let mut o = Origin::at(expr_loc.clone());
+    o.via = doc.via.clone();
+    o
+}
+
+/// JSON text computed by an expression (a `templatefile`, a variable): parsed strictly; exact
+/// positions when the text is a file's whole content, else every element at the value.
+fn computed_json(text: &str, v: &Val) -> Result<Val, json::JsonProblem> {
+    let verbatim = v.loc.span.len() == text.len();
+    let offset = if verbatim { v.loc.span.start } else { 0 };
+    match json::text_json(text, v.loc.file, offset) {
+        Ok(mut doc) => {
+            if !verbatim {
+                relocate(&mut doc, &v.loc);
+            }
+            doc.via = v.via.clone();
+            Ok(doc)
+        }
+        Err(mut problem) => {
+            if !verbatim {
+                problem.loc = v.loc.clone();
+            }
+            Err(problem)
+        }
+    }
+}
+
+pub(super) fn key(place: &Place<'_>, kind: KeyKind, attrs: &Attrs<'_>) -> Option<Key> {
+    let name = attrs.label(1)?;
+    let is_key = kind == KeyKind::Key;
+    Some(Key {
+        kind,
+        address: format!(
+            "{}{}.{name}{}",
+            place.prefix,
+            kind.resource_type(),
+            place.instance
+        ),
+        module: place.module.to_string(),
+        header: attrs.header(),
+        block: attrs.block_loc.clone(),
+        calls: place.calls.to_vec(),
+        policy: attrs.policy("policy"),
+        key_spec: if is_key {
+            attrs.string("customer_master_key_spec", defaults::KEY_SPEC)
+        } else {
+            Value::Default(defaults::KEY_SPEC.to_string())
+        },
+        key_usage: if is_key {
+            attrs.string("key_usage", defaults::KEY_USAGE)
+        } else {
+            Value::Default(defaults::KEY_USAGE.to_string())
+        },
+        custom_key_store_id: attrs.opt_string("custom_key_store_id"),
+        xks_key_id: attrs.opt_string("xks_key_id"),
+        enable_key_rotation: attrs.bool("enable_key_rotation", false),
+        rotation_period_in_days: attrs
+            .int("rotation_period_in_days", defaults::ROTATION_PERIOD_DAYS),
+        enabled: attrs.bool(kind.enabled_attribute(), true),
+        bypass_policy_lockout_safety_check: attrs.bool("bypass_policy_lockout_safety_check", false),
+        deletion_window_in_days: attrs
+            .int("deletion_window_in_days", defaults::DELETION_WINDOW_DAYS),
+        multi_region: attrs.bool("multi_region", false),
+        valid_to: if kind.is_imported() {
+            attrs.opt_string("valid_to")
+        } else {
+            Value::Default(None)
+        },
+    })
+}
+
+pub(super) fn key_policy_resource(
+    place: &Place<'_>,
+    attrs: &Attrs<'_>,
+) -> Option<KeyPolicyResource> {
+    let name = attrs.label(1)?;
+    Some(KeyPolicyResource {
+        address: format!(
+            "{}aws_kms_key_policy.{name}{}",
+            place.prefix, place.instance
+        ),
+        module: place.module.to_string(),
+        header: attrs.header(),
+        block: attrs.block_loc.clone(),
+        calls: place.calls.to_vec(),
+        key: attrs.key_reference("key_id"),
+        policy: attrs.policy("policy"),
+        bypass_policy_lockout_safety_check: attrs.bool("bypass_policy_lockout_safety_check", false),
+    })
+}
+
+/// `policy` of an IAM policy resource, and each `inline_policy` block of an `aws_iam_role`.
+pub(super) fn iam_policies(place: &Place<'_>, attrs: &Attrs<'_>, inventory: &mut Inventory) {
+    let (Some(ty), Some(name)) = (attrs.label(0), attrs.label(1)) else {
+        return;
+    };
+    let address = format!("{}{ty}.{name}{}", place.prefix, place.instance);
+    let mut push = |a: &Attrs<'_>| {
+        inventory.iam_policies.push(IamPolicy {
+            address: address.clone(),
+            header: attrs.header(),
+            block: a.block_loc.clone(),
+            calls: place.calls.to_vec(),
+            policy: a.policy("policy"),
+        });
+    };
+    if ty == "aws_iam_role" {
+        for inline in attrs.block.body.get_blocks("inline_policy") {
+            push(&attrs.nested(inline));
+        }
+    } else {
+        push(attrs);
+    }
+}
+
+pub(super) fn grant(place: &Place<'_>, attrs: &Attrs<'_>) -> Option<Grant> {
+    let name = attrs.label(1)?;
+    let operations = match attrs.get("operations") {
+        None => Value::Default(Vec::new()),
+        Some(v) => match &v.data {
+            Data::List(items) if items.iter().all(|i| i.data_str().is_some()) => Value::Set(
+                items
+                    .iter()
+                    .filter_map(|i| Some((i.data_str()?.to_string(), i.loc.clone())))
+                    .collect(),
+                Origin::at(v.loc.clone()),
+            ),
+            _ => Value::Unknown(Origin::at(v.loc.clone())),
+        },
+    };
+    Some(Grant {
+        address: format!("{}aws_kms_grant.{name}{}", place.prefix, place.instance),
+        module: place.module.to_string(),
+        header: attrs.header(),
+        block: attrs.block_loc.clone(),
+        calls: place.calls.to_vec(),
+        key: attrs.key_reference("key_id"),
+        grantee_principal: attrs.value("grantee_principal", String::new(), Val::to_string_value),
+        operations,
+        has_constraints: attrs.block.body.get_blocks("constraints").next().is_some()
+            || attrs.block.body.get_blocks("dynamic").next().is_some(),
+    })
+}

@@ -1,0 +1,136 @@
+use std::path::{Path, PathBuf};
+
+use super::*;
+use crate::config::{Options, Settings};
+use crate::model::{Key, Value};
+
+fn inventory(src: &str) -> Inventory {
+    let dir = std::env::temp_dir();
+    let files = Files::new(&dir, &dir, 1 << 20);
+    let loaded = vec![files.add_text("main.tf", src.to_string())];
+    analyse_root(&files, &VarInputs::default(), &dir, loaded).0
+}
+
+fn keys(src: &str) -> Vec<Key> {
+    inventory(src).keys
+}
+
+#[test]
+fn key_policy_resources_link_to_their_key() {
+    let src = r#"resource "aws_kms_key" "k" {}
+resource "aws_kms_key" "each" {
+  for_each = toset(["x"])
+}
+resource "aws_kms_key_policy" "a" {
+  key_id = aws_kms_key.k.id
+  policy = jsonencode({ Statement = [] })
+}
+resource "aws_kms_key_policy" "b" {
+  key_id = aws_kms_key.each["x"].arn
+}
+locals {
+  key = aws_kms_key.k.key_id
+}
+resource "aws_kms_key_policy" "c" {
+  key_id = local.key
+}
+resource "aws_kms_key_policy" "d" {
+  key_id = var.key
+}
+"#;
+    let inv = inventory(src);
+    let keys: Vec<_> = inv.key_policies.iter().map(|k| k.key.clone()).collect();
+    assert_eq!(
+        keys,
+        vec![
+            Some("aws_kms_key.k".into()),
+            Some("aws_kms_key.each".into()),
+            Some("aws_kms_key.k".into()),
+            None
+        ]
+    );
+    assert!(matches!(inv.key_policies[0].policy, Value::Set(Some(_), _)));
+    assert_eq!(inv.key_policies[1].policy, Value::Default(None));
+    let addresses: Vec<_> = inv.keys.iter().map(|k| k.address.as_str()).collect();
+    assert_eq!(addresses, vec!["aws_kms_key.k", "aws_kms_key.each[\"x\"]"]);
+}
+
+#[test]
+fn attributes_are_set_default_or_unknown() {
+    let src = "resource \"aws_kms_key\" \"a\" {\n  enable_key_rotation = false\n  is_enabled = var.x\n  deletion_window_in_days = \"7\"\n}\n";
+    let k = &keys(src)[0];
+    assert_eq!(k.address, "aws_kms_key.a");
+    assert_eq!(
+        &src[k.header.span.clone()],
+        "resource \"aws_kms_key\" \"a\""
+    );
+    let (v, o) = k.enable_key_rotation.set().unwrap();
+    assert!(!v);
+    assert_eq!(&src[o.at.span.clone()], "false");
+    assert!(matches!(k.enabled, Value::Unknown(_)));
+    assert_eq!(k.deletion_window_in_days.known(), Some(&7));
+    assert_eq!(k.multi_region, Value::Default(false));
+    assert_eq!(k.key_spec, Value::Default("SYMMETRIC_DEFAULT".into()));
+}
+
+#[test]
+fn enabled_attribute_depends_on_the_kind() {
+    let src = "resource \"aws_kms_external_key\" \"e\" {\n  is_enabled = false\n  enabled = false\n}\nresource \"aws_kms_key\" \"k\" {\n  enabled = false\n}\n";
+    let ks = keys(src);
+    assert!(ks[0].enabled.is_false());
+    assert_eq!(ks[1].enabled, Value::Default(true));
+}
+
+#[test]
+fn null_means_default_and_empty_collections_mean_no_instance() {
+    let src = "resource \"aws_kms_key\" \"a\" {\n  multi_region = null\n}\nresource \"aws_kms_key\" \"b\" {\n  count = 0\n}\nresource \"aws_kms_key\" \"c\" {\n  for_each = {}\n}\n";
+    let ks = keys(src);
+    assert_eq!(ks.len(), 1);
+    assert_eq!(ks[0].multi_region, Value::Default(false));
+}
+
+#[test]
+fn unknown_and_huge_collections_give_one_instance() {
+    let src = "resource \"aws_kms_key\" \"a\" {\n  count = var.n\n}\nresource \"aws_kms_key\" \"b\" {\n  count = 100000000\n}\n";
+    let addresses: Vec<_> = keys(src).into_iter().map(|k| k.address).collect();
+    assert_eq!(addresses, vec!["aws_kms_key.a", "aws_kms_key.b"]);
+}
+
+#[test]
+fn values_carry_where_they_were_used() {
+    let src = "variable \"rotate\" {\n  default = false\n}\nresource \"aws_kms_key\" \"a\" {\n  enable_key_rotation = var.rotate\n}\n";
+    let k = &keys(src)[0];
+    let (_, origin) = k.enable_key_rotation.set().unwrap();
+    assert_eq!(&src[origin.at.span.clone()], "false");
+    assert_eq!(origin.via.len(), 1);
+    assert_eq!(&src[origin.via[0].loc.span.clone()], "var.rotate");
+    assert_eq!(origin.via[0].message, "used through `var.rotate`");
+}
+
+/// The evaluation fixtures: one folder per case under `testdata/eval/`, scanned with the rules
+/// listed in its `.rules` file.
+#[test]
+fn evaluation_fixtures() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/eval");
+    let mut cases: Vec<PathBuf> = std::fs::read_dir(&root)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    cases.sort();
+    let mut failures = Vec::new();
+    for case in cases {
+        let rules = std::fs::read_to_string(case.join(".rules")).unwrap();
+        let settings = Settings::resolve(Options {
+            select: Some(rules.split_whitespace().map(str::to_string).collect()),
+            ..Options::default()
+        })
+        .unwrap();
+        let name = case.file_name().unwrap().to_string_lossy().into_owned();
+        failures.extend(
+            crate::fixtures::run(&case, &settings)
+                .into_iter()
+                .map(|f| format!("{name}/{f}")),
+        );
+    }
+    assert!(failures.is_empty(), "\n{}\n", failures.join("\n"));
+}

@@ -1,0 +1,156 @@
+//! What expressions of one module instance can refer to: its variables, its locals (evaluated
+//! lazily, once, with cycle detection), the outputs of the modules it calls, its policy
+//! documents, and the files of the scan.
+
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use hcl_edit::Span;
+
+use crate::diagnostic::{InputError, InputErrorKind};
+use crate::files::Files;
+use crate::source::Loc;
+use crate::terraform::eval::{Evaluator, Val, document};
+use crate::terraform::module::ModuleIndex;
+
+/// Locals may refer to locals; past this depth the chain is treated as unknown (and reported),
+/// so a hostile chain cannot exhaust the stack.
+const MAX_LOCAL_DEPTH: usize = 200;
+
+/// Gives the outputs of a module call, instantiating the called module on first use.
+pub trait ModuleOutputs {
+    /// The value of `module.NAME`: an object of outputs, or a list/map of them for a call with
+    /// `count`/`for_each`; unknown when the module cannot be read.
+    fn outputs(&self, scope: &Scope<'_>, name: &str) -> Option<Val>;
+}
+
+/// One module instance.
+pub struct Scope<'a> {
+    pub index: &'a ModuleIndex<'a>,
+    /// Address prefix of the instance: `""` for a root module, `module.kms.` for a call.
+    pub prefix: String,
+    /// The module's directory.
+    pub dir: PathBuf,
+    pub files: &'a Files,
+    pub vars: BTreeMap<String, Val>,
+    pub modules: Option<&'a dyn ModuleOutputs>,
+    locals: RefCell<BTreeMap<String, Val>>,
+    local_stack: RefCell<Vec<String>>,
+    documents: RefCell<BTreeMap<String, Val>>,
+    document_stack: RefCell<Vec<String>>,
+    errors: RefCell<Vec<InputError>>,
+}
+
+impl<'a> Scope<'a> {
+    pub fn new(index: &'a ModuleIndex<'a>, dir: &Path, files: &'a Files) -> Self {
+        Scope {
+            index,
+            prefix: String::new(),
+            dir: dir.to_path_buf(),
+            files,
+            vars: BTreeMap::new(),
+            modules: None,
+            locals: RefCell::new(BTreeMap::new()),
+            local_stack: RefCell::new(Vec::new()),
+            documents: RefCell::new(BTreeMap::new()),
+            document_stack: RefCell::new(Vec::new()),
+            errors: RefCell::new(Vec::new()),
+        }
+    }
+
+    pub fn var(&self, name: &str, at: &Loc) -> Val {
+        match self.vars.get(name) {
+            Some(v) => v
+                .clone()
+                .through(at.clone(), format!("used through `var.{name}`")),
+            None => Val::unknown(at.clone()),
+        }
+    }
+
+    pub fn local(&self, name: &str, at: &Loc) -> Val {
+        if let Some(v) = self.locals.borrow().get(name) {
+            return v
+                .clone()
+                .through(at.clone(), format!("used through `local.{name}`"));
+        }
+        let Some(decl) = self.index.locals.get(name).copied() else {
+            return Val::unknown(at.clone());
+        };
+        let cycle = {
+            let stack = self.local_stack.borrow();
+            stack.iter().any(|n| n == name).then(|| stack.clone())
+        };
+        let def_loc = Loc::new(decl.file.id, decl.expr.span().unwrap_or(0..0));
+        if let Some(stack) = cycle {
+            let mut chain: Vec<String> = stack
+                .iter()
+                .skip_while(|n| n.as_str() != name)
+                .map(|n| format!("local.{n}"))
+                .collect();
+            chain.push(format!("local.{name}"));
+            self.error(
+                InputErrorKind::Evaluation,
+                &def_loc,
+                format!("cycle between locals: {}", chain.join(" → ")),
+            );
+            return Val::unknown(at.clone());
+        }
+        if self.local_stack.borrow().len() >= MAX_LOCAL_DEPTH {
+            self.error(
+                InputErrorKind::Evaluation,
+                &def_loc,
+                format!("locals refer to each other more than {MAX_LOCAL_DEPTH} levels deep; `local.{name}` is treated as unknown"),
+            );
+            return Val::unknown(at.clone());
+        }
+        self.local_stack.borrow_mut().push(name.to_string());
+        let v = Evaluator::in_scope(decl.file.id, self).eval(decl.expr, &def_loc);
+        self.local_stack.borrow_mut().pop();
+        self.locals.borrow_mut().insert(name.to_string(), v.clone());
+        v.through(at.clone(), format!("used through `local.{name}`"))
+    }
+
+    pub fn module_output(&self, name: &str, at: &Loc) -> Val {
+        self.modules
+            .and_then(|m| m.outputs(self, name))
+            .unwrap_or_else(|| Val::unknown(at.clone()))
+    }
+
+    /// `data.aws_iam_policy_document.NAME.json`, built once per instance.
+    pub fn document(&self, name: &str, at: &Loc) -> Val {
+        if let Some(v) = self.documents.borrow().get(name) {
+            return v.clone();
+        }
+        let Some(decl) = self.index.documents.get(name).copied() else {
+            return Val::unknown(at.clone());
+        };
+        if self.document_stack.borrow().iter().any(|n| n == name) {
+            return Val::unknown(at.clone());
+        }
+        self.document_stack.borrow_mut().push(name.to_string());
+        let v = document::build(&Evaluator::in_scope(decl.file.id, self), decl.block);
+        self.document_stack.borrow_mut().pop();
+        self.documents
+            .borrow_mut()
+            .insert(name.to_string(), v.clone());
+        v
+    }
+
+    pub fn error(&self, kind: InputErrorKind, loc: &Loc, message: String) {
+        let error = match self.index.files.iter().find(|f| f.id == loc.file) {
+            Some(f) => InputError::at(kind, loc.file, &f.source, loc.span.clone(), message),
+            None => InputError::whole(kind, String::new(), message),
+        };
+        self.errors.borrow_mut().push(error);
+    }
+
+    pub fn take_errors(&self) -> Vec<InputError> {
+        std::mem::take(&mut self.errors.borrow_mut())
+    }
+
+    /// Whether the module declares `resource "TYPE" "NAME"`.
+    pub fn has_resource(&self, ty: &str, name: &str) -> bool {
+        self.index.resources.contains(&(ty, name))
+    }
+}

@@ -1,0 +1,9 @@
+variable "rotate" {
+  type    = bool
+  default = false
+}
+
+variable "audit_period" {
+  type    = number
+  default = 365
+}

@@ -1,0 +1,9 @@
+variable "rotate" {
+  type    = bool
+  default = false # expect: KMS002 "`aws_kms_key.app`"
+}
+
+variable "environment" {
+  type    = string
+  default = "dev"
+}
