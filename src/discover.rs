@@ -113,9 +113,11 @@ pub fn discover(paths: &[PathBuf], base: &Path) -> Discovery {
     let found = found.into_inner().unwrap_or_else(|e| e.into_inner());
     let mut modules: BTreeMap<PathBuf, Vec<Input>> = BTreeMap::new();
     for input in found.files {
+        // `main.tf` has the parent `""`, which names no directory to read.
         let dir = input
             .path
             .parent()
+            .filter(|p| !p.as_os_str().is_empty())
             .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
         modules.entry(dir).or_default().push(input);
     }

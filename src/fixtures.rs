@@ -70,9 +70,7 @@ fn collect(root: &Path, dir: &Path, out: &mut Markers) {
                 Some((id, rest)) => (id, Some(rest.trim().trim_matches('"').to_string())),
                 None => (spec, None),
             };
-            out.entry(target)
-                .or_default()
-                .push((id.to_string(), msg));
+            out.entry(target).or_default().push((id.to_string(), msg));
         }
     }
 }

@@ -79,6 +79,7 @@ pub fn check(paths: &[PathBuf], base: &Path, settings: &Settings) -> Outcome {
         .unwrap_or(base)
         .to_path_buf();
     let files = Files::new(base, &boundary, settings.max_file_size);
+    let cache = from_hcl::ModuleCache::default();
     let inventories = in_pool(|| {
         found
             .modules
@@ -89,11 +90,32 @@ pub fn check(paths: &[PathBuf], base: &Path, settings: &Settings) -> Outcome {
                     .iter()
                     .filter_map(|f| files.load(&f.path))
                     .collect();
-                from_hcl::analyse_root(&files, &settings.var_inputs, &module.dir, sources)
+                from_hcl::analyse_root(&files, &cache, &settings.var_inputs, &module.dir, sources)
             })
             .collect::<Vec<_>>()
     });
     finish(files, inventories, found.errors, settings)
+}
+
+/// Reads and parses every file `check` would, in the same thread pool, and nothing more: the
+/// floor that benchmarks compare `check` against. Returns the number of files parsed.
+pub fn parse_only(paths: &[PathBuf], base: &Path, settings: &Settings) -> usize {
+    let found = discover::discover(paths, base);
+    let files = Files::new(base, base, settings.max_file_size);
+    in_pool(|| {
+        found
+            .modules
+            .par_iter()
+            .map(|module| {
+                module
+                    .files
+                    .iter()
+                    .filter_map(|f| files.load(&f.path))
+                    .filter(|(id, source)| terraform::hcl::parse(*id, source).is_ok())
+                    .count()
+            })
+            .sum()
+    })
 }
 
 /// Analyses one module given as in-memory `(display path, text)` pairs (docs examples, tests).
@@ -104,7 +126,9 @@ pub fn check_sources(sources: Vec<(String, String)>, settings: &Settings) -> Out
         .into_iter()
         .map(|(name, text)| files.add_text(&name, text))
         .collect();
-    let result = in_pool(|| from_hcl::analyse_root(&files, &settings.var_inputs, &dir, loaded));
+    let cache = from_hcl::ModuleCache::default();
+    let result =
+        in_pool(|| from_hcl::analyse_root(&files, &cache, &settings.var_inputs, &dir, loaded));
     finish(files, vec![result], Vec::new(), settings)
 }
 

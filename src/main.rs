@@ -2,6 +2,11 @@
 #![allow(clippy::print_stderr, clippy::print_stdout)]
 
 use std::io::{IsTerminal, Write};
+
+/// Analysis allocates many small, short-lived values (syntax trees, evaluated values); mimalloc
+/// handles that pattern markedly faster than the system allocator.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 

@@ -317,3 +317,150 @@ fn unreadable_files_and_symlink_loops() {
     }
     assert_eq!(doc["findings"].as_array().unwrap().len(), 1);
 }
+
+fn kmslint_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_kmslint"));
+    cmd.args(args).current_dir(dir).env("NO_COLOR", "1");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.output().unwrap()
+}
+
+/// Where the KMS002 finding is (`path:line`), or `None` when the scan is clean.
+fn rotation_finding(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Option<String> {
+    let mut all = vec!["--format", "json", "--select", "KMS002"];
+    all.extend_from_slice(args);
+    let doc = json(&kmslint_env(dir, &all, env));
+    assert_eq!(doc["errors"], serde_json::json!([]), "{doc}");
+    let f = doc["findings"].as_array().unwrap().first()?.clone();
+    Some(format!(
+        "{}:{}",
+        f["location"]["path"].as_str().unwrap(),
+        f["location"]["start"]["line"]
+    ))
+}
+
+#[test]
+fn variable_values_follow_terraforms_precedence() {
+    let t = tempfile::tempdir().unwrap();
+    let d = t.path();
+    write(
+        d,
+        "variables.tf",
+        b"variable \"rotate\" {\n  type    = bool\n  default = true\n}\n",
+    );
+    write(
+        d,
+        "main.tf",
+        b"resource \"aws_kms_key\" \"k\" {\n  enable_key_rotation = var.rotate\n}\n",
+    );
+    assert_eq!(rotation_finding(d, &[], &[]), None);
+    // TF_VAR_ is below every file.
+    assert_eq!(
+        rotation_finding(d, &[], &[("TF_VAR_rotate", "false")]).as_deref(),
+        Some("variables.tf:1")
+    );
+    write(d, "terraform.tfvars", b"rotate = false\n");
+    assert_eq!(
+        rotation_finding(d, &[], &[]).as_deref(),
+        Some("terraform.tfvars:1")
+    );
+    write(d, "terraform.tfvars", b"rotate = true\n");
+    assert_eq!(
+        rotation_finding(d, &[], &[("TF_VAR_rotate", "false")]),
+        None
+    );
+    write(d, "terraform.tfvars.json", b"{\n  \"rotate\": false\n}\n");
+    assert_eq!(
+        rotation_finding(d, &[], &[]).as_deref(),
+        Some("terraform.tfvars.json:2")
+    );
+    write(d, "a.auto.tfvars", b"rotate = true\n");
+    assert_eq!(rotation_finding(d, &[], &[]), None);
+    write(d, "b.auto.tfvars.json", b"{\"rotate\": false}\n");
+    assert_eq!(
+        rotation_finding(d, &[], &[]).as_deref(),
+        Some("b.auto.tfvars.json:1")
+    );
+    write(d, "extra/prod.tfvars", b"# production\nrotate = true\n");
+    assert_eq!(
+        rotation_finding(d, &["--var-file", "extra/prod.tfvars"], &[]),
+        None
+    );
+    write(d, "extra/dev.tfvars", b"rotate = false\n");
+    assert_eq!(
+        rotation_finding(
+            d,
+            &[
+                "--var-file",
+                "extra/prod.tfvars",
+                "--var-file",
+                "extra/dev.tfvars"
+            ],
+            &[]
+        )
+        .as_deref(),
+        Some("extra/dev.tfvars:1")
+    );
+    assert_eq!(
+        rotation_finding(
+            d,
+            &["--var-file", "extra/dev.tfvars", "--var", "rotate=true"],
+            &[]
+        ),
+        None
+    );
+}
+
+#[test]
+fn a_finding_through_a_variable_shows_both_places() {
+    let t = tempfile::tempdir().unwrap();
+    let d = t.path();
+    write(
+        d,
+        "variables.tf",
+        b"variable \"rotate\" {\n  default = false\n}\n",
+    );
+    write(
+        d,
+        "main.tf",
+        b"resource \"aws_kms_key\" \"k\" {\n  enable_key_rotation = var.rotate\n}\n",
+    );
+    let doc = json(&kmslint(d, &["--format", "json", "--select", "KMS002"]));
+    let f = &doc["findings"][0];
+    assert_eq!(f["location"]["path"], "variables.tf");
+    assert_eq!(
+        f["location"]["start"],
+        serde_json::json!({"line": 2, "column": 13})
+    );
+    let related: Vec<_> = f["related"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            format!(
+                "{}:{} {}",
+                r["location"]["path"].as_str().unwrap(),
+                r["location"]["start"]["line"],
+                r["message"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert_eq!(
+        related,
+        [
+            "main.tf:2 used through `var.rotate`",
+            "main.tf:1 resource `aws_kms_key.k`"
+        ]
+    );
+    let sarif = json(&kmslint(d, &["--format", "sarif", "--select", "KMS002"]));
+    let result = &sarif["runs"][0]["results"][0];
+    assert_eq!(result["relatedLocations"].as_array().unwrap().len(), 2);
+    assert!(
+        result["message"]["text"]
+            .as_str()
+            .unwrap()
+            .contains("[used through `var.rotate`](1)")
+    );
+}

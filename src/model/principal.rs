@@ -111,27 +111,32 @@ fn parse_aws(id: &str) -> Identity {
 
 /// IAM action matching: case-insensitive, `*` any run, `?` one character.
 pub fn action_matches(pattern: &str, action: &str) -> bool {
-    let p: Vec<char> = pattern.to_ascii_lowercase().chars().collect();
-    let a: Vec<char> = action.to_ascii_lowercase().chars().collect();
-    // Iterative wildcard match with backtracking to the last `*`.
+    // Iterative wildcard match with backtracking to the last `*`, on bytes (action names are
+    // ASCII; a non-ASCII byte only ever matches itself or a wildcard).
+    let (p, a) = (pattern.as_bytes(), action.as_bytes());
     let (mut pi, mut ai) = (0, 0);
     let mut star: Option<(usize, usize)> = None;
     while ai < a.len() {
-        if pi < p.len() && (p[pi] == '?' || p[pi] == a[ai]) {
-            pi += 1;
-            ai += 1;
-        } else if pi < p.len() && p[pi] == '*' {
-            star = Some((pi, ai));
-            pi += 1;
-        } else if let Some((sp, sa)) = star {
-            pi = sp + 1;
-            ai = sa + 1;
-            star = Some((sp, sa + 1));
-        } else {
-            return false;
+        match p.get(pi) {
+            Some(b'*') => {
+                star = Some((pi, ai));
+                pi += 1;
+            }
+            Some(&c) if c == b'?' || c.eq_ignore_ascii_case(&a[ai]) => {
+                pi += 1;
+                ai += 1;
+            }
+            _ => match star {
+                Some((sp, sa)) => {
+                    pi = sp + 1;
+                    ai = sa + 1;
+                    star = Some((sp, sa + 1));
+                }
+                None => return false,
+            },
         }
     }
-    p[pi..].iter().all(|&c| c == '*')
+    p[pi..].iter().all(|&c| c == b'*')
 }
 
 /// Whether a statement's `Action`/`NotAction` covers `action`; `None` when unknown.

@@ -11,7 +11,7 @@ use crate::files::Files;
 use crate::source::{FileId, Loc};
 use crate::terraform::eval::types::Type;
 use crate::terraform::eval::{Data, Evaluator, Val};
-use crate::terraform::module::ModuleIndex;
+use crate::terraform::module::{ModuleIndex, ParsedFile};
 use crate::terraform::{hcl, json};
 
 /// Variable values given outside the configuration.
@@ -52,6 +52,7 @@ pub fn root_values(
     dir: &Path,
     files: &Files,
     inputs: &VarInputs,
+    parsed: &[ParsedFile],
 ) -> BTreeMap<String, Val> {
     let declared = declared(index);
     let mut values: BTreeMap<String, Val> = BTreeMap::new();
@@ -104,7 +105,7 @@ pub fn root_values(
         if !path.is_file() {
             continue;
         }
-        for (name, v) in file_values(files, &path) {
+        for (name, v) in file_values(files, &path, parsed) {
             if declared.contains_key(name.as_str()) {
                 values.insert(name, v);
             }
@@ -127,11 +128,15 @@ pub fn root_values(
         .collect()
 }
 
-/// The assignments of one `.tfvars` or `.tfvars.json` file, each located where it is written.
-fn file_values(files: &Files, path: &Path) -> Vec<(String, Val)> {
+/// The assignments of one `.tfvars` or `.tfvars.json` file, each located where it is written;
+/// `parsed` holds the module's `.tfvars` files already parsed.
+fn file_values(files: &Files, path: &Path, parsed: &[ParsedFile]) -> Vec<(String, Val)> {
     let Some((id, source)) = files.load(path) else {
         return Vec::new();
     };
+    if let Some(p) = parsed.iter().find(|p| p.id == id) {
+        return attributes(id, &p.body);
+    }
     if path.extension().is_some_and(|e| e == "json") {
         return match json::text_json(&source.text, id, 0) {
             Ok(Val {

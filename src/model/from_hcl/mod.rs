@@ -9,9 +9,9 @@
 mod resources;
 
 use std::cell::RefCell;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use hcl_edit::Span;
 use hcl_edit::structure::Block;
@@ -33,9 +33,17 @@ const MAX_MODULE_DEPTH: usize = 16;
 /// `count`/`for_each` with more instances than this are analysed once, as unknown.
 const MAX_INSTANCES: usize = 1000;
 
+/// The parsed files of module directories reached through `module` blocks, shared by every root
+/// that calls them: a module library called from a thousand roots is parsed once.
+#[derive(Default)]
+pub struct ModuleCache {
+    dirs: Mutex<HashMap<PathBuf, Arc<Vec<ParsedFile>>>>,
+}
+
 /// State shared by the module instances of one root.
 struct Run<'a> {
     files: &'a Files,
+    cache: &'a ModuleCache,
     root: PathBuf,
     inventory: RefCell<Inventory>,
     errors: RefCell<Vec<InputError>>,
@@ -44,19 +52,21 @@ struct Run<'a> {
 /// Analyses the module made of `sources` (one directory) as a root module.
 pub fn analyse_root(
     files: &Files,
+    cache: &ModuleCache,
     inputs: &VarInputs,
     dir: &Path,
     sources: Vec<(FileId, Arc<SourceFile>)>,
 ) -> (Inventory, Vec<InputError>) {
     let run = Run {
         files,
+        cache,
         root: dir.to_path_buf(),
         inventory: RefCell::new(Inventory::default()),
         errors: RefCell::new(Vec::new()),
     };
-    let parsed = parse(&run, sources);
+    let (parsed, tfvars) = parse(&run, sources);
     let index = ModuleIndex::new(&parsed);
-    let values = vars::root_values(&index, dir, files, inputs);
+    let values = vars::root_values(&index, dir, files, inputs, &tfvars);
     let frame = Frame {
         dir: dir.to_path_buf(),
         prefix: String::new(),
@@ -64,27 +74,57 @@ pub fn analyse_root(
         calls: Vec::new(),
         stack: vec![normalize(dir)],
     };
-    instantiate(&run, &index, &frame, values);
+    // Nothing reads a root module's outputs.
+    instantiate(&run, &index, &frame, values, false);
     (run.inventory.into_inner(), run.errors.into_inner())
 }
 
-/// Parses the configuration files (`.tfvars` files are only checked for syntax: they hold values,
+/// Parses a module's files: the configuration, and apart from it the `.tfvars` files (values,
 /// which `vars` reads).
-fn parse(run: &Run<'_>, sources: Vec<(FileId, Arc<SourceFile>)>) -> Vec<ParsedFile> {
-    sources
-        .into_iter()
-        .filter_map(|(id, source)| match hcl::parse(id, &source) {
+fn parse(
+    run: &Run<'_>,
+    sources: Vec<(FileId, Arc<SourceFile>)>,
+) -> (Vec<ParsedFile>, Vec<ParsedFile>) {
+    let mut config = Vec::new();
+    let mut tfvars = Vec::new();
+    for (id, source) in sources {
+        match hcl::parse(id, &source) {
             Ok(body) => {
-                let is_config = source.path.extension().is_some_and(|e| e == "tf")
-                    || source.path.extension().is_none();
-                is_config.then_some(ParsedFile { id, source, body })
+                let is_vars = source.path.extension().is_some_and(|e| e == "tfvars");
+                let parsed = ParsedFile { id, source, body };
+                if is_vars {
+                    tfvars.push(parsed)
+                } else {
+                    config.push(parsed)
+                }
             }
-            Err(e) => {
-                run.errors.borrow_mut().push(*e);
-                None
-            }
-        })
-        .collect()
+            Err(e) => run.errors.borrow_mut().push(*e),
+        }
+    }
+    (config, tfvars)
+}
+
+impl ModuleCache {
+    /// The parsed `.tf` files of a called module's directory.
+    fn get(&self, run: &Run<'_>, dir: &Path) -> Arc<Vec<ParsedFile>> {
+        let key = normalize(dir);
+        if let Some(parsed) = self
+            .dirs
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(&key)
+        {
+            return Arc::clone(parsed);
+        }
+        let (parsed, _) = parse(run, module_files(run.files, dir));
+        let parsed = Arc::new(parsed);
+        self.dirs
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .entry(key)
+            .or_insert(parsed)
+            .clone()
+    }
 }
 
 /// Where a module instance is.
@@ -101,12 +141,13 @@ struct Frame {
     stack: Vec<PathBuf>,
 }
 
-/// Reads one module instance into the inventory and returns its outputs.
+/// Reads one module instance into the inventory and returns its outputs (when `outputs_wanted`).
 fn instantiate(
     run: &Run<'_>,
     index: &ModuleIndex<'_>,
     frame: &Frame,
     values: BTreeMap<String, Val>,
+    outputs_wanted: bool,
 ) -> Val {
     let module_id = format!("{}#{}", frame.dir.display(), frame.prefix);
     let calls = Calls {
@@ -129,7 +170,7 @@ fn instantiate(
         calls.outputs(&scope, name);
     }
     let mut outputs = Vec::new();
-    for (name, decl) in &index.outputs {
+    for (name, decl) in index.outputs.iter().filter(|_| outputs_wanted) {
         let eval = Evaluator::in_scope(decl.file.id, &scope);
         let loc = Loc::new(decl.file.id, decl.block.span().unwrap_or(0..0));
         let value = decl
@@ -319,7 +360,7 @@ impl Calls<'_> {
                 "modules are nested more than {MAX_MODULE_DEPTH} deep; module `{name}` was not analysed"
             ));
         }
-        let parsed = parse(self.run, module_files(self.run.files, &dir));
+        let parsed = self.run.cache.get(self.run, &dir);
         if parsed.is_empty() {
             return None;
         }
@@ -370,7 +411,7 @@ impl Calls<'_> {
             results.push((
                 suffix.clone(),
                 inst.clone(),
-                instantiate(self.run, &index, &frame, values),
+                instantiate(self.run, &index, &frame, values, true),
             ));
         }
         let all_keyed = results.iter().all(|(s, _, _)| !s.is_empty());

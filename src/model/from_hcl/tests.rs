@@ -8,7 +8,14 @@ fn inventory(src: &str) -> Inventory {
     let dir = std::env::temp_dir();
     let files = Files::new(&dir, &dir, 1 << 20);
     let loaded = vec![files.add_text("main.tf", src.to_string())];
-    analyse_root(&files, &VarInputs::default(), &dir, loaded).0
+    analyse_root(
+        &files,
+        &ModuleCache::default(),
+        &VarInputs::default(),
+        &dir,
+        loaded,
+    )
+    .0
 }
 
 fn keys(src: &str) -> Vec<Key> {
