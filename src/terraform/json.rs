@@ -675,13 +675,17 @@ fn heredoc_piece(raw: &str, base: usize, indent: Option<usize>, after_element: b
 /// Appends `text[from..]` (at source offset `at`) with only the template escapes decoded.
 fn template_chars(p: &mut Piece, text: &str, from: usize, at: usize) {
     let mut i = from;
-    while let Some(rest) = text.get(i..) {
-        let Some(c) = rest.chars().next() else { break };
+    while let Some(rest) = text.get(i..).filter(|r| !r.is_empty()) {
         if let Some(n) = template_escape(p, rest, at + i) {
             i += n;
             continue;
         }
-        let n = c.len_utf8();
+        // Everything up to the next possible escape (`$${`, `%%{`) maps one for one: one piece.
+        let n = rest
+            .char_indices()
+            .skip(1)
+            .find(|(_, c)| matches!(c, '$' | '%'))
+            .map_or(rest.len(), |(k, _)| k);
         p.push(rest.get(..n).unwrap_or(""), at + i..at + i + n, true);
         i += n;
     }

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# bench/run.sh [MODULES...] -- wall time, CPU time and peak memory of `kmslint` (all rules, SARIF
+# output) against the parse-only floor, on trees written by ../shared/bench/gen_corpus.py.
+# Each figure is the best of 5 runs. Needs /usr/bin/time.
+set -euo pipefail
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+gen="${GEN_CORPUS:-$repo/../shared/bench/gen_corpus.py}"
+work="${TMPDIR:-/tmp}/kmslint-bench"
+mkdir -p "$work"
+cd "$repo"
+cargo build --release --locked --quiet
+cargo build --release --locked --quiet --benches
+floor="$(ls -t target/release/deps/parse_only-* | grep -v '\.d$' | head -1)"
+best() { sort -n | head -1; }
+printf '| modules | files | MB | parse-only s | kmslint s | ratio | kmslint peak RSS MB |\n|---:|---:|---:|---:|---:|---:|---:|\n'
+for n in "${@:-100 1000}"; do
+  tree="$work/corpus$n"
+  [ -d "$tree" ] || python3 "$gen" "$tree" --modules "$n" >/dev/null
+  files=$(find "$tree" -name '*.tf' -o -name '*.tfvars' | wc -l)
+  mb=$(find "$tree" \( -name '*.tf' -o -name '*.tfvars' \) -printf '%s\n' | awk '{s+=$1} END {printf "%.1f", s/1e6}')
+  p=$(for _ in 1 2 3 4 5; do /usr/bin/time -f '%e' "$floor" "$tree" 2>&1 >/dev/null | tail -1; done | best)
+  k=$(for _ in 1 2 3 4 5; do /usr/bin/time -f '%e' target/release/kmslint --format sarif --output "$work/out.sarif" "$tree" 2>&1 >/dev/null | tail -1 || true; done | best)
+  rss=$(/usr/bin/time -f '%M' target/release/kmslint --format sarif --output "$work/out.sarif" "$tree" 2>&1 >/dev/null | tail -1 || true)
+  ratio=$(awk -v a="$k" -v b="$p" 'BEGIN {printf "%.2f", a/b}')
+  printf '| %s | %s | %s | %s | %s | %s | %s |\n' "$n" "$files" "$mb" "$p" "$k" "$ratio" "$(awk -v r="$rss" 'BEGIN {printf "%.0f", r/1024}')"
+done
