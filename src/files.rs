@@ -22,25 +22,29 @@ struct Inner {
 pub struct Files {
     base: PathBuf,
     max_size: u64,
-    /// Files outside this directory are never read (a module source or `file()` path that
-    /// escapes it is treated as unknown).
-    pub boundary: PathBuf,
+    /// Files outside these directories are never read (a module source or `file()` path that
+    /// escapes them is reported, or treated as unknown).
+    boundaries: Vec<PathBuf>,
     inner: Mutex<Inner>,
 }
 
 impl Files {
-    pub fn new(base: &Path, boundary: &Path, max_size: u64) -> Self {
+    pub fn new(base: &Path, boundaries: &[PathBuf], max_size: u64) -> Self {
         Files {
             base: base.to_path_buf(),
             max_size,
-            boundary: normalize(&base.join(boundary)),
+            boundaries: boundaries
+                .iter()
+                .map(|b| normalize(&base.join(b)))
+                .collect(),
             inner: Mutex::new(Inner::default()),
         }
     }
 
-    /// Whether `path` lies inside the boundary.
+    /// Whether `path` lies inside a boundary.
     pub fn allowed(&self, path: &Path) -> bool {
-        normalize(&self.base.join(path)).starts_with(&self.boundary)
+        let path = normalize(&self.base.join(path));
+        self.boundaries.iter().any(|b| path.starts_with(b))
     }
 
     /// Reads `path` (once per run); `None` when it cannot be read (the error is recorded).

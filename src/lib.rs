@@ -69,16 +69,26 @@ impl Outcome {
 }
 
 /// Analyses the given files and directories. `base` is the directory paths are shown relative
-/// to; files outside the git repository that contains it (or outside `base` when there is none)
-/// are never read.
+/// to. Files outside the git repository of each given path (or outside the path itself when it is
+/// in none) are never read, whatever a module source or `file()` names.
 pub fn check(paths: &[PathBuf], base: &Path, settings: &Settings) -> Outcome {
     let found = discover::discover(paths, base);
-    let boundary = base
-        .ancestors()
-        .find(|d| d.join(".git").exists())
-        .unwrap_or(base)
-        .to_path_buf();
-    let files = Files::new(base, &boundary, settings.max_file_size);
+    let boundaries: Vec<PathBuf> = paths
+        .iter()
+        .map(|p| {
+            let p = files::normalize(&base.join(p));
+            let dir = if p.is_file() {
+                p.parent().map(Path::to_path_buf).unwrap_or_default()
+            } else {
+                p
+            };
+            dir.ancestors()
+                .find(|d| d.join(".git").exists())
+                .unwrap_or(&dir)
+                .to_path_buf()
+        })
+        .collect();
+    let files = Files::new(base, &boundaries, settings.max_file_size);
     let cache = from_hcl::ModuleCache::default();
     let inventories = in_pool(|| {
         found
@@ -101,7 +111,7 @@ pub fn check(paths: &[PathBuf], base: &Path, settings: &Settings) -> Outcome {
 /// floor that benchmarks compare `check` against. Returns the number of files parsed.
 pub fn parse_only(paths: &[PathBuf], base: &Path, settings: &Settings) -> usize {
     let found = discover::discover(paths, base);
-    let files = Files::new(base, base, settings.max_file_size);
+    let files = Files::new(base, &[base.to_path_buf()], settings.max_file_size);
     in_pool(|| {
         found
             .modules
@@ -121,7 +131,7 @@ pub fn parse_only(paths: &[PathBuf], base: &Path, settings: &Settings) -> usize 
 /// Analyses one module given as in-memory `(display path, text)` pairs (docs examples, tests).
 pub fn check_sources(sources: Vec<(String, String)>, settings: &Settings) -> Outcome {
     let dir = std::env::temp_dir().join("kmslint-in-memory");
-    let files = Files::new(&dir, &dir, settings.max_file_size);
+    let files = Files::new(&dir, std::slice::from_ref(&dir), settings.max_file_size);
     let loaded = sources
         .into_iter()
         .map(|(name, text)| files.add_text(&name, text))

@@ -464,3 +464,82 @@ fn a_finding_through_a_variable_shows_both_places() {
             .contains("[used through `var.rotate`](1)")
     );
 }
+
+#[test]
+fn module_sources_outside_the_tree_or_recursive_are_reported() {
+    let t = tempfile::tempdir().unwrap();
+    let d = t.path();
+    write(
+        d,
+        "outside/main.tf",
+        b"resource \"aws_kms_key\" \"k\" {\n  enable_key_rotation = false\n}\n",
+    );
+    write(d, "scan/main.tf", b"module \"far\" {\n  source = \"../outside\"\n}\n\nmodule \"me\" {\n  source = \"./\"\n}\n");
+    let o = kmslint(
+        &d.join("scan"),
+        &["--format", "json", "--select", "KMS002", "."],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    let doc = json(&o);
+    let errors: Vec<String> = doc["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            format!(
+                "{}:{} {}",
+                e["path"].as_str().unwrap(),
+                e["start"]["line"],
+                e["message"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert_eq!(errors.len(), 2, "{errors:?}");
+    assert!(
+        errors[0].starts_with("main.tf:2 module source `../outside` is outside the scanned tree"),
+        "{errors:?}"
+    );
+    assert!(
+        errors[1].starts_with("main.tf:6 module `me` calls itself"),
+        "{errors:?}"
+    );
+    assert_eq!(doc["findings"], serde_json::json!([]));
+}
+
+#[test]
+fn files_outside_the_tree_are_never_read() {
+    let t = tempfile::tempdir().unwrap();
+    let d = t.path();
+    write(d, "secret.json", b"{\"Statement\": [{\"Effect\": \"Allow\", \"Principal\": \"*\", \"Action\": \"kms:*\", \"Resource\": \"*\"}]}");
+    write(
+        d,
+        "scan/main.tf",
+        b"resource \"aws_kms_key\" \"k\" {\n  enable_key_rotation = true\n  policy = file(\"../secret.json\")\n}\n",
+    );
+    let doc = json(&kmslint(
+        &d.join("scan"),
+        &["--format", "json", "--select", "KMS001"],
+    ));
+    assert_eq!(doc["findings"], serde_json::json!([]));
+    // Inside the tree, the same file is read and its principal located.
+    write(
+        d,
+        "scan/policy.json",
+        &std::fs::read(d.join("secret.json")).unwrap(),
+    );
+    write(
+        d,
+        "scan/main.tf",
+        b"resource \"aws_kms_key\" \"k\" {\n  enable_key_rotation = true\n  policy = file(\"${path.module}/policy.json\")\n}\n",
+    );
+    let doc = json(&kmslint(
+        &d.join("scan"),
+        &["--format", "json", "--select", "KMS001"],
+    ));
+    let f = &doc["findings"][0];
+    assert_eq!(f["location"]["path"], "policy.json");
+    assert_eq!(
+        f["location"]["start"],
+        serde_json::json!({"line": 1, "column": 49})
+    );
+}

@@ -6,7 +6,7 @@ use crate::model::{Key, Value};
 
 fn inventory(src: &str) -> Inventory {
     let dir = std::env::temp_dir();
-    let files = Files::new(&dir, &dir, 1 << 20);
+    let files = Files::new(&dir, std::slice::from_ref(&dir), 1 << 20);
     let loaded = vec![files.add_text("main.tf", src.to_string())];
     analyse_root(
         &files,

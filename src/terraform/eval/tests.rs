@@ -5,7 +5,7 @@ use crate::terraform::module::{ModuleIndex, ParsedFile};
 /// Evaluates `x = SRC` with `prelude` (locals, variables...) in the same module.
 fn eval_in(prelude: &str, src: &str) -> Val {
     let dir = std::env::temp_dir();
-    let files = Files::new(&dir, &dir, 1 << 20);
+    let files = Files::new(&dir, std::slice::from_ref(&dir), 1 << 20);
     let text = format!("{prelude}\nlocals {{\n  x = {src}\n}}\n");
     let (id, source) = files.add_text("main.tf", text);
     let body = hcl_edit::parser::parse_body(&source.text).unwrap();
