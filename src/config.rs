@@ -41,6 +41,7 @@ pub struct Options {
     pub max_rotation_period_days: Option<i64>,
     pub min_deletion_window_days: Option<i64>,
     pub max_file_size: Option<u64>,
+    pub max_plan_size: Option<u64>,
     pub accounts: Option<Vec<String>>,
     pub trusted_accounts: Option<Vec<String>>,
     pub trusted_organizations: Option<Vec<String>>,
@@ -64,6 +65,7 @@ impl Options {
             .min_deletion_window_days
             .or(self.min_deletion_window_days);
         self.max_file_size = other.max_file_size.or(self.max_file_size);
+        self.max_plan_size = other.max_plan_size.or(self.max_plan_size);
         self.accounts = other.accounts.or(self.accounts);
         self.trusted_accounts = other.trusted_accounts.or(self.trusted_accounts);
         self.trusted_organizations = other.trusted_organizations.or(self.trusted_organizations);
@@ -105,6 +107,8 @@ pub struct Settings {
     pub min_deletion_window_days: i64,
     /// Files larger than this many bytes are reported and skipped.
     pub max_file_size: u64,
+    /// Plans larger than this many bytes are reported and skipped.
+    pub max_plan_size: u64,
     /// The accounts this code deploys to (owner accounts); empty: inferred per key policy.
     pub accounts: Vec<String>,
     /// Other accounts allowed to use the keys.
@@ -117,6 +121,7 @@ pub struct Settings {
 }
 
 pub const DEFAULT_MAX_FILE_SIZE: u64 = 4 * 1024 * 1024;
+pub const DEFAULT_MAX_PLAN_SIZE: u64 = 512 * 1024 * 1024;
 
 impl Default for Settings {
     fn default() -> Self {
@@ -127,6 +132,7 @@ impl Default for Settings {
             max_rotation_period_days: 365,
             min_deletion_window_days: 30,
             max_file_size: DEFAULT_MAX_FILE_SIZE,
+            max_plan_size: DEFAULT_MAX_PLAN_SIZE,
             accounts: Vec::new(),
             trusted_accounts: Vec::new(),
             trusted_organizations: Vec::new(),
@@ -207,6 +213,7 @@ impl Settings {
             max_rotation_period_days,
             min_deletion_window_days,
             max_file_size: options.max_file_size.unwrap_or(DEFAULT_MAX_FILE_SIZE),
+            max_plan_size: options.max_plan_size.unwrap_or(DEFAULT_MAX_PLAN_SIZE),
         })
     }
 

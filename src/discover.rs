@@ -20,6 +20,8 @@ pub enum FileKind {
     Config,
     /// Variable definitions (`.tfvars`).
     Vars,
+    /// JSON that may be a `terraform show -json` plan.
+    Json,
 }
 
 impl FileKind {
@@ -31,6 +33,10 @@ impl FileKind {
         match path.extension()?.to_str()? {
             "tf" => Some(FileKind::Config),
             "tfvars" => Some(FileKind::Vars),
+            // Terraform's JSON configuration syntax and JSON variable files are not plans.
+            "json" if !name.ends_with(".tf.json") && !name.ends_with(".tfvars.json") => {
+                Some(FileKind::Json)
+            }
             _ => None,
         }
     }
@@ -54,12 +60,15 @@ pub struct Module {
 #[derive(Debug, Default)]
 pub struct Discovery {
     pub modules: Vec<Module>,
+    /// JSON files that may be plans; `true` when named on the command line (then they must be).
+    pub plans: Vec<(PathBuf, bool)>,
     pub errors: Vec<InputError>,
 }
 
 #[derive(Default)]
 struct Found {
     files: BTreeSet<Input>,
+    explicit_plans: BTreeSet<PathBuf>,
     errors: Vec<InputError>,
 }
 
@@ -89,6 +98,11 @@ pub fn discover(paths: &[PathBuf], base: &Path) -> Discovery {
             ),
             Ok(meta) if meta.is_dir() => dirs.push(path.clone()),
             Ok(_) => match FileKind::of(path) {
+                Some(FileKind::Json) => {
+                    if let Ok(mut f) = found.lock() {
+                        f.explicit_plans.insert(normalize(path));
+                    }
+                }
                 Some(_) => {
                     // A file argument stands for its whole module.
                     let dir = path.parent().filter(|p| !p.as_os_str().is_empty());
@@ -101,7 +115,7 @@ pub fn discover(paths: &[PathBuf], base: &Path) -> Discovery {
                     InputError::whole(
                         InputErrorKind::UnsupportedFile,
                         display_path(path, base),
-                        "not a Terraform file: expected a `.tf` or `.tfvars` file or a directory",
+                        "not a Terraform file: expected a `.tf`, `.tfvars` or plan `.json` file, or a directory",
                     ),
                 ),
             },
@@ -112,7 +126,18 @@ pub fn discover(paths: &[PathBuf], base: &Path) -> Discovery {
     }
     let found = found.into_inner().unwrap_or_else(|e| e.into_inner());
     let mut modules: BTreeMap<PathBuf, Vec<Input>> = BTreeMap::new();
+    let mut plans: Vec<(PathBuf, bool)> = found
+        .explicit_plans
+        .iter()
+        .map(|p| (p.clone(), true))
+        .collect();
     for input in found.files {
+        if input.kind == FileKind::Json {
+            if !found.explicit_plans.contains(&input.path) {
+                plans.push((input.path, false));
+            }
+            continue;
+        }
         // `main.tf` has the parent `""`, which names no directory to read.
         let dir = input
             .path
@@ -129,6 +154,10 @@ pub fn discover(paths: &[PathBuf], base: &Path) -> Discovery {
             .into_iter()
             .map(|(dir, files)| Module { dir, files })
             .collect(),
+        plans: {
+            plans.sort();
+            plans
+        },
         errors,
     }
 }
@@ -176,7 +205,8 @@ fn list_module(dir: &Path, base: &Path, found: &Mutex<Found>) {
     };
     for entry in entries.flatten() {
         let path = entry.path();
-        if FileKind::of(&path).is_none() {
+        // A file argument brings its module's configuration, not the plans lying beside it.
+        if matches!(FileKind::of(&path), None | Some(FileKind::Json)) {
             continue;
         }
         match std::fs::metadata(&path) {

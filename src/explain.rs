@@ -35,8 +35,14 @@ pub fn page(rule: &Rule) -> String {
     );
     let _ = writeln!(s, "{}.\n", rule.summary);
     let _ = writeln!(s, "## Why is this bad?\n\n{}\n", plain(rule.rationale));
-    let _ = writeln!(s, "## Example\n\n```hcl\n{}\n```\n", rule.bad);
-    let _ = writeln!(s, "## Use instead\n\n```hcl\n{}\n```\n", rule.good);
+    // Plan rules show a `terraform show -json` excerpt, the others Terraform.
+    let lang = if rule.bad.starts_with('{') {
+        "json"
+    } else {
+        "hcl"
+    };
+    let _ = writeln!(s, "## Example\n\n```{lang}\n{}\n```\n", rule.bad);
+    let _ = writeln!(s, "## Use instead\n\n```{lang}\n{}\n```\n", rule.good);
     let _ = writeln!(s, "## How to fix\n\n{}\n", plain(rule.remediation));
     let _ = writeln!(
         s,

@@ -49,6 +49,11 @@ impl Files {
 
     /// Reads `path` (once per run); `None` when it cannot be read (the error is recorded).
     pub fn load(&self, path: &Path) -> Option<(FileId, Arc<SourceFile>)> {
+        self.load_limited(path, self.max_size)
+    }
+
+    /// [`Files::load`] with another size limit (plans are far larger than configuration files).
+    pub fn load_limited(&self, path: &Path, max_size: u64) -> Option<(FileId, Arc<SourceFile>)> {
         let key = std::fs::canonicalize(path).unwrap_or_else(|_| normalize(&self.base.join(path)));
         {
             let inner = self.inner.lock().unwrap_or_else(PoisonError::into_inner);
@@ -58,7 +63,7 @@ impl Files {
             }
         }
         let display = display_path(path, &self.base);
-        let read = source::read(path, &display, self.max_size);
+        let read = source::read(path, &display, max_size);
         let mut inner = self.inner.lock().unwrap_or_else(PoisonError::into_inner);
         // Another thread may have read it meanwhile.
         if let Some(known) = inner.by_path.get(&key) {

@@ -38,6 +38,25 @@ impl Finding {
     }
 }
 
+/// Replaces what a finding says about a value a plan marks sensitive: the message and label of a
+/// finding located inside such a value name the rule and the resource only.
+pub(crate) fn redact(findings: &mut [Finding], sensitive: &[Loc]) {
+    for f in findings {
+        let inside = sensitive.iter().any(|s| {
+            s.file == f.primary.file
+                && s.span.start <= f.primary.span.start
+                && f.primary.span.end <= s.span.end
+        });
+        if inside {
+            f.message = format!(
+                "{} (`{}`; the value is sensitive and is not shown)",
+                f.rule.summary, f.resource
+            );
+            f.label = "sensitive value".to_string();
+        }
+    }
+}
+
 /// Sorts findings by file path, position, rule and message, and merges the findings of one rule
 /// at one place (the same literal seen through several module calls or resource instances)
 /// into one that keeps every call chain as related locations.

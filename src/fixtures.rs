@@ -13,8 +13,11 @@ use std::path::Path;
 
 use crate::config::Settings;
 
-/// Expected rule ids and message substrings by (path relative to the folder, line).
-pub(crate) type Markers = BTreeMap<(String, usize), Vec<(String, Option<String>)>>;
+/// One expectation: rule id (or `input-error`), message substring, column.
+pub(crate) type Expectation = (String, Option<String>, Option<usize>);
+
+/// Expectations by (path relative to the folder, line).
+pub(crate) type Markers = BTreeMap<(String, usize), Vec<Expectation>>;
 
 pub(crate) fn markers(dir: &Path) -> Markers {
     let mut out = BTreeMap::new();
@@ -43,6 +46,7 @@ fn collect(root: &Path, dir: &Path, out: &mut Markers) {
             };
             let rest = &line[pos + "expect".len()..];
             let mut target = (name.clone(), i + 1);
+            let mut column = None;
             let spec = if let Some(r) = rest.strip_prefix(": ") {
                 r
             } else if let Some(r) = rest.strip_prefix("(+") {
@@ -55,11 +59,20 @@ fn collect(root: &Path, dir: &Path, out: &mut Markers) {
                 let Some((place, r)) = r.split_once(": ") else {
                     continue;
                 };
-                let (file, n) = place.rsplit_once(':').unwrap();
+                // FILE:LINE or FILE:LINE:COLUMN (a one-line plan needs the column).
+                let mut parts = place.rsplitn(3, ':');
+                let (a, b, c) = (parts.next().unwrap(), parts.next().unwrap(), parts.next());
+                let (file, line) = match c {
+                    Some(file) => {
+                        column = Some(a.parse().unwrap());
+                        (file, b)
+                    }
+                    None => (b, a),
+                };
                 let other = path.parent().unwrap().join(file);
                 target = (
                     crate::source::display_path(&other, root),
-                    n.parse().unwrap(),
+                    line.parse().unwrap(),
                 );
                 r
             } else {
@@ -70,7 +83,9 @@ fn collect(root: &Path, dir: &Path, out: &mut Markers) {
                 Some((id, rest)) => (id, Some(rest.trim().trim_matches('"').to_string())),
                 None => (spec, None),
             };
-            out.entry(target).or_default().push((id.to_string(), msg));
+            out.entry(target)
+                .or_default()
+                .push((id.to_string(), msg, column));
         }
     }
 }
@@ -87,30 +102,42 @@ pub(crate) fn run(dir: &Path, settings: &Settings) -> Vec<String> {
             (
                 e.path.clone(),
                 e.position.line,
+                e.position.column,
                 "input-error",
                 e.message.clone(),
             )
         })
         .chain(outcome.findings.iter().map(|f| {
             let file = outcome.sources.get(f.primary.file).unwrap();
-            let line = file.position(f.primary.span.start).line;
-            (file.display.clone(), line, f.rule.id, f.message.clone())
+            let p = file.position(f.primary.span.start);
+            (
+                file.display.clone(),
+                p.line,
+                p.column,
+                f.rule.id,
+                f.message.clone(),
+            )
         }));
-    for (path, line, id, message) in reported {
+    for (path, line, column, id, message) in reported {
         let key = (path, line);
         let slot = expected.get_mut(&key).and_then(|v| {
             v.iter()
-                .position(|(want, msg)| {
-                    want == id && msg.as_ref().is_none_or(|m| message.contains(m.as_str()))
+                .position(|(want, msg, col)| {
+                    want == id
+                        && msg.as_ref().is_none_or(|m| message.contains(m.as_str()))
+                        && col.is_none_or(|c| c == column)
                 })
                 .map(|i| v.remove(i))
         });
         if slot.is_none() {
-            failures.push(format!("{}:{line}: unexpected {id} \"{message}\"", key.0));
+            failures.push(format!(
+                "{}:{line}:{column}: unexpected {id} \"{message}\"",
+                key.0
+            ));
         }
     }
     for ((file, line), left) in expected {
-        for (id, msg) in left {
+        for (id, msg, _) in left {
             let what = msg.map_or(String::new(), |m| format!(" \"{m}\""));
             failures.push(format!("{file}:{line}: expected {id}{what}, got nothing"));
         }

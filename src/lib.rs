@@ -90,7 +90,7 @@ pub fn check(paths: &[PathBuf], base: &Path, settings: &Settings) -> Outcome {
         .collect();
     let files = Files::new(base, &boundaries, settings.max_file_size);
     let cache = from_hcl::ModuleCache::default();
-    let inventories = in_pool(|| {
+    let mut inventories = in_pool(|| {
         found
             .modules
             .par_iter()
@@ -104,7 +104,69 @@ pub fn check(paths: &[PathBuf], base: &Path, settings: &Settings) -> Outcome {
             })
             .collect::<Vec<_>>()
     });
+    if !found.plans.is_empty() {
+        // Plans come after the configuration, so their findings can point at `.tf` places.
+        let mut configured = Inventory::default();
+        for (inv, _) in &mut inventories {
+            configured.keys.extend(inv.keys.iter().cloned());
+        }
+        let plans = in_pool(|| {
+            found
+                .plans
+                .par_iter()
+                .map(|(path, explicit)| {
+                    analyse_plan(&files, path, *explicit, &configured, settings)
+                })
+                .collect::<Vec<_>>()
+        });
+        inventories.extend(plans);
+    }
     finish(files, inventories, found.errors, settings)
+}
+
+/// Reads one JSON file that may be a plan and adds its changes to a fresh inventory.
+fn analyse_plan(
+    files: &Files,
+    path: &Path,
+    explicit: bool,
+    configured: &Inventory,
+    settings: &Settings,
+) -> (Inventory, Vec<InputError>) {
+    let mut inventory = Inventory::default();
+    let mut errors = Vec::new();
+    if !explicit && !sniff(path) {
+        return (inventory, errors);
+    }
+    let Some((id, file)) = files.load_limited(path, settings.max_plan_size) else {
+        return (inventory, errors);
+    };
+    match terraform::plan::parse(id, &file, model::from_plan::wanted) {
+        Ok(Some(plan)) => {
+            let dir = path.parent().unwrap_or(Path::new(""));
+            let root = from_hcl::root_name(dir);
+            model::from_plan::adapt(&plan, &file, &root, configured, &mut inventory);
+        }
+        Ok(None) if explicit => errors.push(InputError::whole(
+            diagnostic::InputErrorKind::UnsupportedFile,
+            file.display.clone(),
+            "not a Terraform plan: expected the output of `terraform show -json` (with `format_version` and `resource_changes`)",
+        )),
+        Ok(None) => {}
+        Err(e) => errors.push(*e),
+    }
+    (inventory, errors)
+}
+
+/// Whether a JSON file found while walking starts like a plan (most JSON files are not).
+fn sniff(path: &Path) -> bool {
+    use std::io::Read;
+    let mut head = Vec::with_capacity(terraform::plan::SNIFF_BYTES);
+    std::fs::File::open(path)
+        .and_then(|f| {
+            f.take(terraform::plan::SNIFF_BYTES as u64)
+                .read_to_end(&mut head)
+        })
+        .is_ok_and(|_| terraform::plan::looks_like_plan(&head))
 }
 
 /// Reads and parses every file `check` would, in the same thread pool, and nothing more: the
@@ -128,18 +190,38 @@ pub fn parse_only(paths: &[PathBuf], base: &Path, settings: &Settings) -> usize 
     })
 }
 
-/// Analyses one module given as in-memory `(display path, text)` pairs (docs examples, tests).
+/// Analyses one module given as in-memory `(display path, text)` pairs (docs examples, tests);
+/// a `.json` name is a plan.
 pub fn check_sources(sources: Vec<(String, String)>, settings: &Settings) -> Outcome {
     let dir = std::env::temp_dir().join("kmslint-in-memory");
     let files = Files::new(&dir, std::slice::from_ref(&dir), settings.max_file_size);
-    let loaded = sources
+    let (plans, config): (Vec<_>, Vec<_>) = sources
+        .into_iter()
+        .partition(|(name, _)| name.ends_with(".json"));
+    let loaded = config
         .into_iter()
         .map(|(name, text)| files.add_text(&name, text))
         .collect();
     let cache = from_hcl::ModuleCache::default();
-    let result =
+    let configured =
         in_pool(|| from_hcl::analyse_root(&files, &cache, &settings.var_inputs, &dir, loaded));
-    finish(files, vec![result], Vec::new(), settings)
+    let mut results = Vec::new();
+    for (name, text) in plans {
+        let (id, file) = files.add_text(&name, text);
+        let mut inventory = Inventory::default();
+        let mut errors = Vec::new();
+        match terraform::plan::parse(id, &file, model::from_plan::wanted) {
+            Ok(Some(plan)) => {
+                let root = from_hcl::root_name(&dir);
+                model::from_plan::adapt(&plan, &file, &root, &configured.0, &mut inventory);
+            }
+            Ok(None) => {}
+            Err(e) => errors.push(*e),
+        }
+        results.push((inventory, errors));
+    }
+    results.push(configured);
+    finish(files, results, Vec::new(), settings)
 }
 
 fn finish(
@@ -167,7 +249,9 @@ fn finish(
         bytes: sources.iter().map(|(_, f)| f.text.len() as u64).sum(),
     };
     inventory.sort();
-    let findings = finding::dedup_and_sort(rules::run(&inventory, settings), &sources);
+    let mut findings = rules::run(&inventory, settings);
+    finding::redact(&mut findings, &inventory.sensitive);
+    let findings = finding::dedup_and_sort(findings, &sources);
     errors.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     errors.dedup();
     Outcome {

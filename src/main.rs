@@ -62,6 +62,9 @@ struct CheckArgs {
     /// Skip (and report) files larger than this many bytes [default: 4194304].
     #[arg(long, value_name = "BYTES")]
     max_file_size: Option<u64>,
+    /// Skip (and report) plan files larger than this many bytes [default: 536870912].
+    #[arg(long, value_name = "BYTES")]
+    max_plan_size: Option<u64>,
     /// An account this code deploys to (owner account); repeat or comma-separate.
     #[arg(long = "account", value_delimiter = ',', value_name = "ID")]
     accounts: Option<Vec<String>>,
@@ -155,6 +158,7 @@ fn check(args: CheckArgs) -> ExitCode {
             FailLevelArg::None => FailLevel::None,
         }),
         max_file_size: args.max_file_size,
+        max_plan_size: args.max_plan_size,
         accounts: args.accounts,
         trusted_accounts: args.trusted_accounts,
         trusted_organizations: args.trusted_organizations,

@@ -239,7 +239,9 @@ pub(crate) fn read(
                     meta.len()
                 ),
             )
-            .with_help("raise the limit with `--max-file-size BYTES`"),
+            .with_help(
+                "raise the limit with `--max-file-size BYTES` (`--max-plan-size BYTES` for plans)",
+            ),
         ));
     }
     let bytes = std::fs::read(path).map_err(|e| {

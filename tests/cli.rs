@@ -543,3 +543,140 @@ fn files_outside_the_tree_are_never_read() {
         serde_json::json!({"line": 1, "column": 49})
     );
 }
+
+fn plans() -> PathBuf {
+    repo().join("testdata/plans")
+}
+
+#[test]
+fn a_plan_file_argument_is_analysed() {
+    let o = kmslint(
+        &plans().join("changes"),
+        &["--format", "json", "--select", "KMS005", "plan.json"],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    let doc = json(&o);
+    let resources: Vec<_> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["resource"].clone())
+        .collect();
+    assert_eq!(
+        resources,
+        [
+            serde_json::json!("aws_kms_key.replaced"),
+            serde_json::json!("module.old.aws_kms_key.a"),
+            serde_json::json!("module.old.aws_kms_key.b")
+        ]
+    );
+}
+
+#[test]
+fn a_truncated_plan_is_an_input_error_and_the_rest_is_reported() {
+    let t = tempfile::tempdir().unwrap();
+    write(
+        t.path(),
+        "plan.json",
+        &std::fs::read(plans().join("truncated/plan.json")).unwrap(),
+    );
+    write(t.path(), "main.tf", ROTATION_OFF);
+    let o = kmslint(t.path(), &["--format", "json"]);
+    assert_eq!(o.status.code(), Some(2));
+    let doc = json(&o);
+    assert_eq!(doc["errors"][0]["path"], "plan.json");
+    assert!(
+        doc["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("invalid plan JSON: EOF while parsing")
+    );
+    assert_eq!(doc["findings"][0]["rule"], "KMS002");
+}
+
+#[test]
+fn json_that_is_not_a_plan() {
+    let t = tempfile::tempdir().unwrap();
+    write(
+        t.path(),
+        "package.json",
+        b"{\"name\": \"x\", \"version\": \"1.0.0\"}",
+    );
+    write(
+        t.path(),
+        "state.json",
+        b"{\"format_version\": \"1.0\", \"values\": {}}",
+    );
+    write(t.path(), "main.tf", CLEAN);
+    // Found while walking: ignored.
+    assert_eq!(kmslint(t.path(), &[]).status.code(), Some(0));
+    // Named on the command line: it must be a plan.
+    let o = kmslint(t.path(), &["--format", "json", "state.json"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        json(&o)["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("not a Terraform plan")
+    );
+}
+
+#[test]
+fn plans_over_the_size_limit_are_reported() {
+    let o = kmslint(
+        &plans().join("changes"),
+        &["--format", "json", "--max-plan-size", "1000", "plan.json"],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    let doc = json(&o);
+    assert_eq!(doc["errors"][0]["kind"], "too-large");
+    assert!(
+        doc["errors"][0]["help"]
+            .as_str()
+            .unwrap()
+            .contains("--max-plan-size")
+    );
+}
+
+#[test]
+fn pretty_output_of_a_one_line_plan_gives_the_place_instead_of_the_line() {
+    let o = kmslint(
+        &plans().join("changes"),
+        &["--select", "KMS005", "plan.json"],
+    );
+    let text = stdout(&o);
+    assert!(
+        text.contains("= at plan.json:1:274 (key replaced)"),
+        "{text}"
+    );
+    assert!(
+        text.lines().all(|l| l.len() < 400),
+        "a line of the plan was printed"
+    );
+}
+
+#[test]
+fn sensitive_plan_values_are_never_printed() {
+    let dir = plans().join("changes");
+    for format in ["pretty", "json", "sarif", "github"] {
+        let o = kmslint(
+            &dir,
+            &["--format", format, "--select", "KMS001", "plan.json"],
+        );
+        let text = stdout(&o);
+        assert!(text.contains("aws_kms_key.secret"), "{format}: {text}");
+        assert!(
+            text.contains("the value is sensitive and is not shown"),
+            "{format}"
+        );
+        let secret_line = text
+            .lines()
+            .filter(|l| l.contains("aws_kms_key.secret"))
+            .collect::<Vec<_>>()
+            .join("\n");
+        assert!(
+            !secret_line.contains("every AWS principal"),
+            "{format}: {secret_line}"
+        );
+    }
+}

@@ -61,10 +61,13 @@ impl KeyKind {
 #[derive(Debug, Clone)]
 pub struct Key {
     pub kind: KeyKind,
-    /// Resource address within its module, e.g. `aws_kms_key.app`.
+    /// Resource address from the root module, e.g. `module.kms.aws_kms_key.app["x"]`.
     pub address: String,
-    /// The module (directory) that declares the key.
+    /// The module instance (directory and address prefix) that declares the key.
     pub module: String,
+    /// The root module (directory) whose analysis found the key; a plan in that directory
+    /// describes the same addresses.
+    pub root: String,
     /// The block header (`resource "aws_kms_key" "app"`): where findings about absent attributes point.
     pub header: Loc,
     /// The whole block.
@@ -106,6 +109,22 @@ pub struct KeyPolicyResource {
     pub key: Option<String>,
     pub policy: Value<Option<Policy>>,
     pub bypass_policy_lockout_safety_check: Value<bool>,
+}
+
+/// A key that a plan deletes: ScheduleKeyDeletion at apply.
+#[derive(Debug, Clone)]
+pub struct Deletion {
+    pub address: String,
+    /// Where to report: the `.tf` block header when the scan holds it, else `plan`.
+    pub at: Loc,
+    /// The resource change in the plan (its `actions`).
+    pub plan: Loc,
+    /// The `.tf` block of the key, when the scan holds it (a replacement keeps the block).
+    pub block: Option<Loc>,
+    /// `before.deletion_window_in_days`, or the default 30.
+    pub window_days: i64,
+    /// Delete and create again (replacement), rather than delete only.
+    pub replace: bool,
 }
 
 /// An IAM identity policy: `aws_iam_policy`, `aws_iam_role_policy`, `aws_iam_user_policy`,

@@ -5,14 +5,16 @@
 //! unknown — and a rule never fires on unknown.
 
 pub mod from_hcl;
+pub mod from_plan;
 mod key;
 pub mod policy;
 pub mod principal;
 mod value;
 
-pub use key::{Grant, IamPolicy, Key, KeyKind, KeyPolicyResource, base_address};
+pub use key::{Deletion, Grant, IamPolicy, Key, KeyKind, KeyPolicyResource, base_address};
 pub use value::{Origin, Related, Value};
 
+use crate::source::Loc;
 use policy::Policy;
 
 /// A resource that carries a policy, and the policy.
@@ -30,6 +32,10 @@ pub struct Inventory {
     pub key_policies: Vec<KeyPolicyResource>,
     pub iam_policies: Vec<IamPolicy>,
     pub grants: Vec<Grant>,
+    /// Keys that plans delete.
+    pub deletions: Vec<Deletion>,
+    /// Values a plan marks sensitive: findings there never show the value.
+    pub sensitive: Vec<Loc>,
 }
 
 impl Inventory {
@@ -38,6 +44,8 @@ impl Inventory {
         self.key_policies.extend(other.key_policies);
         self.iam_policies.extend(other.iam_policies);
         self.grants.extend(other.grants);
+        self.deletions.extend(other.deletions);
+        self.sensitive.extend(other.sensitive);
     }
 
     /// Every key policy in the scan: the `policy` of each key and of each `aws_kms_key_policy`.

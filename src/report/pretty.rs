@@ -23,12 +23,22 @@ pub(super) fn write(
         emit(out, options, &config, &files, &error_diagnostic(error))?;
     }
     for f in &outcome.findings {
-        let mut labels =
-            vec![Label::primary(f.primary.file, f.primary.span.clone()).with_message(&f.label)];
+        let mut labels = Vec::new();
+        let mut notes = Vec::new();
+        match snippet_line(outcome, &f.primary) {
+            Some(_) => labels.push(
+                Label::primary(f.primary.file, f.primary.span.clone()).with_message(&f.label),
+            ),
+            None => notes.push(format!("at {} ({})", place(outcome, &f.primary), f.label)),
+        }
         for r in &f.related {
             let Some(file) = outcome.sources.get(r.loc.file) else {
                 continue;
             };
+            if snippet_line(outcome, &r.loc).is_none() {
+                notes.push(format!("{}: {}", r.message, place(outcome, &r.loc)));
+                continue;
+            }
             // Related places are context (a resource block, a statement, a module call): label
             // their first line only, and not at all when the finding is already on that line.
             let mut span = r.loc.span.clone();
@@ -45,11 +55,12 @@ pub(super) fn write(
             }
             labels.push(Label::secondary(r.loc.file, span).with_message(&r.message));
         }
+        notes.push(format!("see `kmslint explain {}`", f.rule.id));
         let diagnostic = Diagnostic::new(severity(f.level))
             .with_code(format!("{}/{}", f.rule.id, f.rule.name))
             .with_message(&f.message)
             .with_labels(labels)
-            .with_notes(vec![format!("see `kmslint explain {}`", f.rule.id)]);
+            .with_notes(notes);
         emit(out, options, &config, &files, &diagnostic)?;
     }
     let count = |l: Level| outcome.findings.iter().filter(|f| f.level == l).count();
@@ -66,6 +77,27 @@ pub(super) fn write(
         outcome.errors.len(),
         plural(outcome.errors.len()),
     )
+}
+
+/// Lines longer than this (a one-line plan file) are not shown: the place is given instead.
+const MAX_SNIPPET_LINE: usize = 300;
+
+/// The first line of a location, when it is short enough to show.
+fn snippet_line<'a>(outcome: &'a Outcome, loc: &crate::source::Loc) -> Option<&'a str> {
+    let file = outcome.sources.get(loc.file)?;
+    let line = file.line_text(file.position(loc.span.start).line);
+    (line.len() <= MAX_SNIPPET_LINE).then_some(line)
+}
+
+/// `path:line:column` of a location.
+fn place(outcome: &Outcome, loc: &crate::source::Loc) -> String {
+    match outcome.sources.get(loc.file) {
+        Some(file) => {
+            let p = file.position(loc.span.start);
+            format!("{}:{}:{}", file.display, p.line, p.column)
+        }
+        None => String::new(),
+    }
 }
 
 fn plural(n: usize) -> &'static str {

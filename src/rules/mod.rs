@@ -13,6 +13,7 @@ mod key_policy_invalid;
 mod key_policy_not_defined;
 mod key_policy_public;
 mod key_rotation_disabled;
+mod key_scheduled_for_deletion;
 mod lockout_safety_check_bypassed;
 mod multi_region_key;
 mod too_many_key_principals;
@@ -96,6 +97,7 @@ pub static ALL: &[Rule] = &[
     key_rotation_disabled::RULE,
     key_disabled::RULE,
     too_many_key_principals::RULE,
+    key_scheduled_for_deletion::RULE,
     untrusted_cross_account_access::RULE,
     key_policy_not_defined::RULE,
     lockout_safety_check_bypassed::RULE,

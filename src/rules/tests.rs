@@ -40,7 +40,7 @@ fn fixtures() {
             crate::fixtures::markers(&dir)
                 .values()
                 .flatten()
-                .any(|(id, _)| id == rule.id),
+                .any(|(id, _, _)| id == rule.id),
             "{}: the fixture has no `expect: {}` marker",
             rule.id,
             rule.id
@@ -66,14 +66,19 @@ fn every_fixture_folder_belongs_to_a_rule() {
 fn examples_in_metadata_behave() {
     for rule in ALL {
         let settings = only(rule);
-        let bad = crate::check_sources(vec![("bad.tf".into(), rule.bad.into())], &settings);
+        let ext = if rule.bad.starts_with('{') {
+            "json"
+        } else {
+            "tf"
+        };
+        let bad = crate::check_sources(vec![(format!("bad.{ext}"), rule.bad.into())], &settings);
         assert!(bad.errors.is_empty(), "{}: {:?}", rule.id, bad.errors);
         assert!(
             !bad.findings.is_empty(),
             "{}: the bad example is not reported",
             rule.id
         );
-        let good = crate::check_sources(vec![("good.tf".into(), rule.good.into())], &settings);
+        let good = crate::check_sources(vec![(format!("good.{ext}"), rule.good.into())], &settings);
         assert!(good.errors.is_empty(), "{}: {:?}", rule.id, good.errors);
         assert!(
             good.findings.is_empty(),

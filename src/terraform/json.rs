@@ -167,6 +167,93 @@ pub fn text_json(text: &str, file_id: FileId, offset: usize) -> Result<Val, Json
     parse(text, map, file_id, &wording, Loc::new(file_id, offset..end))
 }
 
+/// Parses the JSON document held in a JSON string literal (a policy in a plan file): `literal` is
+/// the literal as written, quotes included, at byte `offset` of file `file_id`. Every element is
+/// located in the file, through the string's escapes.
+pub fn embedded_json(literal: &str, file_id: FileId, offset: usize) -> Result<Val, JsonProblem> {
+    let end = offset.saturating_add(literal.len());
+    let inner_start = offset + usize::from(literal.starts_with('"'));
+    let inner = literal
+        .strip_prefix('"')
+        .and_then(|l| l.strip_suffix('"'))
+        .unwrap_or(literal);
+    let mut map = Mapping {
+        segs: Vec::new(),
+        holes: Vec::new(),
+        end: end.saturating_sub(1)..end,
+    };
+    let mut text = String::with_capacity(inner.len());
+    let mut i = 0;
+    while let Some(rest) = inner.get(i..).filter(|r| !r.is_empty()) {
+        let at = inner_start + i;
+        if let Some(escaped) = rest.strip_prefix('\\') {
+            // A JSON escape: one rendered character for the whole sequence.
+            let (c, n) = match escaped.chars().next() {
+                Some('u') => {
+                    let hex = escaped.get(1..5).unwrap_or("");
+                    let code = u32::from_str_radix(hex, 16).ok();
+                    // A surrogate pair is two escapes for one character.
+                    let pair = code
+                        .filter(|c| (0xD800..0xDC00).contains(c))
+                        .and_then(|hi| {
+                            let lo = escaped.get(5..11)?.strip_prefix("\\u")?;
+                            let lo = u32::from_str_radix(lo, 16).ok()?;
+                            char::from_u32(
+                                0x10000 + ((hi - 0xD800) << 10) + (lo.checked_sub(0xDC00)?),
+                            )
+                        });
+                    match pair {
+                        Some(c) => (c, 12),
+                        None => (code.and_then(char::from_u32).unwrap_or('\u{fffd}'), 6),
+                    }
+                }
+                Some('n') => ('\n', 2),
+                Some('t') => ('\t', 2),
+                Some('r') => ('\r', 2),
+                Some('b') => ('\u{8}', 2),
+                Some('f') => ('\u{c}', 2),
+                Some(c) => (c, 1 + c.len_utf8()),
+                None => ('\\', 1),
+            };
+            let start = text.len();
+            text.push(c);
+            push_seg(
+                &mut map.segs,
+                Seg {
+                    rendered: start..text.len(),
+                    source: at..at + n,
+                    exact: false,
+                },
+            );
+            i += n;
+            continue;
+        }
+        let n = rest.find('\\').unwrap_or(rest.len());
+        let start = text.len();
+        text.push_str(rest.get(..n).unwrap_or(""));
+        push_seg(
+            &mut map.segs,
+            Seg {
+                rendered: start..text.len(),
+                source: at..at + n,
+                exact: true,
+            },
+        );
+        i += n;
+    }
+    let wording = Wording {
+        invalid: "invalid JSON in policy",
+        empty: "policy is empty",
+    };
+    parse(
+        &text,
+        map,
+        file_id,
+        &wording,
+        Loc::new(file_id, offset..end),
+    )
+}
+
 /// The source range shown for "the JSON ends here": the closing quote or heredoc delimiter.
 fn closing(whole: &Range<usize>, source: &str, delimiter: &str) -> Range<usize> {
     if !delimiter.is_empty() && source.len() > delimiter.len() && source.ends_with(delimiter) {
@@ -1149,6 +1236,20 @@ mod tests {
         let (f, p) = err("policy = \"{\\\"a\\\": [1\"\n");
         assert_eq!(slice(&f, &p.loc), "\"");
         assert_eq!(p.loc.span.end, f.text.len() - 1);
+    }
+
+    #[test]
+    fn embedded_json_is_located_through_escapes() {
+        let text = r#"{"policy":"{\"Statement\":[{\"Principal\":\"*\",\"Sid\":\"caf\u00e9\"}]}"}"#;
+        let start = text.find("\"{").unwrap();
+        let end = text.rfind('"').unwrap() + 1;
+        let v = embedded_json(&text[start..end], F, start).unwrap();
+        let stmt = at(get(&v, "Statement"), 0);
+        assert_eq!(&text[get(stmt, "Principal").loc.span.clone()], r#"\"*\""#);
+        assert_eq!(get(stmt, "Sid").data, Data::String("café".into()));
+        let broken = r#""{\"Statement\": [1,]}""#;
+        let p = embedded_json(broken, F, 0).unwrap_err();
+        assert_eq!(&broken[p.loc.span.clone()], ",");
     }
 
     #[test]

@@ -4,4 +4,5 @@ pub mod eval;
 pub mod hcl;
 pub mod json;
 pub mod module;
+pub mod plan;
 pub mod vars;

@@ -45,6 +45,8 @@ struct Run<'a> {
     files: &'a Files,
     cache: &'a ModuleCache,
     root: PathBuf,
+    /// `root` as recorded in the inventory (see [`root_name`]).
+    root_name: String,
     inventory: RefCell<Inventory>,
     errors: RefCell<Vec<InputError>>,
 }
@@ -61,6 +63,7 @@ pub fn analyse_root(
         files,
         cache,
         root: dir.to_path_buf(),
+        root_name: root_name(dir),
         inventory: RefCell::new(Inventory::default()),
         errors: RefCell::new(Vec::new()),
     };
@@ -77,6 +80,12 @@ pub fn analyse_root(
     // Nothing reads a root module's outputs.
     instantiate(&run, &index, &frame, values, false);
     (run.inventory.into_inner(), run.errors.into_inner())
+}
+
+/// How a root module directory is named in the inventory, so a plan in the same directory finds
+/// the keys of its configuration.
+pub fn root_name(dir: &Path) -> String {
+    normalize(dir).to_string_lossy().into_owned()
 }
 
 /// Parses a module's files: the configuration, and apart from it the `.tfvars` files (values,
@@ -212,6 +221,7 @@ fn resource(
         let attrs = Attrs::new(base.clone().with_instance(&inst), &file.source, block);
         let place = Place {
             module,
+            root: &run.root_name,
             prefix: &frame.prefix,
             instance,
             calls: &frame.calls,

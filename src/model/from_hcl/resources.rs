@@ -26,6 +26,8 @@ pub(super) const IAM_POLICY_TYPES: &[&str] = &[
 pub(super) struct Place<'a> {
     /// Identifies the module instance (directory and address prefix).
     pub module: &'a str,
+    /// The root module directory of the analysis.
+    pub root: &'a str,
     /// Address prefix of the module instance (`module.kms.`).
     pub prefix: &'a str,
     /// `[0]` or `["a"]` for an instance of a `count`/`for_each` resource, else empty.
@@ -207,6 +209,7 @@ pub(super) fn key(place: &Place<'_>, kind: KeyKind, attrs: &Attrs<'_>) -> Option
             place.instance
         ),
         module: place.module.to_string(),
+        root: place.root.to_string(),
         header: attrs.header(),
         block: attrs.block_loc.clone(),
         calls: place.calls.to_vec(),

@@ -141,3 +141,30 @@ fn evaluation_fixtures() {
     }
     assert!(failures.is_empty(), "\n{}\n", failures.join("\n"));
 }
+
+/// The plan fixtures: one folder per case under `testdata/plans/`, with its `.rules`.
+#[test]
+fn plan_fixtures() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/plans");
+    let mut cases: Vec<PathBuf> = std::fs::read_dir(&root)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    cases.sort();
+    let mut failures = Vec::new();
+    for case in cases {
+        let rules = std::fs::read_to_string(case.join(".rules")).unwrap();
+        let settings = Settings::resolve(Options {
+            select: Some(rules.split_whitespace().map(str::to_string).collect()),
+            ..Options::default()
+        })
+        .unwrap();
+        let name = case.file_name().unwrap().to_string_lossy().into_owned();
+        failures.extend(
+            crate::fixtures::run(&case, &settings)
+                .into_iter()
+                .map(|f| format!("{name}/{f}")),
+        );
+    }
+    assert!(failures.is_empty(), "\n{}\n", failures.join("\n"));
+}

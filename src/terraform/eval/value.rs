@@ -171,6 +171,17 @@ impl Val {
         }
     }
 
+    /// Whether a `true` leaf is anywhere inside (the shape of a plan's `after_unknown` and
+    /// `after_sensitive`).
+    pub fn has_true(&self) -> bool {
+        match &self.data {
+            Data::Bool(b) => *b,
+            Data::List(items) => items.iter().any(Val::has_true),
+            Data::Object(entries) => entries.iter().any(|(_, v)| v.has_true()),
+            _ => false,
+        }
+    }
+
     /// An attribute of an object value.
     pub fn get(&self, name: &str) -> Option<&Val> {
         match &self.data {
