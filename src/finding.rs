@@ -21,6 +21,9 @@ pub struct Finding {
     pub related: Vec<Related>,
     /// The Terraform address of the resource concerned (e.g. `aws_kms_key.app`).
     pub resource: String,
+    /// The resource block the finding is about, when there is one: a suppression comment above
+    /// the block covers the finding.
+    pub block: Option<Loc>,
 }
 
 impl Finding {

@@ -21,6 +21,8 @@ use policy::Policy;
 pub struct Carrier<'a> {
     pub address: &'a str,
     pub policy: &'a Policy,
+    /// The resource block.
+    pub block: &'a Loc,
     /// The module calls that led to the resource.
     pub calls: &'a [Related],
 }
@@ -54,6 +56,7 @@ impl Inventory {
             Some(Carrier {
                 address: &k.address,
                 policy: k.policy.known()?.as_ref()?,
+                block: &k.block,
                 calls: &k.calls,
             })
         });
@@ -61,6 +64,7 @@ impl Inventory {
             Some(Carrier {
                 address: &k.address,
                 policy: k.policy.known()?.as_ref()?,
+                block: &k.block,
                 calls: &k.calls,
             })
         });

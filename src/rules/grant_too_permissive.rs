@@ -67,6 +67,7 @@ fn check(ctx: &Context<'_>, sink: &mut Sink) {
             if let Some((_, loc)) = ops.iter().find(|(op, _)| op == "CreateGrant") {
                 sink.report_in(
                     &grant.address,
+                    &grant.block,
                     &grant.calls,
                     loc.clone(),
                     format!(
@@ -85,6 +86,7 @@ fn check(ctx: &Context<'_>, sink: &mut Sink) {
             if !grant.has_constraints && !context_ops.is_empty() {
                 sink.report_in(
                     &grant.address,
+                    &grant.block,
                     &grant.calls,
                     grant.header.clone(),
                     format!(
@@ -142,6 +144,7 @@ fn untrusted_grantee(ctx: &Context<'_>, grant: &Grant, sink: &mut Sink) {
     }
     sink.report_in(
         &grant.address,
+        &grant.block,
         &grant.calls,
         origin.at.clone(),
         format!(

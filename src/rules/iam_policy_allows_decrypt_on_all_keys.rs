@@ -94,6 +94,7 @@ fn check(ctx: &Context<'_>, sink: &mut Sink) {
             };
             sink.report_in(
                 &iam.address,
+                &iam.block,
                 &iam.calls,
                 at,
                 format!(

@@ -61,12 +61,14 @@ fn check(ctx: &Context<'_>, sink: &mut Sink) {
     for Carrier {
         address,
         policy,
+        block,
         calls,
     } in ctx.inventory.key_policy_documents()
     {
         for problem in &policy.problems {
             sink.report_in(
                 address,
+                block,
                 calls,
                 problem.loc.clone(),
                 format!(

@@ -90,6 +90,7 @@ fn check(ctx: &Context<'_>, sink: &mut Sink) {
     for Carrier {
         address,
         policy,
+        block,
         calls,
     } in ctx.inventory.key_policy_documents()
     {
@@ -122,7 +123,7 @@ fn check(ctx: &Context<'_>, sink: &mut Sink) {
             } else {
                 message.push_str(": add a condition such as `StringEquals` on `kms:CallerAccount` or `aws:PrincipalOrgID`");
             }
-            let finding = sink.report_in(address, calls, at, message);
+            let finding = sink.report_in(address, block, calls, at, message);
             finding.label("everyone");
             for (c, v) in &rejected {
                 if let Err(why) = v {

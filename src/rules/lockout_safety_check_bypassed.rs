@@ -50,6 +50,7 @@ fn check(ctx: &Context<'_>, sink: &mut Sink) {
         if let Value::Set(true, origin) = &kp.bypass_policy_lockout_safety_check {
             sink.report_in(
                 &kp.address,
+                &kp.block,
                 &kp.calls,
                 origin.at.clone(),
                 format!(

@@ -139,6 +139,7 @@ impl Sink {
             label: String::new(),
             related: Vec::new(),
             resource: resource.to_string(),
+            block: None,
         };
         let index = self.findings.len();
         self.findings.push(finding);
@@ -149,11 +150,13 @@ impl Sink {
     pub fn report_in(
         &mut self,
         resource: &str,
+        block: &Loc,
         calls: &[Related],
         at: Loc,
         message: String,
     ) -> &mut Finding {
         let finding = self.report(resource, at, message);
+        finding.block = Some(block.clone());
         finding.related.extend(calls.iter().rev().cloned());
         finding
     }
@@ -169,7 +172,7 @@ impl Sink {
         let at = value.map_or_else(|| key.header.clone(), |o| o.at.clone());
         let block = key.block.clone();
         let address = key.address.clone();
-        let finding = self.report_in(&address, &key.calls, at, message);
+        let finding = self.report_in(&address, &key.block, &key.calls, at, message);
         if let Some(origin) = value {
             finding.related.extend(origin.via.iter().cloned());
         }

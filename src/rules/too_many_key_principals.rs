@@ -107,6 +107,7 @@ fn check(ctx: &Context<'_>, sink: &mut Sink) {
     for Carrier {
         address,
         policy,
+        block,
         calls,
     } in ctx.inventory.key_policy_documents()
     {
@@ -132,6 +133,7 @@ fn check(ctx: &Context<'_>, sink: &mut Sink) {
                 if full && matches!(id, Identity::InAccount(..)) {
                     sink.report_in(
                         address,
+                        block,
                         calls,
                         p.id.loc.clone(),
                         format!(
@@ -161,6 +163,7 @@ fn check(ctx: &Context<'_>, sink: &mut Sink) {
                 let Some(at) = locs.get(max) else { continue };
                 sink.report_in(
                     address,
+                    block,
                     calls,
                     (*at).clone(),
                     format!(

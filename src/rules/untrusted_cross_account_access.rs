@@ -76,6 +76,7 @@ fn check(ctx: &Context<'_>, sink: &mut Sink) {
     for Carrier {
         address,
         policy,
+        block,
         calls,
     } in ctx.inventory.key_policy_documents()
     {
@@ -96,6 +97,7 @@ fn check(ctx: &Context<'_>, sink: &mut Sink) {
                 if bad {
                     sink.report_in(
                         address,
+                        block,
                         calls,
                         p.id.loc.clone(),
                         format!(
@@ -143,6 +145,7 @@ fn check(ctx: &Context<'_>, sink: &mut Sink) {
                     if let Some(what) = untrusted(v) {
                         sink.report_in(
                             address,
+                            block,
                             calls,
                             v.loc.clone(),
                             format!(
