@@ -84,20 +84,37 @@ pub fn rules_table() -> String {
     s
 }
 
-/// The fixed-width table printed by `kmslint rules`.
-pub fn rules_listing() -> String {
+/// The fixed-width table printed by `kmslint rules`: every rule, its effective level, and
+/// whether it runs with `settings` (a tier or required-key rule runs only when configured).
+pub fn rules_listing(settings: &crate::Settings) -> String {
     let mut s = String::new();
-    let _ = writeln!(s, "{:<7} {:<32} {:<8} SUMMARY", "ID", "NAME", "LEVEL");
+    let _ = writeln!(
+        s,
+        "{:<7} {:<32} {:<8} {:<10} SUMMARY",
+        "ID", "NAME", "LEVEL", "STATUS"
+    );
     for rule in rules::ALL {
+        let level = settings.level(rule.id);
+        let status = match level {
+            None => "off",
+            Some(_) if !rules::configured(rule, settings) => "inactive",
+            Some(_) => "on",
+        };
         let _ = writeln!(
             s,
-            "{:<7} {:<32} {:<8} {}",
+            "{:<7} {:<32} {:<8} {:<10} {}",
             rule.id,
             rule.name,
-            rule.level.as_str(),
+            level.unwrap_or(rule.level).as_str(),
+            status,
             rule.summary
         );
     }
+    s.push_str(
+        "
+inactive: the rule needs configuration (`kmslint explain ID` says which); off: not selected.
+",
+    );
     s
 }
 

@@ -37,6 +37,8 @@ enum Command {
         /// Rule id (`KMS002`) or name (`key-rotation-disabled`).
         rule: String,
     },
+    /// Write a commented `kmslint.toml` with every key into the current directory.
+    Init,
 }
 
 #[derive(Args, Default)]
@@ -44,6 +46,9 @@ struct CheckArgs {
     /// Files and directories to analyse; a file brings in its whole module (directory).
     #[arg(value_name = "PATH")]
     paths: Vec<PathBuf>,
+    /// Read this configuration file (after the discovered `kmslint.toml`).
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = FormatArg::Pretty)]
     format: FormatArg,
@@ -123,7 +128,15 @@ enum ColorArg {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Some(Command::Rules) => print(&explain::rules_listing()),
+        Some(Command::Rules) => {
+            let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+            match kmslint::config::file::options_for(&[], &cwd, None).map(Settings::resolve) {
+                Ok(Ok(settings)) => print(&explain::rules_listing(&settings)),
+                Ok(Err(e)) => fail(miette::Report::new(e)),
+                Err(e) => fail(miette::Report::new(*e)),
+            }
+        }
+        Some(Command::Init) => init(),
         Some(Command::Explain { rule }) => match rules::find(&rule) {
             Some(rule) => print(&explain::page(rule)),
             None => {
@@ -147,8 +160,42 @@ fn print(text: &str) -> ExitCode {
     }
 }
 
+fn fail(report: miette::Report) -> ExitCode {
+    eprintln!("{report:?}");
+    ExitCode::from(2)
+}
+
+fn init() -> ExitCode {
+    let path = PathBuf::from("kmslint.toml");
+    if path.exists() {
+        eprintln!("error: kmslint.toml already exists; it was left unchanged");
+        return ExitCode::from(2);
+    }
+    match std::fs::write(&path, kmslint::config::keys::init_file()) {
+        Ok(()) => {
+            eprintln!("wrote kmslint.toml");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: cannot write kmslint.toml: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
 fn check(args: CheckArgs) -> ExitCode {
-    let options = Options {
+    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    let paths = if args.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.paths.clone()
+    };
+    let from_files = match kmslint::config::file::options_for(&paths, &cwd, args.config.as_deref())
+    {
+        Ok(o) => o,
+        Err(e) => return fail(miette::Report::new(*e)),
+    };
+    let flags = Options {
         select: args.select,
         ignore: args.ignore,
         fail_level: args.fail_level.map(|l| match l {
@@ -180,18 +227,9 @@ fn check(args: CheckArgs) -> ExitCode {
         }),
         ..Options::default()
     };
-    let settings = match Settings::resolve(options) {
+    let settings = match Settings::resolve(from_files.merge(flags)) {
         Ok(s) => s,
-        Err(e) => {
-            eprintln!("{:?}", miette::Report::new(e));
-            return ExitCode::from(2);
-        }
-    };
-    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
-    let paths = if args.paths.is_empty() {
-        vec![PathBuf::from(".")]
-    } else {
-        args.paths
+        Err(e) => return fail(miette::Report::new(e)),
     };
     let outcome = kmslint::check(&paths, &cwd, &settings);
     let format = match args.format {

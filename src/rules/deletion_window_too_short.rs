@@ -1,7 +1,7 @@
 //! KMS014 deletion-window-too-short: `deletion_window_in_days` below the configured minimum.
 
 use crate::model::Value;
-use crate::rules::{Context, Level, Precision, Rule, Sink};
+use crate::rules::{Context, Level, Precision, Requires, Rule, Sink};
 
 pub(crate) const RULE: Rule = Rule {
     id: "KMS014",
@@ -30,6 +30,7 @@ pub(crate) const RULE: Rule = Rule {
     security_severity: "2.5",
     precision: Precision::VeryHigh,
     tags: &[],
+    requires: Requires::Nothing,
     check,
 };
 

@@ -3,7 +3,7 @@
 
 use crate::model::policy::Effect;
 use crate::model::principal::{action_matches, statement_allows_action};
-use crate::rules::{Context, Level, Precision, Rule, Sink};
+use crate::rules::{Context, Level, Precision, Requires, Rule, Sink};
 
 pub(crate) const RULE: Rule = Rule {
     id: "KMS015",
@@ -47,6 +47,7 @@ pub(crate) const RULE: Rule = Rule {
     security_severity: "5.5",
     precision: Precision::High,
     tags: &["external/cwe/cwe-732"],
+    requires: Requires::Nothing,
     check,
 };
 

@@ -1,7 +1,7 @@
 //! KMS019 imported-key-material-expires: `valid_to` set on an imported-material key.
 
 use crate::model::Value;
-use crate::rules::{Context, Level, Precision, Rule, Sink};
+use crate::rules::{Context, Level, Precision, Requires, Rule, Sink};
 
 pub(crate) const RULE: Rule = Rule {
     id: "KMS019",
@@ -28,6 +28,7 @@ pub(crate) const RULE: Rule = Rule {
     security_severity: "3.5",
     precision: Precision::VeryHigh,
     tags: &["external/cwe/cwe-324"],
+    requires: Requires::Nothing,
     check,
 };
 

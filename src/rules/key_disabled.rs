@@ -1,7 +1,7 @@
 //! KMS003 key-disabled: a key created disabled (`is_enabled = false` / `enabled = false`).
 
 use crate::model::Value;
-use crate::rules::{Context, Level, Precision, Rule, Sink};
+use crate::rules::{Context, Level, Precision, Requires, Rule, Sink};
 
 pub(crate) const RULE: Rule = Rule {
     id: "KMS003",
@@ -31,6 +31,7 @@ pub(crate) const RULE: Rule = Rule {
     security_severity: "3.0",
     precision: Precision::VeryHigh,
     tags: &[],
+    requires: Requires::Nothing,
     check,
 };
 

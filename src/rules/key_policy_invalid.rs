@@ -1,7 +1,7 @@
 //! KMS018 key-policy-invalid: a key policy that is not valid JSON or not a valid policy.
 
 use crate::model::Carrier;
-use crate::rules::{Context, Level, Precision, Rule, Sink};
+use crate::rules::{Context, Level, Precision, Requires, Rule, Sink};
 
 pub(crate) const RULE: Rule = Rule {
     id: "KMS018",
@@ -54,6 +54,7 @@ pub(crate) const RULE: Rule = Rule {
     security_severity: "5.0",
     precision: Precision::VeryHigh,
     tags: &[],
+    requires: Requires::Nothing,
     check,
 };
 

@@ -1,7 +1,7 @@
 //! KMS012 key-policy-not-defined: a key with no explicit key policy.
 
 use crate::model::Value;
-use crate::rules::{Context, Level, Precision, Rule, Sink};
+use crate::rules::{Context, Level, Precision, Requires, Rule, Sink};
 
 pub(crate) const RULE: Rule = Rule {
     id: "KMS012",
@@ -38,6 +38,7 @@ pub(crate) const RULE: Rule = Rule {
     security_severity: "2.0",
     precision: Precision::High,
     tags: &[],
+    requires: Requires::Nothing,
     check,
 };
 

@@ -2,7 +2,7 @@
 
 use crate::model::Carrier;
 use crate::model::policy::{Condition, Effect, Statement};
-use crate::rules::{Context, Level, Precision, Rule, Sink};
+use crate::rules::{Context, Level, Precision, Requires, Rule, Sink};
 use crate::source::Loc;
 
 pub(crate) const RULE: Rule = Rule {
@@ -58,6 +58,7 @@ pub(crate) const RULE: Rule = Rule {
     security_severity: "9.1",
     precision: Precision::High,
     tags: &["external/cwe/cwe-732"],
+    requires: Requires::Nothing,
     check,
 };
 

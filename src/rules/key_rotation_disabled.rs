@@ -2,7 +2,7 @@
 //! rotates less often than the configured maximum.
 
 use crate::model::{Key, KeyKind, Value};
-use crate::rules::{Context, Level, Precision, Rule, Sink};
+use crate::rules::{Context, Level, Precision, Requires, Rule, Sink};
 
 pub(crate) const RULE: Rule = Rule {
     id: "KMS002",
@@ -35,6 +35,7 @@ pub(crate) const RULE: Rule = Rule {
     security_severity: "4.0",
     precision: Precision::VeryHigh,
     tags: &["external/cwe/cwe-320"],
+    requires: Requires::Nothing,
     check,
 };
 

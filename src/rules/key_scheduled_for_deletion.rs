@@ -1,6 +1,6 @@
 //! KMS005 key-scheduled-for-deletion: a plan that deletes (or replaces) a KMS key.
 
-use crate::rules::{Context, Level, Precision, Rule, Sink};
+use crate::rules::{Context, Level, Precision, Requires, Rule, Sink};
 
 pub(crate) const RULE: Rule = Rule {
     id: "KMS005",
@@ -60,6 +60,7 @@ pub(crate) const RULE: Rule = Rule {
     security_severity: "8.5",
     precision: Precision::VeryHigh,
     tags: &["external/cwe/cwe-404"],
+    requires: Requires::Nothing,
     check,
 };
 

@@ -1,7 +1,7 @@
 //! KMS013 lockout-safety-check-bypassed: `bypass_policy_lockout_safety_check = true`.
 
 use crate::model::Value;
-use crate::rules::{Context, Level, Precision, Rule, Sink};
+use crate::rules::{Context, Level, Precision, Requires, Rule, Sink};
 
 pub(crate) const RULE: Rule = Rule {
     id: "KMS013",
@@ -29,6 +29,7 @@ pub(crate) const RULE: Rule = Rule {
     security_severity: "6.0",
     precision: Precision::VeryHigh,
     tags: &["external/cwe/cwe-284"],
+    requires: Requires::Nothing,
     check,
 };
 

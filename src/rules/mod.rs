@@ -88,7 +88,28 @@ pub struct Rule {
     pub precision: Precision,
     /// Extra SARIF tags besides `security`, `terraform`, `aws` and `kms`.
     pub tags: &'static [&'static str],
+    /// Configuration the rule needs before it can find anything.
+    pub requires: Requires,
     pub check: fn(&Context<'_>, &mut Sink),
+}
+
+/// Configuration a rule needs: without it the rule is inactive (and `kmslint rules` says so).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Requires {
+    Nothing,
+    /// `[tiers.NAME]`.
+    Tier(crate::config::Tier),
+    /// `required-aliases`.
+    RequiredAliases,
+}
+
+/// Whether a rule has the configuration it needs.
+pub fn configured(rule: &Rule, settings: &Settings) -> bool {
+    match rule.requires {
+        Requires::Nothing => true,
+        Requires::Tier(t) => settings.tiers.iter().any(|o| o.tier == t),
+        Requires::RequiredAliases => !settings.required_aliases.is_empty(),
+    }
 }
 
 /// Every rule, sorted by id.

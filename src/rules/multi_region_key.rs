@@ -1,7 +1,7 @@
 //! KMS017 multi-region-key: `multi_region = true`.
 
 use crate::model::Value;
-use crate::rules::{Context, Level, Precision, Rule, Sink};
+use crate::rules::{Context, Level, Precision, Requires, Rule, Sink};
 
 pub(crate) const RULE: Rule = Rule {
     id: "KMS017",
@@ -31,6 +31,7 @@ pub(crate) const RULE: Rule = Rule {
     security_severity: "2.0",
     precision: Precision::VeryHigh,
     tags: &[],
+    requires: Requires::Nothing,
     check,
 };
 

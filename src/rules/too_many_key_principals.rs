@@ -8,7 +8,7 @@ use crate::model::policy::Principal;
 use crate::model::principal::{
     Account, Identity, allow_statements, owner_accounts, statement_allows_action,
 };
-use crate::rules::{Context, Level, Precision, Rule, Sink};
+use crate::rules::{Context, Level, Precision, Requires, Rule, Sink};
 use crate::source::Loc;
 
 pub(crate) const RULE: Rule = Rule {
@@ -67,6 +67,7 @@ pub(crate) const RULE: Rule = Rule {
     security_severity: "5.0",
     precision: Precision::High,
     tags: &["external/cwe/cwe-269"],
+    requires: Requires::Nothing,
     check,
 };
 

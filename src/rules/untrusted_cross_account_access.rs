@@ -4,7 +4,7 @@
 use crate::model::Carrier;
 use crate::model::policy::{Effect, Str};
 use crate::model::principal::{Account, Identity, allow_statements, owner_accounts};
-use crate::rules::{Context, Level, Precision, Rule, Sink};
+use crate::rules::{Context, Level, Precision, Requires, Rule, Sink};
 
 pub(crate) const RULE: Rule = Rule {
     id: "KMS006",
@@ -63,6 +63,7 @@ pub(crate) const RULE: Rule = Rule {
     security_severity: "8.0",
     precision: Precision::High,
     tags: &["external/cwe/cwe-284"],
+    requires: Requires::Nothing,
     check,
 };
 

@@ -1,10 +1,16 @@
 //! Settings: which rules run, at which level, with which thresholds.
 //!
 //! Configuration comes in two steps: [`Options`] is what a user wrote (every field optional),
-//! [`Settings`] is the resolved form the pipeline uses. Command-line flags are turned into an
-//! `Options` too, so there is one merge path: defaults < `--config` file < flags.
+//! [`Settings`] is the resolved form the pipeline uses. The configuration file and command-line
+//! flags are both turned into an `Options`, so there is one merge path: defaults < discovered
+//! `kmslint.toml` < `--config` file < flags.
+
+pub mod file;
+pub mod keys;
 
 use std::collections::BTreeMap;
+use std::ops::Range;
+use std::path::PathBuf;
 
 use crate::rules::{self, Level, Rule};
 use crate::terraform::vars::VarInputs;
@@ -49,6 +55,45 @@ pub struct Options {
     pub max_key_users: Option<usize>,
     /// `--var-file`, `--var` and `TF_VAR_*` values for root modules.
     pub var_inputs: Option<VarInputs>,
+    /// Glob patterns of paths not to analyse, and the directory they are relative to.
+    pub exclude: Option<(Vec<String>, PathBuf)>,
+    pub tiers: Option<Vec<TierOption>>,
+    pub required_aliases: Option<Vec<(String, ConfigEntry)>>,
+}
+
+/// Where a setting was written in a configuration file: findings that a setting asks for
+/// (a missing tier key, a missing alias) point there.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigEntry {
+    pub path: PathBuf,
+    pub span: Range<usize>,
+}
+
+/// The three tiers of the KMS checklist.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Tier {
+    App,
+    Database,
+    Web,
+}
+
+impl Tier {
+    pub fn name(self) -> &'static str {
+        match self {
+            Tier::App => "app",
+            Tier::Database => "database",
+            Tier::Web => "web",
+        }
+    }
+}
+
+/// `[tiers.NAME]`: keys of the tier carry the tag `tag` (with `value`, when given).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TierOption {
+    pub tier: Tier,
+    pub tag: String,
+    pub value: Option<String>,
+    pub at: ConfigEntry,
 }
 
 impl Options {
@@ -72,6 +117,9 @@ impl Options {
         self.max_key_admins = other.max_key_admins.or(self.max_key_admins);
         self.max_key_users = other.max_key_users.or(self.max_key_users);
         self.var_inputs = other.var_inputs.or(self.var_inputs);
+        self.exclude = other.exclude.or(self.exclude);
+        self.tiers = other.tiers.or(self.tiers);
+        self.required_aliases = other.required_aliases.or(self.required_aliases);
         self
     }
 }
@@ -85,6 +133,9 @@ pub enum ConfigError {
     #[error("`{name}`: \"{value}\" is not a 12-digit AWS account id")]
     #[diagnostic(code(config::bad_account))]
     BadAccount { name: &'static str, value: String },
+    #[error("`exclude`: invalid glob `{0}`: {1}")]
+    #[diagnostic(code(config::bad_glob))]
+    BadGlob(String, String),
     #[error("`trusted-organizations`: \"{0}\" is not an AWS Organizations id (o-...)")]
     #[diagnostic(code(config::bad_organization))]
     BadOrganization(String),
@@ -118,6 +169,28 @@ pub struct Settings {
     pub max_key_admins: usize,
     pub max_key_users: usize,
     pub var_inputs: VarInputs,
+    /// Paths not to analyse.
+    pub exclude: Option<Exclude>,
+    /// Configured tiers; a tier rule with no entry here is inactive.
+    pub tiers: Vec<TierOption>,
+    pub required_aliases: Vec<(String, ConfigEntry)>,
+}
+
+/// Compiled `exclude` globs, matched against paths relative to the configuration file.
+#[derive(Debug, Clone)]
+pub struct Exclude {
+    pub globs: globset::GlobSet,
+    pub base: PathBuf,
+}
+
+impl Exclude {
+    pub fn matches(&self, path: &std::path::Path) -> bool {
+        let abs = crate::files::normalize(path);
+        let rel = abs
+            .strip_prefix(crate::files::normalize(&self.base))
+            .unwrap_or(&abs);
+        self.globs.is_match(rel) || self.globs.is_match(&abs)
+    }
 }
 
 pub const DEFAULT_MAX_FILE_SIZE: u64 = 4 * 1024 * 1024;
@@ -139,6 +212,9 @@ impl Default for Settings {
             max_key_admins: 3,
             max_key_users: 10,
             var_inputs: VarInputs::default(),
+            exclude: None,
+            tiers: Vec::new(),
+            required_aliases: Vec::new(),
         })
     }
 }
@@ -214,6 +290,25 @@ impl Settings {
             min_deletion_window_days,
             max_file_size: options.max_file_size.unwrap_or(DEFAULT_MAX_FILE_SIZE),
             max_plan_size: options.max_plan_size.unwrap_or(DEFAULT_MAX_PLAN_SIZE),
+            exclude: match options.exclude {
+                Some((patterns, base)) => {
+                    let mut set = globset::GlobSetBuilder::new();
+                    for p in &patterns {
+                        let glob = globset::GlobBuilder::new(p)
+                            .literal_separator(true)
+                            .build()
+                            .map_err(|e| ConfigError::BadGlob(p.clone(), e.to_string()))?;
+                        set.add(glob);
+                    }
+                    let globs = set
+                        .build()
+                        .map_err(|e| ConfigError::BadGlob(patterns.join(", "), e.to_string()))?;
+                    Some(Exclude { globs, base })
+                }
+                None => None,
+            },
+            tiers: options.tiers.unwrap_or_default(),
+            required_aliases: options.required_aliases.unwrap_or_default(),
         })
     }
 

@@ -1,0 +1,222 @@
+//! The configuration file, `kmslint.toml` (or `.kmslint.toml`): discovery and parsing into
+//! [`Options`]. Every key is checked: an unknown key is an error naming it and its line.
+
+use std::path::{Path, PathBuf};
+
+use miette::{NamedSource, SourceSpan};
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::config::{ConfigEntry, FailLevel, Options, Tier, TierOption};
+use crate::rules::Level;
+
+/// Names looked for, in this order, in each directory.
+pub const FILE_NAMES: [&str; 2] = ["kmslint.toml", ".kmslint.toml"];
+
+/// A configuration file that cannot be used.
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+pub enum FileError {
+    #[error("cannot read {path}: {message}")]
+    #[diagnostic(code(config::unreadable))]
+    Unreadable { path: String, message: String },
+    #[error("{message}")]
+    #[diagnostic(
+        code(config::invalid),
+        help("`kmslint init` writes a file with every key")
+    )]
+    Invalid {
+        message: String,
+        #[source_code]
+        source_code: NamedSource<String>,
+        #[label("here")]
+        span: SourceSpan,
+        /// 1-based line of the problem, for messages and tests.
+        line: usize,
+    },
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct FileOptions {
+    select: Option<Vec<String>>,
+    ignore: Option<Vec<String>>,
+    fail_level: Option<FailLevel>,
+    exclude: Option<Vec<String>>,
+    accounts: Option<Vec<String>>,
+    trusted_accounts: Option<Vec<String>>,
+    trusted_organizations: Option<Vec<String>>,
+    max_key_admins: Option<usize>,
+    max_key_users: Option<usize>,
+    max_rotation_period_days: Option<i64>,
+    min_deletion_window_days: Option<i64>,
+    max_file_size: Option<u64>,
+    max_plan_size: Option<u64>,
+    required_aliases: Option<Vec<Spanned<String>>>,
+    tiers: Option<Tiers>,
+    rules: Option<std::collections::BTreeMap<String, RuleOptions>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Tiers {
+    app: Option<TierTable>,
+    database: Option<TierTable>,
+    web: Option<TierTable>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TierTable {
+    tag: Spanned<String>,
+    value: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RuleOptions {
+    level: Level,
+}
+
+/// The configuration file that applies to `start`: the first `kmslint.toml`/`.kmslint.toml`
+/// found in `start` or a parent, stopping at the repository root (the directory with `.git`).
+pub fn discover(start: &Path) -> Option<PathBuf> {
+    let start = if start.is_file() {
+        start.parent()?
+    } else {
+        start
+    };
+    for dir in start.ancestors() {
+        for name in FILE_NAMES {
+            let candidate = dir.join(name);
+            if candidate.is_file() {
+                return Some(candidate);
+            }
+        }
+        if dir.join(".git").exists() {
+            break;
+        }
+    }
+    None
+}
+
+/// The options of the configuration files that apply to a scan of `paths` from `cwd`: the file
+/// discovered from the first path, then `explicit` (`--config`), later ones taking precedence.
+pub fn options_for(
+    paths: &[PathBuf],
+    cwd: &Path,
+    explicit: Option<&Path>,
+) -> Result<Options, Box<FileError>> {
+    let first = paths
+        .first()
+        .map_or_else(|| cwd.to_path_buf(), |p| cwd.join(p));
+    let mut options = Options::default();
+    let mut files: Vec<PathBuf> = discover(&crate::files::normalize(&first))
+        .into_iter()
+        .collect();
+    if let Some(path) = explicit {
+        let path = cwd.join(path);
+        if !files
+            .iter()
+            .any(|f| crate::files::normalize(f) == crate::files::normalize(&path))
+        {
+            files.push(path);
+        }
+    }
+    for path in files {
+        let display = crate::source::display_path(&path, cwd);
+        options = options.merge(load(&path, &display)?);
+    }
+    Ok(options)
+}
+
+/// Reads a configuration file; `display` is how its path is shown.
+pub fn load(path: &Path, display: &str) -> Result<Options, Box<FileError>> {
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        Box::new(FileError::Unreadable {
+            path: display.to_string(),
+            message: e.to_string(),
+        })
+    })?;
+    parse(&text, path, display)
+}
+
+/// Parses configuration text (a leading BOM is ignored, as the file registry does, so spans agree).
+pub fn parse(text: &str, path: &Path, display: &str) -> Result<Options, Box<FileError>> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let invalid = |message: String, span: std::ops::Range<usize>| {
+        let line = text
+            .get(..span.start)
+            .map_or(1, |t| t.matches('\n').count() + 1);
+        Box::new(FileError::Invalid {
+            message: format!("{display}:{line}: {message}"),
+            source_code: NamedSource::new(display, text.to_string()),
+            span: (span.start, span.len()).into(),
+            line,
+        })
+    };
+    let file: FileOptions = toml::from_str(text).map_err(|e| {
+        let span = e.span().unwrap_or(0..0);
+        invalid(e.message().trim().to_string(), span)
+    })?;
+    let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+    let mut tiers = Vec::new();
+    if let Some(t) = file.tiers {
+        for (tier, table) in [
+            (Tier::App, t.app),
+            (Tier::Database, t.database),
+            (Tier::Web, t.web),
+        ] {
+            if let Some(table) = table {
+                if table.tag.get_ref().is_empty() {
+                    return Err(invalid(
+                        format!("`tiers.{}.tag` is empty", tier.name()),
+                        table.tag.span(),
+                    ));
+                }
+                tiers.push(TierOption {
+                    tier,
+                    at: ConfigEntry {
+                        path: path.to_path_buf(),
+                        span: table.tag.span(),
+                    },
+                    tag: table.tag.into_inner(),
+                    value: table.value,
+                });
+            }
+        }
+    }
+    Ok(Options {
+        select: file.select,
+        ignore: file.ignore,
+        fail_level: file.fail_level,
+        levels: file
+            .rules
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(id, r)| (id, r.level))
+            .collect(),
+        max_rotation_period_days: file.max_rotation_period_days,
+        min_deletion_window_days: file.min_deletion_window_days,
+        max_file_size: file.max_file_size,
+        max_plan_size: file.max_plan_size,
+        accounts: file.accounts,
+        trusted_accounts: file.trusted_accounts,
+        trusted_organizations: file.trusted_organizations,
+        max_key_admins: file.max_key_admins,
+        max_key_users: file.max_key_users,
+        var_inputs: None,
+        exclude: file.exclude.map(|globs| (globs, dir)),
+        tiers: (!tiers.is_empty()).then_some(tiers),
+        required_aliases: file.required_aliases.map(|a| {
+            a.into_iter()
+                .map(|s| {
+                    let at = ConfigEntry {
+                        path: path.to_path_buf(),
+                        span: s.span(),
+                    };
+                    (s.into_inner(), at)
+                })
+                .collect()
+        }),
+    })
+}
