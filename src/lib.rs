@@ -235,6 +235,20 @@ fn finish(
         inventory.extend(inv);
         errors.extend(errs);
     }
+    // Findings about the whole scan (tiers, required aliases) point at configuration entries.
+    let mut config_files: Vec<(PathBuf, source::FileId)> = Vec::new();
+    let entries = settings
+        .tiers
+        .iter()
+        .map(|t| &t.at)
+        .chain(settings.required_aliases.iter().map(|(_, at)| at));
+    for entry in entries {
+        if !config_files.iter().any(|(p, _)| *p == entry.path) {
+            if let Some((id, _)) = files.load(&entry.path) {
+                config_files.push((entry.path.clone(), id));
+            }
+        }
+    }
     let (sources, read_errors) = files.finish();
     errors.extend(read_errors);
     let mut dirs: Vec<&str> = sources
@@ -249,7 +263,7 @@ fn finish(
         bytes: sources.iter().map(|(_, f)| f.text.len() as u64).sum(),
     };
     inventory.sort();
-    let mut findings = rules::run(&inventory, settings);
+    let mut findings = rules::run(&inventory, settings, &config_files);
     finding::redact(&mut findings, &inventory.sensitive);
     let findings = finding::dedup_and_sort(findings, &sources);
     errors.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));

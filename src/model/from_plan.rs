@@ -11,7 +11,8 @@ use std::collections::HashMap;
 use crate::model::key::defaults;
 use crate::model::policy::{Policy, Problem};
 use crate::model::{
-    Deletion, Grant, IamPolicy, Inventory, Key, KeyKind, KeyPolicyResource, Origin, Related, Value,
+    Alias, Deletion, Grant, IamPolicy, Inventory, Key, KeyKind, KeyPolicyResource, Origin, Related,
+    Value,
 };
 use crate::source::SourceFile;
 use crate::terraform::eval::{Data, Val, key_ref_address};
@@ -24,6 +25,7 @@ pub fn wanted(ty: &str) -> bool {
         || matches!(
             ty,
             "aws_kms_key_policy"
+                | "aws_kms_alias"
                 | "aws_kms_grant"
                 | "aws_iam_policy"
                 | "aws_iam_role_policy"
@@ -247,6 +249,7 @@ impl Reader<'_> {
             block,
             calls,
             policy,
+            tags: self.merged(self.tags(), hcl.map(|k| &k.tags)),
             key_spec: if is_key {
                 self.merged(
                     string("customer_master_key_spec", defaults::KEY_SPEC),
@@ -308,7 +311,24 @@ impl Reader<'_> {
         })
     }
 
-    /// Key policies, grants and IAM policies, located in the plan.
+    /// `tags_all` (tags with the provider's default tags), or `tags`.
+    fn tags(&self) -> Value<Vec<(String, String)>> {
+        let name =
+            if self.after().and_then(|a| a.get("tags_all")).is_some() || self.unknown("tags_all") {
+                "tags_all"
+            } else {
+                "tags"
+            };
+        self.value(name, Vec::new(), |v| match &v.data {
+            Data::Object(entries) => entries
+                .iter()
+                .map(|(k, v)| Some((k.to_string_value()?, v.to_string_value()?)))
+                .collect(),
+            _ => None,
+        })
+    }
+
+    /// Key policies, grants, aliases and IAM policies, located in the plan.
     fn other(&self, inventory: &mut Inventory) {
         let address = self.change.address.clone();
         let header = change_loc(self.change);
@@ -321,6 +341,19 @@ impl Reader<'_> {
             .and_then(key_ref_address)
             .map(str::to_string);
         match self.change.ty.as_str() {
+            "aws_kms_alias" => inventory.aliases.push(Alias {
+                address,
+                header,
+                name: self.value("name", String::new(), Val::to_string_value),
+                name_prefix: false,
+                target: match self.value("target_key_id", None, |v| {
+                    Some(v.data_str().and_then(key_ref_address).map(str::to_string))
+                }) {
+                    // A plan shows the ids of existing keys and `after_unknown` for keys it creates.
+                    Value::Set(None, origin) => Value::Unknown(origin),
+                    other => other,
+                },
+            }),
             "aws_kms_key_policy" => inventory.key_policies.push(KeyPolicyResource {
                 address,
                 module,

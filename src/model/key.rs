@@ -76,6 +76,8 @@ pub struct Key {
     pub calls: Vec<Related>,
     /// The `policy` argument (absent: AWS applies its default key policy).
     pub policy: Value<Option<Policy>>,
+    /// `tags` with the provider's `default_tags` (`tags_all` in a plan).
+    pub tags: Value<Vec<(String, String)>>,
     /// `customer_master_key_spec` (default `SYMMETRIC_DEFAULT`).
     pub key_spec: Value<String>,
     /// `key_usage` (default `ENCRYPT_DECRYPT`).
@@ -109,6 +111,20 @@ pub struct KeyPolicyResource {
     pub key: Option<String>,
     pub policy: Value<Option<Policy>>,
     pub bypass_policy_lockout_safety_check: Value<bool>,
+}
+
+/// An `aws_kms_alias`.
+#[derive(Debug, Clone)]
+pub struct Alias {
+    pub address: String,
+    pub header: Loc,
+    /// `name` (empty when only `name_prefix` is given).
+    pub name: Value<String>,
+    /// A `name_prefix` makes the name unknowable before apply.
+    pub name_prefix: bool,
+    /// The key it points at: `Some(address)` for a key of the scan, `None` for an id or ARN written
+    /// out (a key the scan does not declare).
+    pub target: Value<Option<String>>,
 }
 
 /// A key that a plan deletes: ScheduleKeyDeletion at apply.

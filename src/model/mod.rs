@@ -11,7 +11,7 @@ pub mod policy;
 pub mod principal;
 mod value;
 
-pub use key::{Deletion, Grant, IamPolicy, Key, KeyKind, KeyPolicyResource, base_address};
+pub use key::{Alias, Deletion, Grant, IamPolicy, Key, KeyKind, KeyPolicyResource, base_address};
 pub use value::{Origin, Related, Value};
 
 use crate::source::Loc;
@@ -34,6 +34,7 @@ pub struct Inventory {
     pub key_policies: Vec<KeyPolicyResource>,
     pub iam_policies: Vec<IamPolicy>,
     pub grants: Vec<Grant>,
+    pub aliases: Vec<Alias>,
     /// Keys that plans delete.
     pub deletions: Vec<Deletion>,
     /// Values a plan marks sensitive: findings there never show the value.
@@ -47,6 +48,7 @@ impl Inventory {
         self.iam_policies.extend(other.iam_policies);
         self.grants.extend(other.grants);
         self.deletions.extend(other.deletions);
+        self.aliases.extend(other.aliases);
         self.sensitive.extend(other.sensitive);
     }
 

@@ -4,6 +4,8 @@
 //! plan. The metadata record is the single source of the rule's docs page, `kmslint explain`,
 //! its SARIF rule object and its row in the README table.
 
+mod app_tier_key_missing;
+mod database_tier_key_missing;
 mod deletion_window_too_short;
 mod grant_too_permissive;
 mod iam_policy_allows_decrypt_on_all_keys;
@@ -16,8 +18,11 @@ mod key_rotation_disabled;
 mod key_scheduled_for_deletion;
 mod lockout_safety_check_bypassed;
 mod multi_region_key;
+mod required_key_missing;
+mod tier;
 mod too_many_key_principals;
 mod untrusted_cross_account_access;
+mod web_tier_key_missing;
 
 use crate::config::Settings;
 use crate::finding::Finding;
@@ -120,6 +125,10 @@ pub static ALL: &[Rule] = &[
     too_many_key_principals::RULE,
     key_scheduled_for_deletion::RULE,
     untrusted_cross_account_access::RULE,
+    app_tier_key_missing::RULE,
+    database_tier_key_missing::RULE,
+    web_tier_key_missing::RULE,
+    required_key_missing::RULE,
     key_policy_not_defined::RULE,
     lockout_safety_check_bypassed::RULE,
     deletion_window_too_short::RULE,
@@ -140,6 +149,18 @@ pub fn find(id_or_name: &str) -> Option<&'static Rule> {
 pub struct Context<'a> {
     pub inventory: &'a Inventory,
     pub settings: &'a Settings,
+    /// The configuration files read, for findings located at a configuration entry.
+    pub config_files: &'a [(std::path::PathBuf, crate::source::FileId)],
+}
+
+impl Context<'_> {
+    /// The id of a configuration file read for this run.
+    pub fn config_file(&self, path: &std::path::Path) -> Option<crate::source::FileId> {
+        self.config_files
+            .iter()
+            .find(|(p, _)| p == path)
+            .map(|(_, id)| *id)
+    }
 }
 
 /// Collects the findings of one rule.
@@ -203,10 +224,15 @@ impl Sink {
 }
 
 /// Runs every enabled rule over the inventory.
-pub fn run(inventory: &Inventory, settings: &Settings) -> Vec<Finding> {
+pub fn run(
+    inventory: &Inventory,
+    settings: &Settings,
+    config_files: &[(std::path::PathBuf, crate::source::FileId)],
+) -> Vec<Finding> {
     let ctx = Context {
         inventory,
         settings,
+        config_files,
     };
     let mut out = Vec::new();
     for (rule, level) in &settings.rules {

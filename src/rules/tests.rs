@@ -17,12 +17,31 @@ fn fixture_dir(rule: &Rule) -> PathBuf {
         .join(rule.name.replace('-', "_"))
 }
 
-fn only(rule: &Rule) -> Settings {
-    Settings::resolve(Options {
+/// The rule alone, with the `kmslint.toml` of `dir` when there is one.
+fn only_in(rule: &Rule, dir: &Path) -> Settings {
+    let file = crate::config::file::options_for(&[dir.to_path_buf()], dir, None).unwrap();
+    Settings::resolve(file.merge(Options {
         select: Some(vec![rule.id.to_string()]),
         ..Options::default()
-    })
+    }))
     .unwrap()
+}
+
+/// Runs an example of a rule as a user would: in a directory of its own, with the configuration
+/// its first line gives (`# kmslint.toml: ...`).
+fn run_example(rule: &Rule, name: &str, text: &str) -> crate::Outcome {
+    let dir = tempfile::tempdir().unwrap();
+    let ext = if text.starts_with('{') { "json" } else { "tf" };
+    std::fs::write(dir.path().join(format!("{name}.{ext}")), text).unwrap();
+    if let Some(config) = text
+        .lines()
+        .next()
+        .and_then(|l| l.strip_prefix("# kmslint.toml: "))
+    {
+        std::fs::write(dir.path().join("kmslint.toml"), config).unwrap();
+    }
+    let settings = only_in(rule, dir.path());
+    crate::check(&[dir.path().to_path_buf()], dir.path(), &settings)
 }
 
 #[test]
@@ -45,7 +64,7 @@ fn fixtures() {
             rule.id,
             rule.id
         );
-        failures.extend(crate::fixtures::run(&dir, &only(rule)));
+        failures.extend(crate::fixtures::run(&dir, &only_in(rule, &dir)));
     }
     assert!(failures.is_empty(), "\n{}\n", failures.join("\n"));
 }
@@ -65,20 +84,14 @@ fn every_fixture_folder_belongs_to_a_rule() {
 #[test]
 fn examples_in_metadata_behave() {
     for rule in ALL {
-        let settings = only(rule);
-        let ext = if rule.bad.starts_with('{') {
-            "json"
-        } else {
-            "tf"
-        };
-        let bad = crate::check_sources(vec![(format!("bad.{ext}"), rule.bad.into())], &settings);
+        let bad = run_example(rule, "bad", rule.bad);
         assert!(bad.errors.is_empty(), "{}: {:?}", rule.id, bad.errors);
         assert!(
             !bad.findings.is_empty(),
             "{}: the bad example is not reported",
             rule.id
         );
-        let good = crate::check_sources(vec![(format!("good.{ext}"), rule.good.into())], &settings);
+        let good = run_example(rule, "good", rule.good);
         assert!(good.errors.is_empty(), "{}: {:?}", rule.id, good.errors);
         assert!(
             good.findings.is_empty(),

@@ -1,7 +1,7 @@
 //! A module's parsed files and the index of what they declare (variables, locals, outputs,
 //! module calls, policy documents, resources), which evaluation looks names up in.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use hcl_edit::expr::Expression;
@@ -38,8 +38,8 @@ pub struct ModuleIndex<'a> {
     pub outputs: BTreeMap<&'a str, Decl<'a>>,
     pub module_calls: BTreeMap<&'a str, Decl<'a>>,
     pub documents: BTreeMap<&'a str, Decl<'a>>,
-    /// `(type, name)` of every managed resource.
-    pub resources: BTreeSet<(&'a str, &'a str)>,
+    /// Every managed resource, by `(type, name)`.
+    pub resources: BTreeMap<(&'a str, &'a str), Decl<'a>>,
 }
 
 impl<'a> ModuleIndex<'a> {
@@ -51,7 +51,7 @@ impl<'a> ModuleIndex<'a> {
             outputs: BTreeMap::new(),
             module_calls: BTreeMap::new(),
             documents: BTreeMap::new(),
-            resources: BTreeSet::new(),
+            resources: BTreeMap::new(),
         };
         for file in files {
             for block in file.body.blocks() {
@@ -71,7 +71,7 @@ impl<'a> ModuleIndex<'a> {
                         index.documents.insert(name, decl);
                     }
                     ("resource", [ty, name]) => {
-                        index.resources.insert((ty, name));
+                        index.resources.insert((ty, name), decl);
                     }
                     ("locals", []) => {
                         for attr in block.body.attributes() {

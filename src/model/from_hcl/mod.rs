@@ -76,6 +76,7 @@ pub fn analyse_root(
         key_path: Vec::new(),
         calls: Vec::new(),
         stack: vec![normalize(dir)],
+        default_tags: BTreeMap::new(),
     };
     // Nothing reads a root module's outputs.
     instantiate(&run, &index, &frame, values, false);
@@ -148,6 +149,9 @@ struct Frame {
     calls: Vec<Related>,
     /// Module directories being instantiated, to stop a module that calls itself.
     stack: Vec<PathBuf>,
+    /// `default_tags` of the root module's `aws` providers, by alias (`""`: the default one).
+    /// Modules inherit their caller's providers.
+    default_tags: BTreeMap<String, Val>,
 }
 
 /// Reads one module instance into the inventory and returns its outputs (when `outputs_wanted`).
@@ -159,6 +163,19 @@ fn instantiate(
     outputs_wanted: bool,
 ) -> Val {
     let module_id = format!("{}#{}", frame.dir.display(), frame.prefix);
+    // A root module configures the providers its resources and the modules it calls use.
+    let provider_tags;
+    let frame = if frame.prefix.is_empty() {
+        let mut probe = Scope::new(index, &frame.dir, run.files);
+        probe.vars = values.clone();
+        provider_tags = Frame {
+            default_tags: default_tags(index, &probe),
+            ..frame.clone()
+        };
+        &provider_tags
+    } else {
+        frame
+    };
     let calls = Calls {
         run,
         index,
@@ -211,7 +228,7 @@ fn resource(
     };
     let kind = KeyKind::from_resource_type(ty);
     let relevant = kind.is_some()
-        || matches!(ty, "aws_kms_key_policy" | "aws_kms_grant")
+        || matches!(ty, "aws_kms_key_policy" | "aws_kms_grant" | "aws_kms_alias")
         || IAM_POLICY_TYPES.contains(&ty);
     if !relevant {
         return;
@@ -219,8 +236,23 @@ fn resource(
     let base = Evaluator::in_scope(file.id, scope);
     for (instance, inst) in instances(&base, block) {
         let attrs = Attrs::new(base.clone().with_instance(&inst), &file.source, block);
+        let provider = block
+            .body
+            .get_attribute("provider")
+            .and_then(|a| match &a.value {
+                hcl_edit::expr::Expression::Traversal(t) => {
+                    crate::terraform::eval::attribute_path(t)
+                }
+                _ => None,
+            })
+            .and_then(|p| match p.as_slice() {
+                ["aws", alias] => Some((*alias).to_string()),
+                _ => None,
+            })
+            .unwrap_or_default();
         let place = Place {
             module,
+            default_tags: frame.default_tags.get(&provider),
             root: &run.root_name,
             prefix: &frame.prefix,
             instance,
@@ -239,10 +271,39 @@ fn resource(
             if let Some(grant) = resources::grant(&place, &attrs) {
                 inventory.grants.push(grant);
             }
+        } else if ty == "aws_kms_alias" {
+            if let Some(alias) = resources::alias(&place, &attrs) {
+                inventory.aliases.push(alias);
+            }
         } else {
             resources::iam_policies(&place, &attrs, &mut inventory);
         }
     }
+}
+
+/// `provider "aws" { default_tags { tags = {...} } }` of a module, by alias.
+fn default_tags(index: &ModuleIndex<'_>, scope: &Scope<'_>) -> BTreeMap<String, Val> {
+    let mut out = BTreeMap::new();
+    for file in index.files {
+        for block in file.body.get_blocks("provider") {
+            if block.labels.first().map(|l| l.as_str()) != Some("aws") {
+                continue;
+            }
+            let eval = Evaluator::in_scope(file.id, scope);
+            let loc = Loc::new(file.id, block.span().unwrap_or(0..0));
+            let alias = block
+                .body
+                .get_attribute("alias")
+                .and_then(|a| eval.eval(&a.value, &loc).to_string_value())
+                .unwrap_or_default();
+            for dt in block.body.get_blocks("default_tags") {
+                if let Some(tags) = dt.body.get_attribute("tags") {
+                    out.insert(alias.clone(), eval.eval(&tags.value, &loc));
+                }
+            }
+        }
+    }
+    out
 }
 
 /// The instances of a resource or module block: `[i]` for `count`, `["key"]` for `for_each`,
@@ -417,6 +478,7 @@ impl Calls<'_> {
                 key_path: key_path.clone(),
                 calls,
                 stack,
+                default_tags: self.frame.default_tags.clone(),
             };
             results.push((
                 suffix.clone(),

@@ -7,7 +7,7 @@ use hcl_edit::structure::Block;
 use crate::model::key::defaults;
 use crate::model::policy::{Policy, Problem};
 use crate::model::{
-    Grant, IamPolicy, Inventory, Key, KeyKind, KeyPolicyResource, Origin, Related, Value,
+    Alias, Grant, IamPolicy, Inventory, Key, KeyKind, KeyPolicyResource, Origin, Related, Value,
 };
 use crate::source::{Loc, SourceFile};
 use crate::terraform::eval::{Data, Evaluator, Val, key_ref_address, relocate};
@@ -28,6 +28,8 @@ pub(super) struct Place<'a> {
     pub module: &'a str,
     /// The root module directory of the analysis.
     pub root: &'a str,
+    /// `default_tags` of the provider configuration the resource uses.
+    pub default_tags: Option<&'a Val>,
     /// Address prefix of the module instance (`module.kms.`).
     pub prefix: &'a str,
     /// `[0]` or `["a"]` for an instance of a `count`/`for_each` resource, else empty.
@@ -214,6 +216,7 @@ pub(super) fn key(place: &Place<'_>, kind: KeyKind, attrs: &Attrs<'_>) -> Option
         block: attrs.block_loc.clone(),
         calls: place.calls.to_vec(),
         policy: attrs.policy("policy"),
+        tags: tags(place.default_tags, attrs.get("tags")),
         key_spec: if is_key {
             attrs.string("customer_master_key_spec", defaults::KEY_SPEC)
         } else {
@@ -239,6 +242,52 @@ pub(super) fn key(place: &Place<'_>, kind: KeyKind, attrs: &Attrs<'_>) -> Option
         } else {
             Value::Default(None)
         },
+    })
+}
+
+/// The tags a resource ends up with: the provider's `default_tags`, then its own `tags`.
+/// Unknown when either is (or holds a value that is).
+fn tags(default: Option<&Val>, own: Option<Val>) -> Value<Vec<(String, String)>> {
+    let mut out: Vec<(String, String)> = Vec::new();
+    let mut at = None;
+    for v in default.into_iter().chain(own.as_ref()) {
+        match &v.data {
+            Data::Null => {}
+            Data::Object(entries) => {
+                for (k, val) in entries {
+                    let (Some(k), Some(val)) = (k.to_string_value(), val.to_string_value()) else {
+                        return Value::Unknown(Origin::at(v.loc.clone()));
+                    };
+                    out.retain(|(k2, _)| *k2 != k);
+                    out.push((k, val));
+                }
+                at = Some(v.loc.clone());
+            }
+            _ => return Value::Unknown(Origin::at(v.loc.clone())),
+        }
+    }
+    match at {
+        Some(loc) => Value::Set(out, Origin::at(loc)),
+        None => Value::Default(Vec::new()),
+    }
+}
+
+/// An `aws_kms_alias`: its name and the key it points at.
+pub(super) fn alias(place: &Place<'_>, attrs: &Attrs<'_>) -> Option<Alias> {
+    let name = attrs.label(1)?;
+    let target = match attrs.get("target_key_id") {
+        None => Value::Default(None),
+        Some(v) => match v.data_str().map(|s| key_ref_address(s).map(str::to_string)) {
+            Some(found) => Value::Set(found, Origin::at(v.loc.clone())),
+            None => Value::Unknown(Origin::at(v.loc.clone())),
+        },
+    };
+    Some(Alias {
+        address: format!("{}aws_kms_alias.{name}{}", place.prefix, place.instance),
+        header: attrs.header(),
+        name: attrs.string("name", ""),
+        name_prefix: attrs.get("name_prefix").is_some(),
+        target,
     })
 }
 

@@ -277,11 +277,14 @@ impl<'a> Evaluator<'a> {
         ) {
             i += 1;
         }
+        let address = format!("{}{ty}.{name}", scope.prefix);
         let attr = match ops.get(i) {
             Some(TraversalOperator::GetAttr(id)) => id.as_str(),
+            // The whole resource (`for_each = aws_kms_key.tenant`): its instances, each with
+            // the identifiers the rules follow.
+            None if i == 1 => return (self.instances_value(scope, ty, name, &address, loc), i),
             _ => return (Val::unknown(loc.clone()), ops.len()),
         };
-        let address = format!("{}{ty}.{name}", scope.prefix);
         let marker = if KeyKind::from_resource_type(ty).is_some()
             && matches!(attr, "arn" | "key_id" | "id")
         {
@@ -294,6 +297,56 @@ impl<'a> Evaluator<'a> {
         match marker {
             Some(m) => (Val::new(Data::String(m), loc.clone()), i + 1),
             None => (Val::unknown(loc.clone()), ops.len()),
+        }
+    }
+
+    /// `TYPE.NAME` as a value: an object (or, with `count`, a list) of its instances, each an
+    /// object with `arn`, `key_id` and `id` markers for a key and `arn` for a role or user.
+    fn instances_value(
+        &self,
+        scope: &Scope<'_>,
+        ty: &str,
+        name: &str,
+        address: &str,
+        loc: &Loc,
+    ) -> Val {
+        let one = |marker: Option<String>| {
+            let entries = match marker {
+                Some(m) => ["arn", "key_id", "id"]
+                    .iter()
+                    .map(|a| {
+                        (
+                            Val::new(Data::String((*a).to_string()), loc.clone()),
+                            Val::new(Data::String(m.clone()), loc.clone()),
+                        )
+                    })
+                    .collect(),
+                None => Vec::new(),
+            };
+            Val::new(Data::Object(entries), loc.clone())
+        };
+        let marker = if KeyKind::from_resource_type(ty).is_some() {
+            Some(key_ref(address))
+        } else if matches!(ty, "aws_iam_role" | "aws_iam_user") {
+            Some(principal_ref(address))
+        } else {
+            None
+        };
+        match scope.instance_keys(ty, name) {
+            None => one(marker),
+            Some(Err(())) => Val::unknown(loc.clone()),
+            Some(Ok(keys)) => {
+                let counted = keys.iter().all(|k| matches!(k.data, Data::Number(_)));
+                if counted {
+                    Val::new(
+                        Data::List(keys.iter().map(|_| one(marker.clone())).collect()),
+                        loc.clone(),
+                    )
+                } else {
+                    let entries = keys.into_iter().map(|k| (k, one(marker.clone()))).collect();
+                    Val::new(Data::Object(entries), loc.clone())
+                }
+            }
         }
     }
 
@@ -404,6 +457,22 @@ impl<'a> Evaluator<'a> {
         };
         Val::new(data, loc.clone())
     }
+}
+
+/// The names of a plain reference such as `aws.west` or `data.x.y.json`: the root variable and
+/// each attribute; `None` when the traversal indexes or splats.
+pub fn attribute_path(t: &Traversal) -> Option<Vec<&str>> {
+    let Expression::Variable(root) = &t.expr else {
+        return None;
+    };
+    let mut names = vec![root.as_str()];
+    for op in t.operators.iter() {
+        match op.value() {
+            TraversalOperator::GetAttr(id) => names.push(id.as_str()),
+            _ => return None,
+        }
+    }
+    Some(names)
 }
 
 fn index(value: &Val, key: &Val, loc: &Loc) -> Val {

@@ -151,6 +151,43 @@ impl<'a> Scope<'a> {
 
     /// Whether the module declares `resource "TYPE" "NAME"`.
     pub fn has_resource(&self, ty: &str, name: &str) -> bool {
-        self.index.resources.contains(&(ty, name))
+        self.index.resources.contains_key(&(ty, name))
+    }
+
+    /// The `count`/`for_each` instance keys of a resource block: `None` for a single instance,
+    /// `Some(Err(()))` when they cannot be known.
+    pub fn instance_keys(&self, ty: &str, name: &str) -> Option<Result<Vec<Val>, ()>> {
+        let decl = self.index.resources.get(&(ty, name))?;
+        let eval = Evaluator::in_scope(decl.file.id, self);
+        let loc = Loc::new(decl.file.id, decl.block.span().unwrap_or(0..0));
+        if let Some(count) = decl.block.body.get_attribute("count") {
+            let n = eval.eval(&count.value, &loc).to_int();
+            return Some(
+                match n
+                    .and_then(|n| usize::try_from(n).ok())
+                    .filter(|n| *n <= 1000)
+                {
+                    Some(n) => Ok((0..n)
+                        .map(|i| {
+                            Val::new(crate::terraform::eval::Data::Number(i as f64), loc.clone())
+                        })
+                        .collect()),
+                    None => Err(()),
+                },
+            );
+        }
+        let each = decl.block.body.get_attribute("for_each")?;
+        let v = eval.eval(&each.value, &loc);
+        Some(match &v.data {
+            crate::terraform::eval::Data::Object(entries) => {
+                Ok(entries.iter().map(|(k, _)| k.clone()).collect())
+            }
+            crate::terraform::eval::Data::List(items)
+                if items.iter().all(|i| i.data_str().is_some()) =>
+            {
+                Ok(items.clone())
+            }
+            _ => Err(()),
+        })
     }
 }

@@ -1,0 +1,84 @@
+//! KMS010 required-key-missing: an alias listed in `required-aliases` is not created.
+
+use crate::model::{Value, base_address};
+use crate::rules::{Context, Level, Precision, Requires, Rule, Sink};
+use crate::source::Loc;
+
+pub(crate) const RULE: Rule = Rule {
+    id: "KMS010",
+    name: "required-key-missing",
+    level: Level::Error,
+    summary: "A key the configuration requires (by alias) is not created",
+    rationale: "Some keys must exist for an environment to work as designed: the key a payments \
+        service or the audit trail encrypts with, named by an alias other stacks look up. \
+        `required-aliases` lists them; each must be created by an `aws_kms_alias` whose name is \
+        the alias and whose `target_key_id` refers to a key the scan declares. A missing alias \
+        means that lookups fail, or silently fall back to another key. Without `required-aliases` \
+        the rule is inactive.",
+    bad: r#"# kmslint.toml: required-aliases = ["alias/payments-prod"]
+resource "aws_kms_key" "payments" {
+  enable_key_rotation = true
+}"#,
+    good: r#"# kmslint.toml: required-aliases = ["alias/payments-prod"]
+resource "aws_kms_key" "payments" {
+  enable_key_rotation = true
+}
+
+resource "aws_kms_alias" "payments" {
+  name          = "alias/payments-prod"
+  target_key_id = aws_kms_key.payments.key_id
+}"#,
+    remediation: "Add the `aws_kms_alias` (pointing at a key of this configuration), or remove the \
+        alias from `required-aliases` if it is no longer needed.",
+    references: &[
+        "https://docs.aws.amazon.com/kms/latest/developerguide/kms-alias.html",
+        "https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/kms_alias",
+    ],
+    security_severity: "4.0",
+    precision: Precision::High,
+    tags: &[],
+    requires: Requires::RequiredAliases,
+    check,
+};
+
+fn check(ctx: &Context<'_>, sink: &mut Sink) {
+    let inventory = ctx.inventory;
+    // An alias whose name the scan cannot know might be any required one: nothing is reported.
+    if inventory
+        .aliases
+        .iter()
+        .any(|a| a.name_prefix || matches!(a.name, Value::Unknown(_)))
+    {
+        return;
+    }
+    for (name, at) in &ctx.settings.required_aliases {
+        let Some(file) = ctx.config_file(&at.path) else {
+            continue;
+        };
+        let named: Vec<_> = inventory
+            .aliases
+            .iter()
+            .filter(|a| a.name.known().is_some_and(|n| n == name))
+            .collect();
+        let to_key_of_scan = named.iter().any(|a| match &a.target {
+            Value::Unknown(_) => true,
+            Value::Set(Some(key), _) => inventory
+                .keys
+                .iter()
+                .any(|k| base_address(&k.address) == base_address(key)),
+            _ => false,
+        });
+        if to_key_of_scan {
+            continue;
+        }
+        let message = match named.first() {
+            Some(a) => format!(
+                "`{name}` is created by `{}`, but it does not point at a key this scan declares",
+                a.address
+            ),
+            None => format!("no `aws_kms_alias` in the scan creates the required alias `{name}`"),
+        };
+        sink.report("required-aliases", Loc::new(file, at.span.clone()), message)
+            .label("required here");
+    }
+}

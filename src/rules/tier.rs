@@ -1,0 +1,87 @@
+//! What the three tier rules (KMS007–KMS009) share: is there an enabled key with the tier's tag?
+
+use crate::config::Tier;
+use crate::model::{Key, Value};
+use crate::rules::{Context, Sink};
+use crate::source::Loc;
+
+/// Reports each `[tiers.NAME]` entry for `tier` that no enabled key of the scan satisfies.
+pub(crate) fn check(ctx: &Context<'_>, sink: &mut Sink, tier: Tier) {
+    let inventory = ctx.inventory;
+    let deleted = |k: &Key| {
+        inventory
+            .deletions
+            .iter()
+            .any(|d| !d.replace && d.address == k.address)
+    };
+    for option in ctx.settings.tiers.iter().filter(|o| o.tier == tier) {
+        let Some(file) = ctx.config_file(&option.at.path) else {
+            continue;
+        };
+        let wanted = match &option.value {
+            Some(v) => format!("`{} = \"{v}\"`", option.tag),
+            None => format!("`{}`", option.tag),
+        };
+        let tagged = |k: &Key| -> Option<bool> {
+            let tags = match &k.tags {
+                Value::Unknown(_) => return None,
+                Value::Set(t, _) | Value::Default(t) => t,
+            };
+            Some(tags.iter().any(|(key, value)| {
+                *key == option.tag && option.value.as_ref().is_none_or(|v| v == value)
+            }))
+        };
+        // A key the scan cannot fully know (its tags, whether it is enabled) may satisfy the tier:
+        // then nothing is reported.
+        let satisfied = inventory
+            .keys
+            .iter()
+            .any(|k| !deleted(k) && !k.enabled.is_false() && tagged(k) != Some(false));
+        if satisfied {
+            continue;
+        }
+        let mut message = format!(
+            "no enabled customer-managed key in the scan is tagged {wanted} (the {} tier key)",
+            tier.name()
+        );
+        if let Some(k) = inventory.keys.iter().find(|k| tagged(k) == Some(true)) {
+            message.push_str(&format!(
+                "; `{}` is tagged so but is {}",
+                k.address,
+                if deleted(k) {
+                    "deleted by the plan"
+                } else {
+                    "disabled"
+                }
+            ));
+        } else if let Some((k, key, value)) =
+            near_miss(&inventory.keys, &option.tag, option.value.as_deref())
+        {
+            message.push_str(&format!(
+                "; `{}` has `{key} = \"{value}\"`, but tags match case-sensitively",
+                k.address
+            ));
+        }
+        sink.report(
+            &format!("tiers.{}", tier.name()),
+            Loc::new(file, option.at.span.clone()),
+            message,
+        )
+        .label("required here");
+    }
+}
+
+/// A key whose tag matches only when case is ignored: the likely cause of a missing tier.
+fn near_miss<'a>(
+    keys: &'a [Key],
+    tag: &str,
+    value: Option<&str>,
+) -> Option<(&'a Key, &'a str, &'a str)> {
+    keys.iter().find_map(|k| {
+        let tags = k.tags.known()?;
+        tags.iter().find_map(|(key, v)| {
+            (key.eq_ignore_ascii_case(tag) && value.is_none_or(|w| v.eq_ignore_ascii_case(w)))
+                .then_some((k, key.as_str(), v.as_str()))
+        })
+    })
+}
