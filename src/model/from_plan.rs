@@ -22,6 +22,7 @@ use crate::terraform::plan::{Plan, ResourceChange, change_loc};
 /// Resource types a plan adapter reads.
 pub fn wanted(ty: &str) -> bool {
     KeyKind::from_resource_type(ty).is_some()
+        || crate::model::encryption::known(ty)
         || matches!(
             ty,
             "aws_kms_key_policy"
@@ -311,6 +312,73 @@ impl Reader<'_> {
         })
     }
 
+    /// The KMS settings of a resource in the KMS011 table (nested blocks are lists in a plan).
+    fn encryptions(&self, ty: &str, header: &crate::source::Loc, inventory: &mut Inventory) {
+        use crate::model::encryption::{Encryption, On, ROWS};
+        let Some(after) = self.after() else { return };
+        for row in ROWS.iter().filter(|r| r.resource == ty) {
+            let mut leaves = vec![after];
+            for segment in row.blocks {
+                leaves = leaves
+                    .iter()
+                    .flat_map(|l| match l.get(segment).map(|b| &b.data) {
+                        Some(Data::List(items)) => items.iter().collect(),
+                        _ => Vec::new(),
+                    })
+                    .collect();
+            }
+            for leaf in leaves {
+                let attr = |name: &str| leaf.get(name).filter(|v| !v.is_null());
+                let key = match attr(row.key) {
+                    None => Value::Default(None),
+                    Some(v) => match v.to_string_value() {
+                        Some(s) if !s.is_empty() => Value::Set(Some(s), Origin::at(v.loc.clone())),
+                        Some(_) => Value::Default(None),
+                        None => Value::Unknown(Origin::at(v.loc.clone())),
+                    },
+                };
+                let flag = |name: &str, test: &dyn Fn(&Val) -> Option<bool>| match attr(name) {
+                    None => Value::Default(false),
+                    Some(v) => match test(v) {
+                        Some(b) => Value::Set(b, Origin::at(v.loc.clone())),
+                        None => Value::Unknown(Origin::at(v.loc.clone())),
+                    },
+                };
+                let on = match row.on {
+                    On::Explicit => Value::Default(false),
+                    On::Always => Value::Default(true),
+                    On::WhenTrue(a) => flag(a, &|v| v.to_bool()),
+                    On::WhenOneOf(a, values) => {
+                        flag(a, &|v| v.data_str().map(|s| values.contains(&s)))
+                    }
+                    On::WhenBlock(b) => Value::Default(
+                        matches!(leaf.get(b).map(|v| &v.data), Some(Data::List(items)) if !items.is_empty()),
+                    ),
+                };
+                // Keys of resources created in the same plan are unknown until apply (in a nested
+                // block, anything unknown under its outermost block makes the key unknown).
+                let unknown = match row.blocks.first() {
+                    None => self.unknown(row.key),
+                    Some(outer) => self.unknown(outer),
+                };
+                let key = if unknown {
+                    Value::Unknown(Origin::at(header.clone()))
+                } else {
+                    key
+                };
+                inventory.encryptions.push(Encryption {
+                    address: self.change.address.clone(),
+                    row,
+                    header: header.clone(),
+                    block: leaf.loc.clone(),
+                    calls: Vec::new(),
+                    key,
+                    on,
+                });
+            }
+        }
+    }
+
     /// `tags_all` (tags with the provider's default tags), or `tags`.
     fn tags(&self) -> Value<Vec<(String, String)>> {
         let name =
@@ -341,6 +409,7 @@ impl Reader<'_> {
             .and_then(key_ref_address)
             .map(str::to_string);
         match self.change.ty.as_str() {
+            ty if crate::model::encryption::known(ty) => self.encryptions(ty, &header, inventory),
             "aws_kms_alias" => inventory.aliases.push(Alias {
                 address,
                 header,

@@ -4,6 +4,7 @@
 //! only this model. Every attribute is a [`Value`]: set, left at the provider default, or
 //! unknown — and a rule never fires on unknown.
 
+pub mod encryption;
 pub mod from_hcl;
 pub mod from_plan;
 mod key;
@@ -35,6 +36,8 @@ pub struct Inventory {
     pub iam_policies: Vec<IamPolicy>,
     pub grants: Vec<Grant>,
     pub aliases: Vec<Alias>,
+    /// Resources that encrypt with KMS (KMS011).
+    pub encryptions: Vec<encryption::Encryption>,
     /// Keys that plans delete.
     pub deletions: Vec<Deletion>,
     /// Values a plan marks sensitive: findings there never show the value.
@@ -49,6 +52,7 @@ impl Inventory {
         self.grants.extend(other.grants);
         self.deletions.extend(other.deletions);
         self.aliases.extend(other.aliases);
+        self.encryptions.extend(other.encryptions);
         self.sensitive.extend(other.sensitive);
     }
 

@@ -5,6 +5,7 @@
 //! its SARIF rule object and its row in the README table.
 
 mod app_tier_key_missing;
+mod aws_managed_key_in_use;
 mod database_tier_key_missing;
 mod deletion_window_too_short;
 mod grant_too_permissive;
@@ -129,6 +130,7 @@ pub static ALL: &[Rule] = &[
     database_tier_key_missing::RULE,
     web_tier_key_missing::RULE,
     required_key_missing::RULE,
+    aws_managed_key_in_use::RULE,
     key_policy_not_defined::RULE,
     lockout_safety_check_bypassed::RULE,
     deletion_window_too_short::RULE,

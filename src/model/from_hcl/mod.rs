@@ -228,6 +228,7 @@ fn resource(
     };
     let kind = KeyKind::from_resource_type(ty);
     let relevant = kind.is_some()
+        || crate::model::encryption::known(ty)
         || matches!(ty, "aws_kms_key_policy" | "aws_kms_grant" | "aws_kms_alias")
         || IAM_POLICY_TYPES.contains(&ty);
     if !relevant {
@@ -271,6 +272,9 @@ fn resource(
             if let Some(grant) = resources::grant(&place, &attrs) {
                 inventory.grants.push(grant);
             }
+        } else if crate::model::encryption::known(ty) {
+            resources::encryptions(&place, &attrs, ty, &mut inventory);
+            // `aws_iam_role` is not in the table; nothing else is both.
         } else if ty == "aws_kms_alias" {
             if let Some(alias) = resources::alias(&place, &attrs) {
                 inventory.aliases.push(alias);

@@ -4,6 +4,7 @@
 use hcl_edit::Span;
 use hcl_edit::structure::Block;
 
+use crate::model::encryption::{Encryption, On, ROWS};
 use crate::model::key::defaults;
 use crate::model::policy::{Policy, Problem};
 use crate::model::{
@@ -289,6 +290,47 @@ pub(super) fn alias(place: &Place<'_>, attrs: &Attrs<'_>) -> Option<Alias> {
         name_prefix: attrs.get("name_prefix").is_some(),
         target,
     })
+}
+
+/// The KMS settings of a resource type in the KMS011 table: one entry per block that holds a key.
+pub(super) fn encryptions(
+    place: &Place<'_>,
+    attrs: &Attrs<'_>,
+    ty: &str,
+    inventory: &mut Inventory,
+) {
+    let Some(name) = attrs.label(1) else { return };
+    let address = format!("{}{ty}.{name}{}", place.prefix, place.instance);
+    for row in ROWS.iter().filter(|r| r.resource == ty) {
+        let mut leaves = vec![attrs.block];
+        for segment in row.blocks {
+            leaves = leaves
+                .iter()
+                .flat_map(|b| b.body.get_blocks(segment))
+                .collect();
+        }
+        for leaf in leaves {
+            let leaf_attrs = attrs.nested(leaf);
+            let on = match row.on {
+                On::Explicit => Value::Default(false),
+                On::Always => Value::Default(true),
+                On::WhenTrue(a) => leaf_attrs.bool(a, false),
+                On::WhenOneOf(a, values) => {
+                    leaf_attrs.value(a, false, |v| v.data_str().map(|s| values.contains(&s)))
+                }
+                On::WhenBlock(b) => Value::Default(leaf.body.get_blocks(b).next().is_some()),
+            };
+            inventory.encryptions.push(Encryption {
+                address: address.clone(),
+                row,
+                header: attrs.header(),
+                block: leaf_attrs.block_loc.clone(),
+                calls: place.calls.to_vec(),
+                key: leaf_attrs.opt_string(row.key),
+                on,
+            });
+        }
+    }
 }
 
 pub(super) fn key_policy_resource(

@@ -245,6 +245,9 @@ impl<'a> Evaluator<'a> {
                     ("local", Some(name)) => (scope.local(name, loc), 1),
                     ("module", Some(name)) => (scope.module_output(name, loc), 1),
                     ("data", Some(ty)) => match (ty, attr(1), attr(2)) {
+                        ("aws_kms_alias" | "aws_kms_key", Some(name), Some(_)) => {
+                            (self.aws_managed_lookup(scope, ty, name, loc), 3)
+                        }
                         ("aws_iam_policy_document", Some(name), Some("json" | "minified_json")) => {
                             let doc = scope.document(name, loc);
                             (Val::new(Data::Json(Box::new(doc)), loc.clone()), 3)
@@ -297,6 +300,35 @@ impl<'a> Evaluator<'a> {
         match marker {
             Some(m) => (Val::new(Data::String(m), loc.clone()), i + 1),
             None => (Val::unknown(loc.clone()), ops.len()),
+        }
+    }
+
+    /// `data.aws_kms_alias.X.*` / `data.aws_kms_key.X.*` looked up by an AWS-managed alias
+    /// (`alias/aws/s3`): the alias, which is all rule KMS011 needs; anything else is unknown.
+    fn aws_managed_lookup(&self, scope: &Scope<'_>, ty: &str, name: &str, loc: &Loc) -> Val {
+        let Some(decl) = scope.index.kms_data.get(&(ty, name)) else {
+            return Val::unknown(loc.clone());
+        };
+        let attr = if ty == "aws_kms_alias" {
+            "name"
+        } else {
+            "key_id"
+        };
+        let eval = Evaluator::in_scope(decl.file.id, scope);
+        let block_loc = Loc::new(decl.file.id, decl.block.span().unwrap_or(0..0));
+        let looked_up = decl
+            .block
+            .body
+            .get_attribute(attr)
+            .map(|a| eval.eval(&a.value, &block_loc));
+        match looked_up {
+            Some(v)
+                if v.data_str()
+                    .is_some_and(crate::model::encryption::aws_managed) =>
+            {
+                v.through(loc.clone(), format!("used through `data.{ty}.{name}`"))
+            }
+            _ => Val::unknown(loc.clone()),
         }
     }
 
