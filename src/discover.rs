@@ -10,6 +10,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
+use crate::config::Exclude;
 use crate::diagnostic::{InputError, InputErrorKind};
 use crate::source::display_path;
 
@@ -72,8 +73,12 @@ struct Found {
     errors: Vec<InputError>,
 }
 
-/// Walks `paths` (files or directories) and returns the modules to analyse.
-pub fn discover(paths: &[PathBuf], base: &Path) -> Discovery {
+/// Walks `paths` (files or directories) and returns the modules to analyse; paths matching
+/// `exclude` are left out (also when named on the command line, as a pre-commit hook names them).
+pub fn discover(paths: &[PathBuf], base: &Path, exclude: Option<&Exclude>) -> Discovery {
+    let excluded = |p: &Path| exclude.is_some_and(|e| e.matches(&base.join(p)));
+    let paths: Vec<PathBuf> = paths.iter().filter(|p| !excluded(p)).cloned().collect();
+    let paths = paths.as_slice();
     let found = Mutex::new(Found::default());
     let mut dirs = Vec::new();
     for path in paths {
@@ -122,7 +127,7 @@ pub fn discover(paths: &[PathBuf], base: &Path) -> Discovery {
         }
     }
     if !dirs.is_empty() {
-        walk(&dirs, base, &found);
+        walk(&dirs, base, &found, &excluded);
     }
     let found = found.into_inner().unwrap_or_else(|e| e.into_inner());
     let mut modules: BTreeMap<PathBuf, Vec<Input>> = BTreeMap::new();
@@ -218,7 +223,12 @@ fn list_module(dir: &Path, base: &Path, found: &Mutex<Found>) {
     }
 }
 
-fn walk(dirs: &[PathBuf], base: &Path, found: &Mutex<Found>) {
+fn walk(
+    dirs: &[PathBuf],
+    base: &Path,
+    found: &Mutex<Found>,
+    excluded: &(dyn Fn(&Path) -> bool + Sync),
+) {
     let mut builder = ignore::WalkBuilder::new(&dirs[0]);
     for dir in &dirs[1..] {
         builder.add(dir);
@@ -233,6 +243,9 @@ fn walk(dirs: &[PathBuf], base: &Path, found: &Mutex<Found>) {
             match entry {
                 Ok(entry) => {
                     let path = entry.path();
+                    if entry.depth() > 0 && excluded(path) {
+                        return ignore::WalkState::Skip;
+                    }
                     if let Some(ft) = entry.file_type() {
                         if ft.is_dir() {
                             return ignore::WalkState::Continue;
@@ -341,7 +354,7 @@ mod tests {
         fs::write(root.join("a/b/x.tf"), "").unwrap();
         fs::write(root.join(".terraform/modules/x/m.tf"), "").unwrap();
         fs::write(root.join(".git/m.tf"), "").unwrap();
-        let d = discover(&[root.to_path_buf()], root);
+        let d = discover(&[root.to_path_buf()], root, None);
         assert!(d.errors.is_empty(), "{:?}", d.errors);
         assert_eq!(
             names(&d),
@@ -355,7 +368,7 @@ mod tests {
         let root = t.path();
         fs::write(root.join("main.tf"), "").unwrap();
         fs::write(root.join("variables.tf"), "").unwrap();
-        let d = discover(&[root.join("main.tf")], root);
+        let d = discover(&[root.join("main.tf")], root, None);
         assert_eq!(names(&d), vec![vec!["main.tf", "variables.tf"]]);
     }
 
@@ -364,7 +377,7 @@ mod tests {
         let t = tempfile::tempdir().unwrap();
         let root = t.path();
         fs::write(root.join("x.txt"), "").unwrap();
-        let d = discover(&[root.join("nope"), root.join("x.txt")], root);
+        let d = discover(&[root.join("nope"), root.join("x.txt")], root, None);
         let kinds: Vec<_> = d.errors.iter().map(|e| e.kind).collect();
         assert_eq!(
             kinds,
@@ -380,7 +393,7 @@ mod tests {
         fs::create_dir_all(root.join("m")).unwrap();
         fs::write(root.join("m/main.tf"), "").unwrap();
         std::os::unix::fs::symlink(root, root.join("m/loop")).unwrap();
-        let d = discover(&[root.to_path_buf()], root);
+        let d = discover(&[root.to_path_buf()], root, None);
         assert_eq!(names(&d), vec![vec!["main.tf"]]);
         assert_eq!(d.errors.len(), 1, "{:?}", d.errors);
         assert_eq!(d.errors[0].kind, InputErrorKind::SymlinkLoop);
@@ -399,7 +412,7 @@ mod tests {
             .status()
             .unwrap();
         assert!(status.success());
-        let d = discover(&[root.to_path_buf()], root);
+        let d = discover(&[root.to_path_buf()], root, None);
         assert_eq!(names(&d), vec![vec!["main.tf"]]);
         assert_eq!(d.errors[0].kind, InputErrorKind::NotARegularFile);
     }

@@ -72,7 +72,7 @@ impl Outcome {
 /// to. Files outside the git repository of each given path (or outside the path itself when it is
 /// in none) are never read, whatever a module source or `file()` names.
 pub fn check(paths: &[PathBuf], base: &Path, settings: &Settings) -> Outcome {
-    let found = discover::discover(paths, base);
+    let found = discover::discover(paths, base, settings.exclude.as_ref());
     let boundaries: Vec<PathBuf> = paths
         .iter()
         .map(|p| {
@@ -172,7 +172,7 @@ fn sniff(path: &Path) -> bool {
 /// Reads and parses every file `check` would, in the same thread pool, and nothing more: the
 /// floor that benchmarks compare `check` against. Returns the number of files parsed.
 pub fn parse_only(paths: &[PathBuf], base: &Path, settings: &Settings) -> usize {
-    let found = discover::discover(paths, base);
+    let found = discover::discover(paths, base, settings.exclude.as_ref());
     let files = Files::new(base, &[base.to_path_buf()], settings.max_file_size);
     in_pool(|| {
         found

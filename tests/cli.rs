@@ -680,3 +680,119 @@ fn sensitive_plan_values_are_never_printed() {
         );
     }
 }
+
+#[test]
+fn configuration_file_keys_are_checked_with_their_line() {
+    let t = tempfile::tempdir().unwrap();
+    std::fs::create_dir(t.path().join(".git")).unwrap();
+    write(t.path(), "main.tf", CLEAN);
+    write(
+        t.path(),
+        "kmslint.toml",
+        b"fail-level = \"warning\"\nmax-key-admin = 2\n",
+    );
+    let o = kmslint(t.path(), &[]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("kmslint.toml:2: unknown field `max-key-admin`"),
+        "{err}"
+    );
+}
+
+#[test]
+fn configuration_precedence_and_discovery() {
+    let t = tempfile::tempdir().unwrap();
+    let d = t.path();
+    std::fs::create_dir(d.join(".git")).unwrap();
+    write(d, "infra/main.tf", ROTATION_OFF);
+    // Discovered upward from the scanned path: KMS002 ignored.
+    write(d, "kmslint.toml", b"ignore = [\"KMS002\"]\n");
+    assert_eq!(kmslint(&d.join("infra"), &[]).status.code(), Some(0));
+    // --config comes after the discovered file.
+    write(d, "strict.toml", b"ignore = []\nfail-level = \"warning\"\n");
+    assert_eq!(
+        kmslint(&d.join("infra"), &["--config", "../strict.toml"])
+            .status
+            .code(),
+        Some(1)
+    );
+    // Flags come last.
+    assert_eq!(
+        kmslint(
+            &d.join("infra"),
+            &["--config", "../strict.toml", "--fail-level", "error"]
+        )
+        .status
+        .code(),
+        Some(0)
+    );
+    // Discovery stops at the repository root.
+    let outer = tempfile::tempdir().unwrap();
+    write(outer.path(), "kmslint.toml", b"ignore = [\"KMS002\"]\n");
+    std::fs::create_dir_all(outer.path().join("repo/.git")).unwrap();
+    write(outer.path(), "repo/main.tf", ROTATION_OFF);
+    assert_eq!(
+        kmslint(&outer.path().join("repo"), &[]).status.code(),
+        Some(1)
+    );
+}
+
+#[test]
+fn init_writes_a_configuration_once() {
+    let t = tempfile::tempdir().unwrap();
+    std::fs::create_dir(t.path().join(".git")).unwrap();
+    let o = kmslint(t.path(), &["init"]);
+    assert_eq!(o.status.code(), Some(0));
+    let text = std::fs::read_to_string(t.path().join("kmslint.toml")).unwrap();
+    for key in [
+        "select",
+        "exclude",
+        "required-aliases",
+        "[tiers.app]",
+        "max-rotation-period-days",
+    ] {
+        assert!(text.contains(key), "{key} missing:\n{text}");
+    }
+    write(t.path(), "main.tf", CLEAN);
+    assert_eq!(
+        kmslint(t.path(), &[]).status.code(),
+        Some(0),
+        "the written file is valid"
+    );
+    assert_eq!(
+        kmslint(t.path(), &["init"]).status.code(),
+        Some(2),
+        "never overwritten"
+    );
+}
+
+#[test]
+fn exclude_globs_skip_paths() {
+    let t = tempfile::tempdir().unwrap();
+    let d = t.path();
+    std::fs::create_dir(d.join(".git")).unwrap();
+    write(d, "kmslint.toml", b"exclude = [\"examples/**\"]\n");
+    write(d, "examples/demo/main.tf", ROTATION_OFF);
+    write(d, "live/main.tf", CLEAN);
+    let o = kmslint(d, &["--format", "json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    assert_eq!(json(&o)["summary"]["files"], 1);
+}
+
+#[test]
+fn rules_listing_says_which_rules_need_configuration() {
+    let t = tempfile::tempdir().unwrap();
+    std::fs::create_dir(t.path().join(".git")).unwrap();
+    write(t.path(), "kmslint.toml", b"[tiers.web]\ntag = \"Tier\"\n");
+    let text = stdout(&kmslint(t.path(), &["rules"]));
+    let line = |id: &str| {
+        text.lines()
+            .find(|l| l.starts_with(id))
+            .unwrap()
+            .to_string()
+    };
+    assert!(line("KMS007").contains(" inactive "), "{text}");
+    assert!(line("KMS009").contains(" on "), "{text}");
+    assert!(line("KMS010").contains(" inactive "), "{text}");
+}

@@ -127,10 +127,12 @@ fn evaluation_fixtures() {
     let mut failures = Vec::new();
     for case in cases {
         let rules = std::fs::read_to_string(case.join(".rules")).unwrap();
-        let settings = Settings::resolve(Options {
+        let file =
+            crate::config::file::options_for(std::slice::from_ref(&case), &case, None).unwrap();
+        let settings = Settings::resolve(file.merge(Options {
             select: Some(rules.split_whitespace().map(str::to_string).collect()),
             ..Options::default()
-        })
+        }))
         .unwrap();
         let name = case.file_name().unwrap().to_string_lossy().into_owned();
         failures.extend(
@@ -154,10 +156,12 @@ fn plan_fixtures() {
     let mut failures = Vec::new();
     for case in cases {
         let rules = std::fs::read_to_string(case.join(".rules")).unwrap();
-        let settings = Settings::resolve(Options {
+        let file =
+            crate::config::file::options_for(std::slice::from_ref(&case), &case, None).unwrap();
+        let settings = Settings::resolve(file.merge(Options {
             select: Some(rules.split_whitespace().map(str::to_string).collect()),
             ..Options::default()
-        })
+        }))
         .unwrap();
         let name = case.file_name().unwrap().to_string_lossy().into_owned();
         failures.extend(
