@@ -29,6 +29,8 @@ pub enum InputErrorKind {
     Syntax,
     /// The configuration cannot be evaluated (a cycle between locals, a module calling itself).
     Evaluation,
+    /// A suppression comment names an unknown rule, is misplaced, or (when asked) silenced nothing.
+    Suppression,
 }
 
 impl InputErrorKind {
@@ -43,6 +45,7 @@ impl InputErrorKind {
             InputErrorKind::UnsupportedFile => "input::unsupported-file",
             InputErrorKind::Syntax => "input::syntax",
             InputErrorKind::Evaluation => "input::evaluation",
+            InputErrorKind::Suppression => "input::suppression",
         }
     }
 }

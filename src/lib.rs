@@ -11,6 +11,7 @@
 //! as soon as its module is adapted, so memory follows the largest module, not the tree. The
 //! library never prints: reports are written to a `&mut dyn Write` chosen by the caller.
 
+pub mod baseline;
 pub mod config;
 pub mod diagnostic;
 pub mod discover;
@@ -23,6 +24,7 @@ pub mod model;
 pub mod report;
 pub mod rules;
 pub mod source;
+pub mod suppress;
 pub mod terraform;
 
 use std::path::{Path, PathBuf};

@@ -1,0 +1,4 @@
+variable "rotate" {
+  type    = bool
+  default = false
+}
