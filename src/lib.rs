@@ -267,6 +267,15 @@ fn finish(
     inventory.sort();
     let mut findings = rules::run(&inventory, settings, &config_files);
     finding::redact(&mut findings, &inventory.sensitive);
+    // Before merging duplicates: a suppression can silence one module call's instance only.
+    let (findings, suppression_errors) = suppress::apply(
+        findings,
+        &sources,
+        &suppress::SuppressOptions {
+            report_unused: settings.report_unused_suppressions,
+        },
+    );
+    errors.extend(suppression_errors);
     let findings = finding::dedup_and_sort(findings, &sources);
     errors.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     errors.dedup();

@@ -95,6 +95,15 @@ struct CheckArgs {
     /// Read root-module variables from a `.tfvars` or `.tfvars.json` file; repeatable.
     #[arg(long = "var-file", value_name = "FILE")]
     var_files: Vec<PathBuf>,
+    /// Report kmslint suppressions that silence no finding (as input errors).
+    #[arg(long)]
+    report_unused_suppressions: bool,
+    /// Do not report findings recorded in this baseline file.
+    #[arg(long, value_name = "FILE")]
+    baseline: Option<PathBuf>,
+    /// Record every current finding in this baseline file.
+    #[arg(long, value_name = "FILE")]
+    write_baseline: Option<PathBuf>,
     /// When to colour the pretty output.
     #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
     color: ColorArg,
@@ -211,6 +220,7 @@ fn check(args: CheckArgs) -> ExitCode {
         trusted_organizations: args.trusted_organizations,
         max_key_admins: args.max_key_admins,
         max_key_users: args.max_key_users,
+        report_unused_suppressions: args.report_unused_suppressions.then_some(true),
         var_inputs: Some(VarInputs {
             files: args.var_files,
             vars: args
@@ -231,7 +241,31 @@ fn check(args: CheckArgs) -> ExitCode {
         Ok(s) => s,
         Err(e) => return fail(miette::Report::new(e)),
     };
-    let outcome = kmslint::check(&paths, &cwd, &settings);
+    let mut outcome = kmslint::check(&paths, &cwd, &settings);
+    if let Some(path) = &args.write_baseline {
+        let written = std::fs::File::create(path).and_then(|f| {
+            let mut w = std::io::BufWriter::new(f);
+            kmslint::baseline::write(&outcome.findings, &outcome.sources, &mut w)?;
+            w.flush()
+        });
+        if let Err(e) = written {
+            eprintln!("error: cannot write the baseline {}: {e}", path.display());
+            return ExitCode::from(2);
+        }
+    }
+    if let Some(path) = &args.baseline {
+        let known = match std::fs::read_to_string(path)
+            .map_err(|e| e.to_string())
+            .and_then(|t| kmslint::baseline::read(&t))
+        {
+            Ok(k) => k,
+            Err(e) => {
+                eprintln!("error: {}: {e}", path.display());
+                return ExitCode::from(2);
+            }
+        };
+        outcome.findings = kmslint::baseline::filter(outcome.findings, &outcome.sources, &known);
+    }
     let format = match args.format {
         FormatArg::Pretty => Format::Pretty,
         FormatArg::Sarif => Format::Sarif,

@@ -52,6 +52,7 @@ struct FileOptions {
     max_file_size: Option<u64>,
     max_plan_size: Option<u64>,
     required_aliases: Option<Vec<Spanned<String>>>,
+    report_unused_suppressions: Option<bool>,
     tiers: Option<Tiers>,
     rules: Option<std::collections::BTreeMap<String, RuleOptions>>,
 }
@@ -207,6 +208,7 @@ pub fn parse(text: &str, path: &Path, display: &str) -> Result<Options, Box<File
         var_inputs: None,
         exclude: file.exclude.map(|globs| (globs, dir)),
         tiers: (!tiers.is_empty()).then_some(tiers),
+        report_unused_suppressions: file.report_unused_suppressions,
         required_aliases: file.required_aliases.map(|a| {
             a.into_iter()
                 .map(|s| {

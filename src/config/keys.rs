@@ -76,6 +76,11 @@ pub const KEYS: &[Key] = &[
         doc: "Plan files larger than this many bytes are reported and skipped. Default: 512 MiB.",
     },
     Key {
+        name: "report-unused-suppressions",
+        example: "report-unused-suppressions = false",
+        doc: "Report `kmslint:ignore` comments that silence no finding (as input errors, exit code 2). Default: false.",
+    },
+    Key {
         name: "required-aliases",
         example: "required-aliases = [\"alias/payments-prod\", \"alias/audit-logs\"]",
         doc: "Aliases that must be created by an `aws_kms_alias` targeting a key of the scan (KMS010).",

@@ -59,6 +59,7 @@ pub struct Options {
     pub exclude: Option<(Vec<String>, PathBuf)>,
     pub tiers: Option<Vec<TierOption>>,
     pub required_aliases: Option<Vec<(String, ConfigEntry)>>,
+    pub report_unused_suppressions: Option<bool>,
 }
 
 /// Where a setting was written in a configuration file: findings that a setting asks for
@@ -120,6 +121,9 @@ impl Options {
         self.exclude = other.exclude.or(self.exclude);
         self.tiers = other.tiers.or(self.tiers);
         self.required_aliases = other.required_aliases.or(self.required_aliases);
+        self.report_unused_suppressions = other
+            .report_unused_suppressions
+            .or(self.report_unused_suppressions);
         self
     }
 }
@@ -174,6 +178,8 @@ pub struct Settings {
     /// Configured tiers; a tier rule with no entry here is inactive.
     pub tiers: Vec<TierOption>,
     pub required_aliases: Vec<(String, ConfigEntry)>,
+    /// Report kmslint suppressions that silenced nothing.
+    pub report_unused_suppressions: bool,
 }
 
 /// Compiled `exclude` globs, matched against paths relative to the configuration file.
@@ -215,6 +221,7 @@ impl Default for Settings {
             exclude: None,
             tiers: Vec::new(),
             required_aliases: Vec::new(),
+            report_unused_suppressions: false,
         })
     }
 }
@@ -309,6 +316,7 @@ impl Settings {
             },
             tiers: options.tiers.unwrap_or_default(),
             required_aliases: options.required_aliases.unwrap_or_default(),
+            report_unused_suppressions: options.report_unused_suppressions.unwrap_or(false),
         })
     }
 
