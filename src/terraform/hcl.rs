@@ -11,9 +11,111 @@ use hcl_edit::structure::Body;
 use crate::diagnostic::{InputError, InputErrorKind};
 use crate::source::{FileId, SourceFile};
 
+/// Objects wider than this are not parsed: hcl-edit's time grows with the square of an object's
+/// keys (100,000 keys take minutes), and no real configuration comes near it.
+pub const MAX_OBJECT_ITEMS: usize = 10_000;
+
 /// Parses one file. Spans in the returned body index into `file.text`.
 pub fn parse(id: FileId, file: &SourceFile) -> Result<Body, Box<InputError>> {
+    if let Some(start) = too_wide(&file.text) {
+        let end = (start + 1).min(file.text.len());
+        let message = format!(
+            "an object here has more than {MAX_OBJECT_ITEMS} items; the file was not analysed"
+        );
+        return Err(Box::new(
+            InputError::at(InputErrorKind::TooLarge, id, file, start..end, message)
+                .with_help("split the object, or move the data to a JSON file read with `jsondecode(file(...))`"),
+        ));
+    }
     hcl_edit::parser::parse_body(&file.text).map_err(|e| Box::new(syntax_error(id, file, &e)))
+}
+
+/// The offset of the first `{` whose object has more than [`MAX_OBJECT_ITEMS`] items (counted
+/// as `=`, `:` or `,` at its own depth), skipping strings, heredocs and comments. A cheap scan,
+/// so one odd file cannot stall a worker.
+fn too_wide(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    // (offset of `{` or `[`, items counted, whether it is an object)
+    let mut stack: Vec<(usize, usize, bool)> = Vec::new();
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        match b {
+            b'"' => {
+                i += 1;
+                while let Some(&c) = bytes.get(i) {
+                    match c {
+                        b'\\' => i += 1,
+                        b'"' | b'\n' => break,
+                        _ => {}
+                    }
+                    i += 1;
+                }
+            }
+            b'#' => {
+                while bytes.get(i).is_some_and(|&c| c != b'\n') {
+                    i += 1;
+                }
+            }
+            b'/' if bytes.get(i + 1) == Some(&b'/') => {
+                while bytes.get(i).is_some_and(|&c| c != b'\n') {
+                    i += 1;
+                }
+            }
+            b'/' if bytes.get(i + 1) == Some(&b'*') => {
+                i += 2;
+                while i + 1 < bytes.len() && !(bytes[i] == b'*' && bytes[i + 1] == b'/') {
+                    i += 1;
+                }
+                i += 1;
+            }
+            b'<' if bytes.get(i + 1) == Some(&b'<') => {
+                // A heredoc: skip to the line that is only its delimiter.
+                let rest = text.get(i + 2..).unwrap_or("");
+                let rest = rest.strip_prefix('-').unwrap_or(rest);
+                let delim: String = rest
+                    .chars()
+                    .take_while(|c| c.is_alphanumeric() || *c == '_')
+                    .collect();
+                if !delim.is_empty() {
+                    let body_start = text
+                        .get(i..)
+                        .and_then(|r| r.find('\n'))
+                        .map_or(bytes.len(), |n| i + n + 1);
+                    let mut pos = body_start;
+                    let mut closed = bytes.len();
+                    while pos < bytes.len() {
+                        let line_end = text
+                            .get(pos..)
+                            .and_then(|r| r.find('\n'))
+                            .map_or(bytes.len(), |n| pos + n);
+                        if text.get(pos..line_end).is_some_and(|l| l.trim() == delim) {
+                            closed = line_end;
+                            break;
+                        }
+                        pos = line_end + 1;
+                    }
+                    i = closed;
+                }
+            }
+            b'{' | b'[' => stack.push((i, 0, b == b'{')),
+            b'}' | b']' => {
+                stack.pop();
+            }
+            b'=' | b':' | b',' | b'\n' => {
+                // Lists parse in linear time; only objects are limited. An item is usually an `=`
+                // and a line break (or a comma).
+                if let Some(top) = stack.last_mut().filter(|t| t.2) {
+                    top.1 += 1;
+                    if top.1 > 2 * MAX_OBJECT_ITEMS {
+                        return Some(top.0);
+                    }
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    None
 }
 
 fn syntax_error(id: FileId, file: &SourceFile, e: &hcl_edit::parser::Error) -> InputError {
@@ -118,6 +220,26 @@ mod tests {
         let f = file("\u{feff}x = 1\ny = = 2\n");
         let e = parse(FileId(0), &f).unwrap_err();
         assert_eq!(e.position, Position { line: 2, column: 5 });
+    }
+
+    #[test]
+    fn very_wide_objects_are_refused_quickly() {
+        let mut text = String::from("locals {\n  big = {\n");
+        for i in 0..100_000 {
+            text.push_str(&format!("    k{i} = {i}\n"));
+        }
+        text.push_str("  }\n}\n");
+        let e = parse(FileId(0), &file(&text)).unwrap_err();
+        assert_eq!(e.kind, InputErrorKind::TooLarge);
+        assert_eq!(e.position, Position { line: 2, column: 9 });
+        // Wide lists, strings and heredocs full of `=` are fine.
+        let list: String = (0..30_000).map(|i| format!("\"{i}\",\n")).collect();
+        let ok = format!(
+            "x = [\n{list}]\ny = \"{}\"\nz = <<EOT\n{}EOT\n",
+            "=".repeat(50_000),
+            "a = 1\n".repeat(30_000)
+        );
+        assert!(parse(FileId(0), &file(&ok)).is_ok());
     }
 
     #[test]
