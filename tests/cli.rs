@@ -807,24 +807,62 @@ fn suppressions_and_baselines_end_to_end() {
         b"#checkov:skip=CKV_AWS_7:rotation is handled by the HSM team\nresource \"aws_kms_key\" \"hsm\" {\n  enable_key_rotation = false\n}\n\nresource \"aws_kms_key\" \"app\" {\n  enable_key_rotation = false # kmslint:ignore KMS002 -- reviewed\n}\n\nresource \"aws_kms_key\" \"other\" {\n  enable_key_rotation = false\n}\n",
     );
     let doc = json(&kmslint(d, &["--format", "json", "--select", "KMS002"]));
-    let resources: Vec<_> = doc["findings"].as_array().unwrap().iter().map(|f| f["resource"].clone()).collect();
+    let resources: Vec<_> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["resource"].clone())
+        .collect();
     assert_eq!(resources, [serde_json::json!("aws_kms_key.other")]);
     // Suppressed findings are not in SARIF either.
     let sarif = json(&kmslint(d, &["--format", "sarif", "--select", "KMS002"]));
     assert_eq!(sarif["runs"][0]["results"].as_array().unwrap().len(), 1);
     // A baseline accepts today's finding; it survives the file moving lines.
-    let o = kmslint(d, &["--select", "KMS002", "--write-baseline", "baseline.json"]);
+    let o = kmslint(
+        d,
+        &["--select", "KMS002", "--write-baseline", "baseline.json"],
+    );
     assert_eq!(o.status.code(), Some(1));
-    assert_eq!(kmslint(d, &["--select", "KMS002", "--baseline", "baseline.json"]).status.code(), Some(0));
-    let moved = format!("\n\n\n{}", std::fs::read_to_string(d.join("main.tf")).unwrap());
+    assert_eq!(
+        kmslint(d, &["--select", "KMS002", "--baseline", "baseline.json"])
+            .status
+            .code(),
+        Some(0)
+    );
+    let moved = format!(
+        "\n\n\n{}",
+        std::fs::read_to_string(d.join("main.tf")).unwrap()
+    );
     write(d, "main.tf", moved.as_bytes());
-    assert_eq!(kmslint(d, &["--select", "KMS002", "--baseline", "baseline.json"]).status.code(), Some(0));
+    assert_eq!(
+        kmslint(d, &["--select", "KMS002", "--baseline", "baseline.json"])
+            .status
+            .code(),
+        Some(0)
+    );
     // A new finding is still reported.
-    write(d, "new.tf", b"resource \"aws_kms_key\" \"new\" {\n  enable_key_rotation = false\n}\n");
-    assert_eq!(kmslint(d, &["--select", "KMS002", "--baseline", "baseline.json"]).status.code(), Some(1));
+    write(
+        d,
+        "new.tf",
+        b"resource \"aws_kms_key\" \"new\" {\n  enable_key_rotation = false\n}\n",
+    );
+    assert_eq!(
+        kmslint(d, &["--select", "KMS002", "--baseline", "baseline.json"])
+            .status
+            .code(),
+        Some(1)
+    );
     // An unknown id in a kmslint suppression is an input error.
-    write(d, "bad.tf", b"# kmslint:ignore KMS999\nresource \"aws_kms_key\" \"x\" {}\n");
+    write(
+        d,
+        "bad.tf",
+        b"# kmslint:ignore KMS999\nresource \"aws_kms_key\" \"x\" {}\n",
+    );
     let o = kmslint(d, &["--format", "json", "--select", "KMS002"]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(stdout(&o).contains("unknown rule `KMS999`"), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("unknown rule `KMS999`"),
+        "{}",
+        stdout(&o)
+    );
 }
