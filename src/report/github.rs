@@ -34,15 +34,15 @@ pub(super) fn write(outcome: &Outcome, out: &mut dyn Write) -> std::io::Result<(
     let mut findings: Vec<_> = outcome.findings.iter().collect();
     findings.sort_by_key(|f| std::cmp::Reverse(f.level));
     for f in findings {
+        let Some(file) = outcome.sources.get(f.primary.file) else {
+            continue;
+        };
         let i = slot(f.level);
         if shown[i] == PER_LEVEL {
             hidden[i] += 1;
             continue;
         }
         shown[i] += 1;
-        let Some(file) = outcome.sources.get(f.primary.file) else {
-            continue;
-        };
         let (start, end) = file.range(&f.primary.span);
         let columns = if start.line == end.line {
             format!(",col={},endColumn={}", start.column, end.column)
@@ -106,9 +106,84 @@ fn property(s: &str) -> String {
 mod tests {
     use super::*;
 
+    use crate::config::Settings;
+
+    fn render(sources: Vec<(&str, &str)>) -> String {
+        let sources = sources
+            .into_iter()
+            .map(|(name, text)| (name.to_string(), text.to_string()))
+            .collect();
+        let outcome = crate::check_sources(sources, &Settings::default());
+        let mut out = Vec::new();
+        write(&outcome, &mut out).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
     #[test]
     fn escaping() {
         assert_eq!(data("50%\nx"), "50%25%0Ax");
+        assert_eq!(data("a\r\nb: c, d"), "a%0D%0Ab: c, d");
         assert_eq!(property("a:b,c"), "a%3Ab%2Cc");
+        assert_eq!(property("100%,\n"), "100%25%2C%0A");
+    }
+
+    #[test]
+    fn paths_are_escaped_as_properties() {
+        let out = render(vec![(
+            "a,b:c/main.tf",
+            "resource \"aws_kms_key\" \"k\" {\n  enable_key_rotation = false\n}\n",
+        )]);
+        assert!(
+            out.contains("::warning file=a%2Cb%3Ac/main.tf,line=2,endLine=2,col=25,endColumn=30,"),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn multi_line_regions_have_no_columns() {
+        let out = render(vec![(
+            "main.tf",
+            "resource \"aws_kms_key\" \"k\" {\n  enable_key_rotation = true\n  policy = jsonencode({\n    Version = \"2012-10-17\"\n  })\n}\n",
+        )]);
+        let line = out
+            .lines()
+            .find(|l| l.contains("KMS018"))
+            .unwrap_or_else(|| panic!("no KMS018 annotation in {out}"));
+        assert!(
+            line.starts_with("::error file=main.tf,line=3,endLine=5,title=KMS018 "),
+            "{line}"
+        );
+        assert!(!line.contains("col="), "{line}");
+    }
+
+    #[test]
+    fn most_severe_first_and_ten_per_level() {
+        let mut src = String::from(
+            "resource \"aws_kms_key\" \"invalid\" {\n  enable_key_rotation = true\n  policy = jsonencode({\n    Version = \"2012-10-17\"\n  })\n}\n",
+        );
+        for i in 0..12 {
+            src.push_str(&format!(
+                "resource \"aws_kms_key\" \"k{i}\" {{\n  enable_key_rotation = false\n}}\n"
+            ));
+        }
+        let out = render(vec![("main.tf", &src)]);
+        let commands: Vec<&str> = out
+            .lines()
+            .filter_map(|l| l.strip_prefix("::"))
+            .map(|l| l.split(' ').next().unwrap_or(""))
+            .collect();
+        let first_warning = commands.iter().position(|c| *c == "warning");
+        let last_error = commands.iter().rposition(|c| *c == "error");
+        assert_eq!(commands.first(), Some(&"error"), "{out}");
+        assert!(last_error < first_warning, "{out}");
+        assert_eq!(
+            commands.iter().filter(|c| **c == "warning").count(),
+            10,
+            "{out}"
+        );
+        assert!(
+            out.contains("kmslint: 2 more warning findings not annotated"),
+            "{out}"
+        );
     }
 }
