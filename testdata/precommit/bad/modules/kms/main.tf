@@ -1,0 +1,20 @@
+data "aws_caller_identity" "current" {}
+
+resource "aws_kms_key" "orders" {
+  description             = "Order data"
+  enable_key_rotation     = var.rotate
+  deletion_window_in_days = 30
+
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Sid       = "AccountAdministration"
+        Effect    = "Allow"
+        Principal = { AWS = "arn:aws:iam::${data.aws_caller_identity.current.account_id}:root" }
+        Action    = "kms:*"
+        Resource  = "*"
+      },
+    ]
+  })
+}
