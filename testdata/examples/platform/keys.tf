@@ -6,7 +6,7 @@ resource "aws_kms_external_key" "hsm_import" {
   deletion_window_in_days = 30
 }
 
-# Audit logs: the rotation period comes from a variable, which this release does not evaluate.
+# Audit logs: the rotation period comes from a variable (180 days by default: within the limit).
 resource "aws_kms_key" "audit" {
   description             = "CloudTrail audit logs"
   enable_key_rotation     = true
@@ -19,4 +19,37 @@ resource "aws_kms_key" "break_glass" {
   enable_key_rotation                = true
   rotation_period_in_days            = 1095
   bypass_policy_lockout_safety_check = true
+}
+
+# Shared with a partner account through a heredoc policy; the second statement is public.
+resource "aws_kms_key" "shared" {
+  description         = "data shared with the analytics partner"
+  enable_key_rotation = true
+  policy              = <<-EOT
+    {
+      "Version": "2012-10-17",
+      "Statement": [
+        {
+          "Sid": "Owner",
+          "Effect": "Allow",
+          "Principal": {"AWS": "arn:aws:iam::482916305717:root"},
+          "Action": "kms:*",
+          "Resource": "*"
+        },
+        {
+          "Sid": "Partner",
+          "Effect": "Allow",
+          "Principal": {"AWS": "*"},
+          "Action": ["kms:Decrypt", "kms:DescribeKey"],
+          "Resource": "*",
+          "Condition": {"StringEquals": {"kms:ViaService": "s3.us-east-1.amazonaws.com"}}
+        }
+      ]
+    }
+  EOT
+}
+
+resource "aws_sqs_queue" "events" {
+  name              = "platform-events"
+  kms_master_key_id = "alias/aws/sqs"
 }
