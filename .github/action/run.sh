@@ -16,6 +16,8 @@ set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 action_path="${GITHUB_ACTION_PATH:-$(cd "$here/../.." && pwd)}"
+# Git Bash on Windows runners: the runner's paths are "D:\...", which tar reads as a remote host.
+if command -v cygpath >/dev/null 2>&1; then action_path="$(cygpath -u "$action_path")"; fi
 release_url="${KMSLINT_RELEASE_URL:-https://github.com/kmslint/kmslint/releases/download}"
 
 # Escapes a workflow command's message, so that a value quoted in it cannot end the command.
@@ -135,7 +137,6 @@ cmd_install() {
   fi
 
   local temp="${RUNNER_TEMP:-${TMPDIR:-/tmp}}"
-  # Git Bash on Windows: tar reads "D:\..." as a remote host; use the POSIX form of the path.
   if command -v cygpath >/dev/null 2>&1; then temp="$(cygpath -u "$temp")"; fi
   dir="$temp/kmslint-action/$version"
   mkdir -p "$dir"
