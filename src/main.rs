@@ -169,8 +169,12 @@ fn print(text: &str) -> ExitCode {
     }
 }
 
+/// Prints a configuration or usage error (its message names the file and line) and its help.
 fn fail(report: miette::Report) -> ExitCode {
-    eprintln!("{report:?}");
+    eprintln!("error: {report}");
+    if let Some(help) = report.help() {
+        eprintln!("  help: {help}");
+    }
     ExitCode::from(2)
 }
 
