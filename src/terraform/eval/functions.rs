@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use hcl_edit::expr::{Expression, FuncCall};
 
 use crate::source::Loc;
-use crate::terraform::eval::{Data, Evaluator, Val, format_number, template};
+use crate::terraform::eval::{Data, Evaluator, NODE, Val, format_number, template};
 use crate::terraform::json;
 
 /// Values a function builds are located at the call; values it passes through keep their own.
@@ -87,7 +87,7 @@ fn builtin(eval: &Evaluator<'_>, name: &str, args: Vec<Val>, loc: &Loc) -> Optio
         |f: &dyn Fn(&str) -> String| Some(val(Data::String(f(&string(args.first()?)?)), loc));
     match name {
         "jsonencode" => Some(val(Data::Json(Box::new(args.into_iter().next()?)), loc)),
-        "jsondecode" => jsondecode(args.first()?, loc),
+        "jsondecode" => jsondecode(eval, args.first()?, loc),
         "tostring" => {
             let a = args.first()?;
             if a.is_null() {
@@ -120,7 +120,7 @@ fn builtin(eval: &Evaluator<'_>, name: &str, args: Vec<Val>, loc: &Loc) -> Optio
                 _ => return None,
             };
             let items = if name == "toset" {
-                distinct(items)?
+                distinct(eval, items, loc)?
             } else {
                 items
             };
@@ -146,10 +146,21 @@ fn builtin(eval: &Evaluator<'_>, name: &str, args: Vec<Val>, loc: &Loc) -> Optio
                     parts.push(string(item)?);
                 }
             }
+            // The separator is repeated between every two parts: paid for before it is.
+            let len = parts.iter().map(|p| p.len() as u64).sum::<u64>()
+                + (sep.len() as u64).saturating_mul(parts.len() as u64);
+            if !eval.charge(len, loc) {
+                return None;
+            }
             Some(val(Data::String(parts.join(&sep)), loc))
         }
         "split" => {
             let (sep, s) = (string(args.first()?)?, string(args.get(1)?)?);
+            // Each part is a value of its own: paid for before they are built.
+            let count = s.split(sep.as_str()).count() as u64;
+            if !eval.charge(count.saturating_mul(NODE), loc) {
+                return None;
+            }
             let parts = if s.is_empty() {
                 Vec::new()
             } else {
@@ -165,12 +176,26 @@ fn builtin(eval: &Evaluator<'_>, name: &str, args: Vec<Val>, loc: &Loc) -> Optio
                 string(args.get(1)?)?,
                 string(args.get(2)?)?,
             ];
-            let out = match from.strip_prefix('/').and_then(|f| f.strip_suffix('/')) {
-                Some(pattern) if !pattern.is_empty() => regex::Regex::new(pattern)
-                    .ok()?
+            let re = match from.strip_prefix('/').and_then(|f| f.strip_suffix('/')) {
+                Some(pattern) if !pattern.is_empty() => Some(regex::Regex::new(pattern).ok()?),
+                _ => None,
+            };
+            // Every match becomes `to`, so the result can be far longer than both: paid for
+            // before it is built. An empty `from` matches at every character boundary.
+            let matches = match &re {
+                Some(re) => re.find_iter(&s).count(),
+                None if from.is_empty() => s.chars().count() + 1,
+                None => s.matches(from.as_str()).count(),
+            };
+            let len = (matches as u64).saturating_mul(to.len() as u64) + s.len() as u64;
+            if !eval.charge(len, loc) {
+                return None;
+            }
+            let out = match re {
+                Some(re) => re
                     .replace_all(&s, to.replace("$", "$$").as_str())
                     .into_owned(),
-                _ => s.replace(&from, &to),
+                None => s.replace(&from, &to),
             };
             Some(val(Data::String(out), loc))
         }
@@ -212,7 +237,7 @@ fn builtin(eval: &Evaluator<'_>, name: &str, args: Vec<Val>, loc: &Loc) -> Optio
             };
             Some(val(Data::Bool(b), loc))
         }
-        "regex" | "regexall" => regex_fn(name, &args, loc),
+        "regex" | "regexall" => regex_fn(eval, name, &args, loc),
         "length" => {
             let a = args.first()?;
             let n = match &a.data {
@@ -272,6 +297,11 @@ fn builtin(eval: &Evaluator<'_>, name: &str, args: Vec<Val>, loc: &Loc) -> Optio
                 }
                 for (k, v) in object(a)? {
                     let key = string(k)?;
+                    // The key is compared with every key kept so far.
+                    let compares = (out.len() as u64).saturating_mul(1 + key.len() as u64 / 16);
+                    if !eval.charge(compares, loc) {
+                        return None;
+                    }
                     out.retain(|(k2, _)| k2.data_str() != Some(key.as_str()));
                     out.push((k.clone(), v.clone()));
                 }
@@ -287,7 +317,7 @@ fn builtin(eval: &Evaluator<'_>, name: &str, args: Vec<Val>, loc: &Loc) -> Optio
         }
         "flatten" => Some(val(Data::List(flatten(args.first()?)?), loc)),
         "distinct" => Some(val(
-            Data::List(distinct(list(args.first()?)?.clone())?),
+            Data::List(distinct(eval, list(args.first()?)?.clone(), loc)?),
             loc,
         )),
         "compact" => {
@@ -377,9 +407,19 @@ fn flatten(v: &Val) -> Option<Vec<Val>> {
     Some(out)
 }
 
-fn distinct(items: Vec<Val>) -> Option<Vec<Val>> {
+fn distinct(eval: &Evaluator<'_>, items: Vec<Val>, loc: &Loc) -> Option<Vec<Val>> {
     let mut out: Vec<Val> = Vec::new();
+    // Each item is compared with every one kept: the budget pays for the values walked, at a
+    // sixteenth of what building them costs.
+    let mut kept = 0u64;
     for item in items {
+        let weight = item.weight();
+        let walked = (out.len() as u64)
+            .saturating_mul(weight)
+            .saturating_add(kept);
+        if !eval.charge(walked / 16, loc) {
+            return None;
+        }
         let mut seen = false;
         for o in &out {
             if o.same(&item)? {
@@ -388,6 +428,7 @@ fn distinct(items: Vec<Val>) -> Option<Vec<Val>> {
             }
         }
         if !seen {
+            kept += weight;
             out.push(item);
         }
     }
@@ -416,9 +457,17 @@ fn format(args: &[Val], loc: &Loc) -> Option<Val> {
     Some(val(Data::String(out), loc))
 }
 
-fn regex_fn(name: &str, args: &[Val], loc: &Loc) -> Option<Val> {
+fn regex_fn(eval: &Evaluator<'_>, name: &str, args: &[Val], loc: &Loc) -> Option<Val> {
     let (pattern, s) = (string(args.first()?)?, string(args.get(1)?)?);
     let re = regex::Regex::new(&pattern).ok()?;
+    // Every match of `regexall` is a value with one per group: paid for before they are built.
+    if name == "regexall" {
+        let values =
+            (re.find_iter(&s).count() as u64).saturating_mul(2 * re.captures_len() as u64 + 1);
+        if !eval.charge(values.saturating_mul(NODE), loc) {
+            return None;
+        }
+    }
     let one = |caps: regex::Captures<'_>| -> Val {
         let named: Vec<(String, Val)> = re
             .capture_names()
@@ -487,11 +536,15 @@ fn arn_parse(args: &[Val], loc: &Loc) -> Option<Val> {
     Some(val(Data::Object(entries), loc))
 }
 
-fn jsondecode(arg: &Val, loc: &Loc) -> Option<Val> {
+fn jsondecode(eval: &Evaluator<'_>, arg: &Val, loc: &Loc) -> Option<Val> {
     if let Data::Json(inner) = &arg.data {
         return Some((**inner).clone());
     }
     let text = arg.data_str()?;
+    // JSON text holds at most a value per two bytes (`1,`): paid for before they are built.
+    if !eval.charge((text.len() as u64 / 2 + 1).saturating_mul(NODE), loc) {
+        return None;
+    }
     // Text read by `file()` is located at the whole file: its JSON keeps exact positions.
     let verbatim = arg.loc.span.len() == text.len();
     let offset = if verbatim { arg.loc.span.start } else { 0 };

@@ -20,17 +20,61 @@ mod value;
 
 pub use scope::{ModuleOutputs, Scope};
 pub use value::{
-    Data, KEY_REF, OWNER_ACCOUNT, PARTITION, PRINCIPAL_REF, Val, display_markers, format_number,
-    key_ref, key_ref_address, principal_ref,
+    Data, KEY_REF, NODE, OWNER_ACCOUNT, PARTITION, PRINCIPAL_REF, Val, display_markers,
+    format_number, key_ref, key_ref_address, principal_ref,
 };
+
+use std::cell::Cell;
+use std::rc::Rc;
 
 use hcl_edit::Span;
 use hcl_edit::expr::{
     BinaryOperator, Expression, ForExpr, ObjectKey, Traversal, TraversalOperator, UnaryOperator,
 };
 
+use crate::diagnostic::InputErrorKind;
 use crate::model::KeyKind;
 use crate::source::{FileId, Loc};
+
+/// The evaluation work one module instance (or one variable value) may do, in the units of
+/// [`Val::weight`]: about the bytes of the values it builds and copies. Values built from values
+/// (a local doubling another, a loop over a loop) can grow exponentially with the size of the
+/// configuration; past the budget every further value is unknown, so such a configuration costs
+/// bounded time and memory. Real modules use a small part of it.
+pub const BUDGET: u64 = 1 << 25;
+
+/// What is left of [`BUDGET`], shared by the evaluators of one module instance.
+#[derive(Debug)]
+pub struct Budget {
+    left: Cell<u64>,
+    reported: Cell<bool>,
+}
+
+impl Default for Budget {
+    fn default() -> Self {
+        Budget {
+            left: Cell::new(BUDGET),
+            reported: Cell::new(false),
+        }
+    }
+}
+
+impl Budget {
+    /// Takes `units`; once it cannot, nothing more is given (so what follows is unknown too,
+    /// whatever it costs).
+    fn take(&self, units: u64) -> bool {
+        match self.left.get().checked_sub(units) {
+            Some(left) => {
+                self.left.set(left);
+                true
+            }
+            None => {
+                self.left.set(0);
+                false
+            }
+        }
+    }
+}
 
 /// `count.index`, `each.key` and `each.value` of the resource or module instance being evaluated.
 #[derive(Debug, Clone, Default)]
@@ -50,6 +94,7 @@ pub struct Evaluator<'a> {
     bindings: Vec<(String, Val)>,
     /// With bindings only (`templatefile`): `var`, `local` and the rest are not visible.
     isolated: bool,
+    budget: Rc<Budget>,
 }
 
 impl Evaluator<'static> {
@@ -61,6 +106,7 @@ impl Evaluator<'static> {
             instance: None,
             bindings: Vec::new(),
             isolated: false,
+            budget: Rc::default(),
         }
     }
 }
@@ -73,6 +119,7 @@ impl<'a> Evaluator<'a> {
             instance: None,
             bindings: Vec::new(),
             isolated: false,
+            budget: scope.budget(),
         }
     }
 
@@ -115,6 +162,36 @@ impl<'a> Evaluator<'a> {
         e
     }
 
+    /// Pays `units` of evaluation work from the budget; `false` when it is spent, and then the
+    /// caller's value is unknown. The first refusal is reported at `loc`.
+    pub(crate) fn charge(&self, units: u64, loc: &Loc) -> bool {
+        if self.budget.take(units) {
+            return true;
+        }
+        if let Some(scope) = self.scope
+            && !self.budget.reported.replace(true)
+        {
+            scope.error(
+                InputErrorKind::Evaluation,
+                loc,
+                format!(
+                    "evaluating this module builds and copies more than {} MiB of values; values from here on are treated as unknown",
+                    BUDGET >> 20
+                ),
+            );
+        }
+        false
+    }
+
+    /// `v`, when the budget pays for this copy of it; else unknown.
+    fn charged(&self, v: Val, loc: &Loc) -> Val {
+        if self.charge(v.weight(), loc) {
+            v
+        } else {
+            Val::unknown(loc.clone())
+        }
+    }
+
     fn loc(&self, span: Option<std::ops::Range<usize>>, fallback: &Loc) -> Loc {
         span.map_or_else(|| fallback.clone(), |s| Loc::new(self.file, s))
     }
@@ -123,6 +200,9 @@ impl<'a> Evaluator<'a> {
     /// parsed input, but the tree type allows it).
     pub fn eval(&self, expr: &Expression, fallback: &Loc) -> Val {
         let loc = self.loc(expr.span(), fallback);
+        if !self.charge(NODE, &loc) {
+            return Val::unknown(loc);
+        }
         let data = match expr {
             Expression::Null(_) => Data::Null,
             Expression::Bool(b) => Data::Bool(*b.value()),
@@ -147,9 +227,13 @@ impl<'a> Evaluator<'a> {
                     })
                     .collect(),
             ),
-            Expression::Variable(v) => return self.variable(v.as_str(), &loc),
+            // A referenced value is copied, and a function's result can be far larger than its
+            // arguments: both are paid for by their size.
+            Expression::Variable(v) => return self.charged(self.variable(v.as_str(), &loc), &loc),
             Expression::Traversal(t) => return self.traversal(t, &loc),
-            Expression::FuncCall(call) => return functions::call(self, call, &loc),
+            Expression::FuncCall(call) => {
+                return self.charged(functions::call(self, call, &loc), &loc);
+            }
             Expression::Conditional(c) => {
                 let cond = self.eval(&c.cond_expr, &loc);
                 return match cond.to_bool() {
@@ -186,7 +270,10 @@ impl<'a> Evaluator<'a> {
     fn traversal(&self, t: &Traversal, loc: &Loc) -> Val {
         let ops: Vec<&TraversalOperator> = t.operators.iter().map(|o| o.value()).collect();
         let (value, used) = match &t.expr {
-            Expression::Variable(root) => self.reference(root.as_str(), &ops, loc),
+            Expression::Variable(root) => {
+                let (value, used) = self.reference(root.as_str(), &ops, loc);
+                (self.charged(value, loc), used)
+            }
             other => (self.eval(other, loc), 0),
         };
         self.apply(value, ops.get(used..).unwrap_or(&[]), loc)
@@ -460,6 +547,12 @@ impl<'a> Evaluator<'a> {
                         return Val::unknown(loc.clone());
                     }
                     let key_text = key.to_string_value().unwrap_or_default();
+                    // The key is compared with every key built so far.
+                    let compares =
+                        (object.len() as u64).saturating_mul(1 + key_text.len() as u64 / 16);
+                    if !self.charge(compares, loc) {
+                        return Val::unknown(loc.clone());
+                    }
                     let key = Val::new(Data::String(key_text.clone()), key.loc);
                     if f.grouping {
                         match object

@@ -5,13 +5,14 @@
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
 
 use hcl_edit::Span;
 
 use crate::diagnostic::{InputError, InputErrorKind};
 use crate::files::Files;
 use crate::source::Loc;
-use crate::terraform::eval::{Evaluator, Val, document};
+use crate::terraform::eval::{Budget, Evaluator, Val, document};
 use crate::terraform::module::ModuleIndex;
 
 /// Locals may refer to locals; past this depth the chain is treated as unknown (and reported),
@@ -40,6 +41,8 @@ pub struct Scope<'a> {
     documents: RefCell<BTreeMap<String, Val>>,
     document_stack: RefCell<Vec<String>>,
     errors: RefCell<Vec<InputError>>,
+    /// One budget for all of the instance's expressions.
+    budget: Rc<Budget>,
 }
 
 impl<'a> Scope<'a> {
@@ -56,7 +59,12 @@ impl<'a> Scope<'a> {
             documents: RefCell::new(BTreeMap::new()),
             document_stack: RefCell::new(Vec::new()),
             errors: RefCell::new(Vec::new()),
+            budget: Rc::default(),
         }
+    }
+
+    pub(super) fn budget(&self) -> Rc<Budget> {
+        Rc::clone(&self.budget)
     }
 
     pub fn var(&self, name: &str, at: &Loc) -> Val {

@@ -33,17 +33,27 @@ fn render_text(eval: &Evaluator<'_>, template: &Template, loc: &Loc) -> Option<S
                 if strips_before(elements.get(i + 1)) {
                     text = text.trim_end();
                 }
-                out.push_str(text);
+                push(eval, &mut out, text, loc)?;
             }
             Element::Interpolation(interp) => {
-                out.push_str(&eval.eval(&interp.expr, loc).to_string_value()?);
+                push(
+                    eval,
+                    &mut out,
+                    &eval.eval(&interp.expr, loc).to_string_value()?,
+                    loc,
+                )?;
             }
             Element::Directive(directive) => match &**directive {
                 Directive::If(d) => {
                     if eval.eval(&d.if_expr.cond_expr, loc).to_bool()? {
-                        out.push_str(&render_text(eval, &d.if_expr.template, loc)?);
+                        push(
+                            eval,
+                            &mut out,
+                            &render_text(eval, &d.if_expr.template, loc)?,
+                            loc,
+                        )?;
                     } else if let Some(e) = &d.else_expr {
-                        out.push_str(&render_text(eval, &e.template, loc)?);
+                        push(eval, &mut out, &render_text(eval, &e.template, loc)?, loc)?;
                     }
                 }
                 Directive::For(d) => {
@@ -63,13 +73,21 @@ fn render_text(eval: &Evaluator<'_>, template: &Template, loc: &Loc) -> Option<S
                         if let Some(key) = &f.key_var {
                             names.push((key.as_str().to_string(), k));
                         }
-                        out.push_str(&render_text(&eval.bind(names), &f.template, loc)?);
+                        let text = render_text(&eval.bind(names), &f.template, loc)?;
+                        push(eval, &mut out, &text, loc)?;
                     }
                 }
             },
         }
     }
     Some(out)
+}
+
+/// Appends `text`, when the evaluation budget pays for it: a `for` directive repeats its text
+/// once per item, however long the text.
+fn push(eval: &Evaluator<'_>, out: &mut String, text: &str, loc: &Loc) -> Option<()> {
+    eval.charge(text.len() as u64, loc)
+        .then(|| out.push_str(text))
 }
 
 fn strips_after(e: Option<&&Element>) -> bool {

@@ -252,3 +252,23 @@ fn local_chains_and_cycles() {
     let v = eval_in("locals {\n  a = local.b\n  b = local.a\n}\n", "local.a");
     assert!(v.is_unknown());
 }
+
+#[test]
+fn values_past_the_evaluation_budget_are_unknown() {
+    let doubling = |n: usize| {
+        let mut prelude = String::from("locals {\n  l0 = \"xx\"\n");
+        for i in 1..=n {
+            prelude += &format!("  l{i} = \"${{local.l{0}}}${{local.l{0}}}\"\n", i - 1);
+        }
+        eval_in(&format!("{prelude}}}"), &format!("local.l{n}"))
+    };
+    assert!(matches!(&doubling(10).data, Data::String(s) if s.len() == 2048));
+    // 2 TiB of text, were it built.
+    assert!(doubling(40).is_unknown());
+    // 10^8 values from a few hundred bytes of loops.
+    let list = format!("[{}]", vec!["1"; 100].join(", "));
+    let nested = format!(
+        "[for a in {list} : [for b in {list} : [for c in {list} : [for d in {list} : d]]]]"
+    );
+    assert!(eval(&nested).has_unknown());
+}

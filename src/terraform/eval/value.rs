@@ -60,6 +60,10 @@ pub fn display_markers(s: &str) -> String {
     out
 }
 
+/// What one value (or one evaluated expression) costs the evaluation budget: about the bytes of
+/// a `Val`.
+pub const NODE: u64 = 64;
+
 /// An evaluated value and where it came from.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Val {
@@ -191,6 +195,18 @@ impl Val {
                 .find(|(k, _)| k.data_str() == Some(name))
                 .map(|(_, v)| v),
             _ => None,
+        }
+    }
+
+    /// About the bytes the value occupies, in the units of the evaluation budget: [`NODE`] per
+    /// value and one per byte of string.
+    pub fn weight(&self) -> u64 {
+        NODE + match &self.data {
+            Data::String(s) => s.len() as u64,
+            Data::List(items) => items.iter().map(Val::weight).sum(),
+            Data::Object(entries) => entries.iter().map(|(k, v)| k.weight() + v.weight()).sum(),
+            Data::Json(inner) => inner.weight(),
+            _ => 0,
         }
     }
 
