@@ -121,6 +121,10 @@ fn too_wide(text: &str) -> Option<usize> {
 fn syntax_error(id: FileId, file: &SourceFile, e: &hcl_edit::parser::Error) -> InputError {
     let mut start = e.location().offset().min(file.text.len());
     // hcl-edit clamps an end-of-input error to the last byte; only whitespace follows it then.
+    // That byte can be inside a multi-byte character: point at the character.
+    while !file.text.is_char_boundary(start) {
+        start -= 1;
+    }
     let at_end = file.text[start..].trim().is_empty();
     if at_end {
         start = file.text.len();
@@ -201,6 +205,20 @@ mod tests {
         );
         assert!(e.message.starts_with("HCL syntax error: "), "{}", e.message);
         assert!(e.message.contains("expected"), "{}", e.message);
+    }
+
+    #[test]
+    fn an_error_offset_inside_a_character_points_at_the_character() {
+        // hcl-edit reports the end of this input at the last byte, inside the `Ț`.
+        let f = file("policyum \u{21a}");
+        let e = parse(FileId(0), &f).unwrap_err();
+        assert_eq!(
+            e.position,
+            Position {
+                line: 1,
+                column: 10
+            }
+        );
     }
 
     #[test]
