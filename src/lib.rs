@@ -7,9 +7,10 @@
 //! discover.rs  terraform/hcl.rs  terraform/eval  model/from_hcl.rs  model  rules/  finding.rs  report/
 //! ```
 //!
-//! Modules (directories) are read, parsed and adapted in parallel; each syntax tree is dropped
-//! as soon as its module is adapted, so memory follows the largest module, not the tree. The
-//! library never prints: reports are written to a `&mut dyn Write` chosen by the caller.
+//! Root modules (directories, each with the plans beside it) are read, parsed, adapted and
+//! checked by the unit rules in parallel; each syntax tree and each policy is dropped as soon as
+//! its unit is checked, and only what scan-wide rules read is kept (`rules::Scope`). The library
+//! never prints: reports are written to a `&mut dyn Write` chosen by the caller.
 
 pub mod baseline;
 pub mod config;
@@ -92,61 +93,143 @@ pub fn check(paths: &[PathBuf], base: &Path, settings: &Settings) -> Outcome {
         .collect();
     let files = Files::new(base, &boundaries, settings.max_file_size);
     let cache = from_hcl::ModuleCache::default();
-    let mut inventories = in_pool(|| {
-        found
-            .modules
+    let units = units(found.modules, found.plans);
+    let analysed = in_pool(|| {
+        units
             .par_iter()
-            .map(|module| {
-                let sources = module
-                    .files
+            .map(|unit| {
+                let sources = unit
+                    .module
                     .iter()
+                    .flat_map(|m| &m.files)
                     .filter_map(|f| files.load(&f.path))
                     .collect();
-                from_hcl::analyse_root(&files, &cache, &settings.var_inputs, &module.dir, sources)
+                let plans = unit
+                    .plans
+                    .iter()
+                    .filter_map(|(path, explicit)| load_plan(&files, path, *explicit, settings))
+                    .collect();
+                analyse_unit(&files, &cache, settings, &unit.dir, sources, plans)
             })
             .collect::<Vec<_>>()
     });
-    if !found.plans.is_empty() {
-        // Plans come after the configuration, so their findings can point at `.tf` places.
-        let mut configured = Inventory::default();
-        for (inv, _) in &mut inventories {
-            configured.keys.extend(inv.keys.iter().cloned());
-        }
-        let plans = in_pool(|| {
-            found
-                .plans
-                .par_iter()
-                .map(|(path, explicit)| {
-                    analyse_plan(&files, path, *explicit, &configured, settings)
-                })
-                .collect::<Vec<_>>()
-        });
-        inventories.extend(plans);
-    }
-    finish(files, inventories, found.errors, settings)
+    finish(files, analysed, found.errors, settings)
 }
 
-/// Reads one JSON file that may be a plan and adds its changes to a fresh inventory.
-fn analyse_plan(
+/// One root module directory with the plans beside it (either may be absent): plans describe
+/// the addresses of the configuration in their directory, so both are analysed together.
+struct Unit {
+    dir: PathBuf,
+    module: Option<discover::Module>,
+    plans: Vec<(PathBuf, bool)>,
+}
+
+fn units(modules: Vec<discover::Module>, plans: Vec<(PathBuf, bool)>) -> Vec<Unit> {
+    let mut units: Vec<Unit> = modules
+        .into_iter()
+        .map(|m| Unit {
+            dir: m.dir.clone(),
+            module: Some(m),
+            plans: Vec::new(),
+        })
+        .collect();
+    let mut by_root: std::collections::HashMap<String, usize> = units
+        .iter()
+        .enumerate()
+        .map(|(i, u)| (from_hcl::root_name(&u.dir), i))
+        .collect();
+    for (path, explicit) in plans {
+        let dir = path.parent().unwrap_or(Path::new("")).to_path_buf();
+        let i = *by_root.entry(from_hcl::root_name(&dir)).or_insert_with(|| {
+            units.push(Unit {
+                dir,
+                module: None,
+                plans: Vec::new(),
+            });
+            units.len() - 1
+        });
+        if let Some(unit) = units.get_mut(i) {
+            unit.plans.push((path, explicit));
+        }
+    }
+    units
+}
+
+/// What one unit leaves for the end of the run.
+struct Analysed {
+    findings: Vec<Finding>,
+    /// [`Inventory::for_scan_rules`] of the unit's inventories.
+    inventory: Inventory,
+    errors: Vec<InputError>,
+}
+
+/// A plan file read into the registry; `explicit` when named on the command line.
+type PlanFile = (source::FileId, std::sync::Arc<source::SourceFile>, bool);
+
+/// Analyses one root module (its `sources`, possibly none) and the plans in its directory, and
+/// runs the unit rules on each.
+fn analyse_unit(
     files: &Files,
-    path: &Path,
+    cache: &from_hcl::ModuleCache,
+    settings: &Settings,
+    dir: &Path,
+    sources: Vec<(source::FileId, std::sync::Arc<source::SourceFile>)>,
+    plans: Vec<PlanFile>,
+) -> Analysed {
+    let (mut configured, mut errors) = if sources.is_empty() {
+        (Inventory::default(), Vec::new())
+    } else {
+        from_hcl::analyse_root(files, cache, &settings.var_inputs, dir, sources)
+    };
+    let mut findings = Vec::new();
+    let mut rest = Inventory::default();
+    for (id, file, explicit) in plans {
+        let (mut planned, plan_errors) = analyse_plan(dir, id, &file, explicit, &configured);
+        errors.extend(plan_errors);
+        findings.extend(unit_findings(&mut planned, settings));
+        rest.extend(planned.for_scan_rules());
+    }
+    findings.extend(unit_findings(&mut configured, settings));
+    let mut inventory = configured.for_scan_rules();
+    inventory.extend(rest);
+    Analysed {
+        findings,
+        inventory,
+        errors,
+    }
+}
+
+fn unit_findings(inventory: &mut Inventory, settings: &Settings) -> Vec<Finding> {
+    inventory.sort();
+    let mut findings = rules::run(inventory, settings, &[], rules::Scope::Unit);
+    finding::redact(&mut findings, &inventory.sensitive);
+    findings
+}
+
+/// Reads a JSON file that may be a plan (walked files only when they look like one).
+fn load_plan(files: &Files, path: &Path, explicit: bool, settings: &Settings) -> Option<PlanFile> {
+    if !explicit && !sniff(path) {
+        return None;
+    }
+    let (id, file) = files.load_limited(path, settings.max_plan_size)?;
+    Some((id, file, explicit))
+}
+
+/// Adds the changes of a plan in `dir` to a fresh inventory; `configured` is what the `.tf`
+/// files of `dir` declare.
+fn analyse_plan(
+    dir: &Path,
+    id: source::FileId,
+    file: &source::SourceFile,
     explicit: bool,
     configured: &Inventory,
-    settings: &Settings,
 ) -> (Inventory, Vec<InputError>) {
     let mut inventory = Inventory::default();
     let mut errors = Vec::new();
-    if !explicit && !sniff(path) {
-        return (inventory, errors);
-    }
-    let Some((id, file)) = files.load_limited(path, settings.max_plan_size) else {
-        return (inventory, errors);
-    };
-    match terraform::plan::parse(id, &file, model::from_plan::wanted) {
+    match terraform::plan::parse(id, file, model::from_plan::wanted) {
         Ok(Some(plan)) => {
-            let dir = path.parent().unwrap_or(Path::new(""));
             let root = from_hcl::root_name(dir);
-            model::from_plan::adapt(&plan, &file, &root, configured, &mut inventory);
+            model::from_plan::adapt(&plan, file, &root, configured, &mut inventory);
         }
         Ok(None) if explicit => errors.push(InputError::whole(
             diagnostic::InputErrorKind::UnsupportedFile,
@@ -204,38 +287,31 @@ pub fn check_sources(sources: Vec<(String, String)>, settings: &Settings) -> Out
         .into_iter()
         .map(|(name, text)| files.add_text(&name, text))
         .collect();
+    // A `.json` text that is not a plan is ignored, as a walked one is.
+    let plans = plans
+        .into_iter()
+        .map(|(name, text)| {
+            let (id, file) = files.add_text(&name, text);
+            (id, file, false)
+        })
+        .collect();
     let cache = from_hcl::ModuleCache::default();
-    let configured =
-        in_pool(|| from_hcl::analyse_root(&files, &cache, &settings.var_inputs, &dir, loaded));
-    let mut results = Vec::new();
-    for (name, text) in plans {
-        let (id, file) = files.add_text(&name, text);
-        let mut inventory = Inventory::default();
-        let mut errors = Vec::new();
-        match terraform::plan::parse(id, &file, model::from_plan::wanted) {
-            Ok(Some(plan)) => {
-                let root = from_hcl::root_name(&dir);
-                model::from_plan::adapt(&plan, &file, &root, &configured.0, &mut inventory);
-            }
-            Ok(None) => {}
-            Err(e) => errors.push(*e),
-        }
-        results.push((inventory, errors));
-    }
-    results.push(configured);
-    finish(files, results, Vec::new(), settings)
+    let analysed = in_pool(|| analyse_unit(&files, &cache, settings, &dir, loaded, plans));
+    finish(files, vec![analysed], Vec::new(), settings)
 }
 
 fn finish(
     files: Files,
-    analysed: Vec<(Inventory, Vec<InputError>)>,
+    analysed: Vec<Analysed>,
     mut errors: Vec<InputError>,
     settings: &Settings,
 ) -> Outcome {
     let mut inventory = Inventory::default();
-    for (inv, errs) in analysed {
-        inventory.extend(inv);
-        errors.extend(errs);
+    let mut findings = Vec::new();
+    for unit in analysed {
+        inventory.extend(unit.inventory);
+        findings.extend(unit.findings);
+        errors.extend(unit.errors);
     }
     // Findings about the whole scan (tiers, required aliases) point at configuration entries.
     let mut config_files: Vec<(PathBuf, source::FileId)> = Vec::new();
@@ -265,8 +341,12 @@ fn finish(
         bytes: sources.iter().map(|(_, f)| f.text.len() as u64).sum(),
     };
     inventory.sort();
-    let mut findings = rules::run(&inventory, settings, &config_files);
-    finding::redact(&mut findings, &inventory.sensitive);
+    findings.extend(rules::run(
+        &inventory,
+        settings,
+        &config_files,
+        rules::Scope::Scan,
+    ));
     // Before merging duplicates: a suppression can silence one module call's instance only.
     let (findings, suppression_errors) = suppress::apply(
         findings,

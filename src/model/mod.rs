@@ -56,6 +56,25 @@ impl Inventory {
         self.sensitive.extend(other.sensitive);
     }
 
+    /// What scan-wide rules read, once unit rules have run: the keys without their policies,
+    /// the aliases and the plans' deletions. The rest is the bulk of a large tree's memory.
+    pub(crate) fn for_scan_rules(self) -> Inventory {
+        let keys = self
+            .keys
+            .into_iter()
+            .map(|mut k| {
+                k.policy = Value::Default(None);
+                k
+            })
+            .collect();
+        Inventory {
+            keys,
+            aliases: self.aliases,
+            deletions: self.deletions,
+            ..Inventory::default()
+        }
+    }
+
     /// Every key policy in the scan: the `policy` of each key and of each `aws_kms_key_policy`.
     pub fn key_policy_documents(&self) -> impl Iterator<Item = Carrier<'_>> {
         let of_keys = self.keys.iter().filter_map(|k| {

@@ -3,7 +3,7 @@
 
 use crate::model::Value;
 use crate::model::encryption::aws_managed;
-use crate::rules::{Context, Level, Precision, Requires, Rule, Sink};
+use crate::rules::{Context, Level, Precision, Requires, Rule, Scope, Sink};
 
 pub(crate) const RULE: Rule = Rule {
     id: "KMS011",
@@ -36,6 +36,7 @@ pub(crate) const RULE: Rule = Rule {
     precision: Precision::High,
     tags: &["external/cwe/cwe-311"],
     requires: Requires::Nothing,
+    scope: Scope::Unit,
     check,
 };
 

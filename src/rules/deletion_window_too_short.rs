@@ -1,7 +1,7 @@
 //! KMS014 deletion-window-too-short: `deletion_window_in_days` below the configured minimum.
 
 use crate::model::Value;
-use crate::rules::{Context, Level, Precision, Requires, Rule, Sink};
+use crate::rules::{Context, Level, Precision, Requires, Rule, Scope, Sink};
 
 pub(crate) const RULE: Rule = Rule {
     id: "KMS014",
@@ -31,6 +31,7 @@ pub(crate) const RULE: Rule = Rule {
     precision: Precision::VeryHigh,
     tags: &[],
     requires: Requires::Nothing,
+    scope: Scope::Unit,
     check,
 };
 

@@ -4,7 +4,7 @@
 use crate::model::policy::{Principal, PrincipalKind, Str};
 use crate::model::principal::{Account, Identity, owner_accounts};
 use crate::model::{Grant, Value};
-use crate::rules::{Context, Level, Precision, Requires, Rule, Sink};
+use crate::rules::{Context, Level, Precision, Requires, Rule, Scope, Sink};
 
 pub(crate) const RULE: Rule = Rule {
     id: "KMS016",
@@ -47,6 +47,7 @@ pub(crate) const RULE: Rule = Rule {
     precision: Precision::High,
     tags: &["external/cwe/cwe-269"],
     requires: Requires::Nothing,
+    scope: Scope::Unit,
     check,
 };
 

@@ -3,7 +3,7 @@
 
 use crate::model::policy::Effect;
 use crate::model::principal::{action_matches, statement_allows_action};
-use crate::rules::{Context, Level, Precision, Requires, Rule, Sink};
+use crate::rules::{Context, Level, Precision, Requires, Rule, Scope, Sink};
 
 pub(crate) const RULE: Rule = Rule {
     id: "KMS015",
@@ -48,6 +48,7 @@ pub(crate) const RULE: Rule = Rule {
     precision: Precision::High,
     tags: &["external/cwe/cwe-732"],
     requires: Requires::Nothing,
+    scope: Scope::Unit,
     check,
 };
 

@@ -1,7 +1,7 @@
 //! KMS019 imported-key-material-expires: `valid_to` set on an imported-material key.
 
 use crate::model::Value;
-use crate::rules::{Context, Level, Precision, Requires, Rule, Sink};
+use crate::rules::{Context, Level, Precision, Requires, Rule, Scope, Sink};
 
 pub(crate) const RULE: Rule = Rule {
     id: "KMS019",
@@ -29,6 +29,7 @@ pub(crate) const RULE: Rule = Rule {
     precision: Precision::VeryHigh,
     tags: &["external/cwe/cwe-324"],
     requires: Requires::Nothing,
+    scope: Scope::Unit,
     check,
 };
 

@@ -1,7 +1,7 @@
 //! KMS003 key-disabled: a key created disabled (`is_enabled = false` / `enabled = false`).
 
 use crate::model::Value;
-use crate::rules::{Context, Level, Precision, Requires, Rule, Sink};
+use crate::rules::{Context, Level, Precision, Requires, Rule, Scope, Sink};
 
 pub(crate) const RULE: Rule = Rule {
     id: "KMS003",
@@ -32,6 +32,7 @@ pub(crate) const RULE: Rule = Rule {
     precision: Precision::VeryHigh,
     tags: &[],
     requires: Requires::Nothing,
+    scope: Scope::Unit,
     check,
 };
 

@@ -1,7 +1,7 @@
 //! KMS018 key-policy-invalid: a key policy that is not valid JSON or not a valid policy.
 
 use crate::model::Carrier;
-use crate::rules::{Context, Level, Precision, Requires, Rule, Sink};
+use crate::rules::{Context, Level, Precision, Requires, Rule, Scope, Sink};
 
 pub(crate) const RULE: Rule = Rule {
     id: "KMS018",
@@ -55,6 +55,7 @@ pub(crate) const RULE: Rule = Rule {
     precision: Precision::VeryHigh,
     tags: &[],
     requires: Requires::Nothing,
+    scope: Scope::Unit,
     check,
 };
 

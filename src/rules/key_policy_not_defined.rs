@@ -1,7 +1,7 @@
 //! KMS012 key-policy-not-defined: a key with no explicit key policy.
 
 use crate::model::Value;
-use crate::rules::{Context, Level, Precision, Requires, Rule, Sink};
+use crate::rules::{Context, Level, Precision, Requires, Rule, Scope, Sink};
 
 pub(crate) const RULE: Rule = Rule {
     id: "KMS012",
@@ -39,6 +39,7 @@ pub(crate) const RULE: Rule = Rule {
     precision: Precision::High,
     tags: &[],
     requires: Requires::Nothing,
+    scope: Scope::Unit,
     check,
 };
 

@@ -2,7 +2,7 @@
 
 use crate::model::Carrier;
 use crate::model::policy::{Condition, Effect, Statement};
-use crate::rules::{Context, Level, Precision, Requires, Rule, Sink};
+use crate::rules::{Context, Level, Precision, Requires, Rule, Scope, Sink};
 use crate::source::Loc;
 
 pub(crate) const RULE: Rule = Rule {
@@ -59,6 +59,7 @@ pub(crate) const RULE: Rule = Rule {
     precision: Precision::High,
     tags: &["external/cwe/cwe-732"],
     requires: Requires::Nothing,
+    scope: Scope::Unit,
     check,
 };
 

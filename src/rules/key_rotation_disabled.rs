@@ -2,7 +2,7 @@
 //! rotates less often than the configured maximum.
 
 use crate::model::{Key, KeyKind, Value};
-use crate::rules::{Context, Level, Precision, Requires, Rule, Sink};
+use crate::rules::{Context, Level, Precision, Requires, Rule, Scope, Sink};
 
 pub(crate) const RULE: Rule = Rule {
     id: "KMS002",
@@ -36,6 +36,7 @@ pub(crate) const RULE: Rule = Rule {
     precision: Precision::VeryHigh,
     tags: &["external/cwe/cwe-320"],
     requires: Requires::Nothing,
+    scope: Scope::Unit,
     check,
 };
 

@@ -1,6 +1,6 @@
 //! KMS005 key-scheduled-for-deletion: a plan that deletes (or replaces) a KMS key.
 
-use crate::rules::{Context, Level, Precision, Requires, Rule, Sink};
+use crate::rules::{Context, Level, Precision, Requires, Rule, Scope, Sink};
 
 pub(crate) const RULE: Rule = Rule {
     id: "KMS005",
@@ -61,6 +61,7 @@ pub(crate) const RULE: Rule = Rule {
     precision: Precision::VeryHigh,
     tags: &["external/cwe/cwe-404"],
     requires: Requires::Nothing,
+    scope: Scope::Unit,
     check,
 };
 

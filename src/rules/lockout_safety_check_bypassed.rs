@@ -1,7 +1,7 @@
 //! KMS013 lockout-safety-check-bypassed: `bypass_policy_lockout_safety_check = true`.
 
 use crate::model::Value;
-use crate::rules::{Context, Level, Precision, Requires, Rule, Sink};
+use crate::rules::{Context, Level, Precision, Requires, Rule, Scope, Sink};
 
 pub(crate) const RULE: Rule = Rule {
     id: "KMS013",
@@ -30,6 +30,7 @@ pub(crate) const RULE: Rule = Rule {
     precision: Precision::VeryHigh,
     tags: &["external/cwe/cwe-284"],
     requires: Requires::Nothing,
+    scope: Scope::Unit,
     check,
 };
 

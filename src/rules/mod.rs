@@ -96,6 +96,7 @@ pub struct Rule {
     pub tags: &'static [&'static str],
     /// Configuration the rule needs before it can find anything.
     pub requires: Requires,
+    pub scope: Scope,
     pub check: fn(&Context<'_>, &mut Sink),
 }
 
@@ -110,6 +111,20 @@ pub enum Requires {
 }
 
 /// Whether a rule has the configuration it needs.
+/// What a rule needs to see to decide.
+///
+/// Root modules are analysed in parallel, and a `Unit` rule runs as soon as one is: on its
+/// inventory and on that of each plan in its directory. After that only what `Scan` rules read is
+/// kept: keys without their policies, aliases and the keys plans delete (see
+/// [`Inventory::for_scan_rules`]). So memory does not hold every policy of a large tree at once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// Decides from one root module's resources (or one plan's): all Terraform applies together.
+    Unit,
+    /// Decides from the whole scan (a key or alias that must exist somewhere in it).
+    Scan,
+}
+
 pub fn configured(rule: &Rule, settings: &Settings) -> bool {
     match rule.requires {
         Requires::Nothing => true,
@@ -225,11 +240,12 @@ impl Sink {
     }
 }
 
-/// Runs every enabled rule over the inventory.
+/// Runs every enabled rule of `scope` over the inventory.
 pub fn run(
     inventory: &Inventory,
     settings: &Settings,
     config_files: &[(std::path::PathBuf, crate::source::FileId)],
+    scope: Scope,
 ) -> Vec<Finding> {
     let ctx = Context {
         inventory,
@@ -237,7 +253,7 @@ pub fn run(
         config_files,
     };
     let mut out = Vec::new();
-    for (rule, level) in &settings.rules {
+    for (rule, level) in settings.rules.iter().filter(|(r, _)| r.scope == scope) {
         let mut sink = Sink {
             rule,
             level: *level,

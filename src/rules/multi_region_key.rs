@@ -1,7 +1,7 @@
 //! KMS017 multi-region-key: `multi_region = true`.
 
 use crate::model::Value;
-use crate::rules::{Context, Level, Precision, Requires, Rule, Sink};
+use crate::rules::{Context, Level, Precision, Requires, Rule, Scope, Sink};
 
 pub(crate) const RULE: Rule = Rule {
     id: "KMS017",
@@ -32,6 +32,7 @@ pub(crate) const RULE: Rule = Rule {
     precision: Precision::VeryHigh,
     tags: &[],
     requires: Requires::Nothing,
+    scope: Scope::Unit,
     check,
 };
 

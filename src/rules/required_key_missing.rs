@@ -1,7 +1,7 @@
 //! KMS010 required-key-missing: an alias listed in `required-aliases` is not created.
 
 use crate::model::{Value, base_address};
-use crate::rules::{Context, Level, Precision, Requires, Rule, Sink};
+use crate::rules::{Context, Level, Precision, Requires, Rule, Scope, Sink};
 use crate::source::Loc;
 
 pub(crate) const RULE: Rule = Rule {
@@ -38,6 +38,7 @@ resource "aws_kms_alias" "payments" {
     precision: Precision::High,
     tags: &[],
     requires: Requires::RequiredAliases,
+    scope: Scope::Scan,
     check,
 };
 

@@ -8,7 +8,7 @@ use crate::model::policy::Principal;
 use crate::model::principal::{
     Account, Identity, allow_statements, owner_accounts, statement_allows_action,
 };
-use crate::rules::{Context, Level, Precision, Requires, Rule, Sink};
+use crate::rules::{Context, Level, Precision, Requires, Rule, Scope, Sink};
 use crate::source::Loc;
 
 pub(crate) const RULE: Rule = Rule {
@@ -68,6 +68,7 @@ pub(crate) const RULE: Rule = Rule {
     precision: Precision::High,
     tags: &["external/cwe/cwe-269"],
     requires: Requires::Nothing,
+    scope: Scope::Unit,
     check,
 };
 

@@ -4,7 +4,7 @@
 use crate::model::Carrier;
 use crate::model::policy::{Effect, Str};
 use crate::model::principal::{Account, Identity, allow_statements, owner_accounts};
-use crate::rules::{Context, Level, Precision, Requires, Rule, Sink};
+use crate::rules::{Context, Level, Precision, Requires, Rule, Scope, Sink};
 
 pub(crate) const RULE: Rule = Rule {
     id: "KMS006",
@@ -64,6 +64,7 @@ pub(crate) const RULE: Rule = Rule {
     precision: Precision::High,
     tags: &["external/cwe/cwe-284"],
     requires: Requires::Nothing,
+    scope: Scope::Unit,
     check,
 };
 

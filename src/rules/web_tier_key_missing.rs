@@ -1,7 +1,7 @@
 //! KMS009 web-tier-key-missing: no enabled key carries the web tier's tag.
 
 use crate::config::Tier;
-use crate::rules::{Context, Level, Precision, Requires, Rule, Sink, tier};
+use crate::rules::{Context, Level, Precision, Requires, Rule, Scope, Sink, tier};
 
 pub(crate) const RULE: Rule = Rule {
     id: "KMS009",
@@ -39,6 +39,7 @@ resource "aws_kms_key" "data" {
     precision: Precision::High,
     tags: &[],
     requires: Requires::Tier(Tier::Web),
+    scope: Scope::Scan,
     check,
 };
 
