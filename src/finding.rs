@@ -77,7 +77,8 @@ pub(crate) fn dedup_and_sort(mut findings: Vec<Finding>, sources: &SourceMap) ->
             f.related.len(),
         )
     };
-    findings.sort_by(|a, b| key(a).cmp(&key(b)).then_with(|| a.message.cmp(&b.message)));
+    // The key allocates (path, gist): computed once per finding, not once per comparison.
+    findings.sort_by_cached_key(|f| (key(f), f.message.clone()));
     let mut out: Vec<Finding> = Vec::with_capacity(findings.len());
     for f in findings {
         match out.last_mut() {

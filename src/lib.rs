@@ -190,8 +190,12 @@ fn analyse_unit(
         rest.extend(planned.for_scan_rules());
     }
     findings.extend(unit_findings(&mut configured, settings));
-    let mut inventory = configured.for_scan_rules();
-    inventory.extend(rest);
+    // Nothing is kept when no scan-wide rule will run (no tiers or required aliases configured).
+    let mut inventory = Inventory::default();
+    if rules::scan_rules_active(settings) {
+        inventory = configured.for_scan_rules();
+        inventory.extend(rest);
+    }
     Analysed {
         findings,
         inventory,

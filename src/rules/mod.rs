@@ -240,6 +240,14 @@ impl Sink {
     }
 }
 
+/// Whether an enabled `Scan` rule has what it needs to run (its configuration entries).
+pub fn scan_rules_active(settings: &Settings) -> bool {
+    settings
+        .rules
+        .iter()
+        .any(|(r, _)| r.scope == Scope::Scan && configured(r, settings))
+}
+
 /// Runs every enabled rule of `scope` over the inventory.
 pub fn run(
     inventory: &Inventory,
