@@ -31,12 +31,12 @@ pub fn parse(id: FileId, file: &SourceFile) -> Result<Body, Box<InputError>> {
 }
 
 /// The offset of the first `{` whose object has more than [`MAX_OBJECT_ITEMS`] items (counted
-/// as `=`, `:` or `,` at its own depth), skipping strings, heredocs and comments. A cheap scan,
-/// so one odd file cannot stall a worker.
+/// as `=`, `:`, `,` or line breaks at its own depth), skipping strings, heredocs and comments.
+/// Operators are not items: `==`, `!=`, `<=`, `>=`, `=>`, and the `:` of a `? :` conditional.
+/// A cheap scan, so one odd file cannot stall a worker.
 fn too_wide(text: &str) -> Option<usize> {
     let bytes = text.as_bytes();
-    // (offset of `{` or `[`, items counted, whether it is an object)
-    let mut stack: Vec<(usize, usize, bool)> = Vec::new();
+    let mut stack: Vec<Open> = Vec::new();
     let mut i = 0;
     while let Some(&b) = bytes.get(i) {
         match b {
@@ -97,17 +97,37 @@ fn too_wide(text: &str) -> Option<usize> {
                     i = closed;
                 }
             }
-            b'{' | b'[' => stack.push((i, 0, b == b'{')),
-            b'}' | b']' => {
+            b'{' | b'[' | b'(' => stack.push(Open {
+                at: i,
+                items: 0,
+                object: b == b'{',
+                conditionals: 0,
+            }),
+            b'}' | b']' | b')' => {
                 stack.pop();
+            }
+            b'?' => {
+                if let Some(top) = stack.last_mut() {
+                    top.conditionals += 1;
+                }
+            }
+            b'=' if matches!(bytes.get(i + 1), Some(b'=' | b'>'))
+                || matches!(
+                    i.checked_sub(1).and_then(|p| bytes.get(p)),
+                    Some(b'=' | b'!' | b'<' | b'>')
+                ) => {}
+            b':' if stack.last().is_some_and(|t| t.conditionals > 0) => {
+                if let Some(top) = stack.last_mut() {
+                    top.conditionals -= 1;
+                }
             }
             b'=' | b':' | b',' | b'\n' => {
                 // Lists parse in linear time; only objects are limited. An item is usually an `=`
                 // and a line break (or a comma).
-                if let Some(top) = stack.last_mut().filter(|t| t.2) {
-                    top.1 += 1;
-                    if top.1 > 2 * MAX_OBJECT_ITEMS {
-                        return Some(top.0);
+                if let Some(top) = stack.last_mut().filter(|t| t.object) {
+                    top.items += 1;
+                    if top.items > 2 * MAX_OBJECT_ITEMS {
+                        return Some(top.at);
                     }
                 }
             }
@@ -116,6 +136,16 @@ fn too_wide(text: &str) -> Option<usize> {
         i += 1;
     }
     None
+}
+
+/// An open bracket seen by [`too_wide`].
+struct Open {
+    at: usize,
+    items: usize,
+    /// `{`: an object or a block body (lists and parentheses parse in linear time).
+    object: bool,
+    /// `?` not yet matched by the `:` of their conditional.
+    conditionals: usize,
 }
 
 fn syntax_error(id: FileId, file: &SourceFile, e: &hcl_edit::parser::Error) -> InputError {
@@ -258,6 +288,21 @@ mod tests {
             "a = 1\n".repeat(30_000)
         );
         assert!(parse(FileId(0), &file(&ok)).is_ok());
+    }
+
+    #[test]
+    fn operators_in_an_object_are_not_items() {
+        // One item: a chain of conditionals and comparisons, and a call with many arguments.
+        let chain: String = (0..30_000)
+            .map(|i| format!("var.x == {i} ? \"a{i}\" : var.y != {i} && var.z >= {i} ? "))
+            .collect();
+        let args = vec!["1"; 30_000].join(", ");
+        let text =
+            format!("locals {{\n  o = {{\n    c = {chain} \"z\"\n    m = max({args})\n  }}\n}}\n");
+        assert_eq!(too_wide(&text), None);
+        // Still counted: items separated by commas on one line.
+        let wide: String = (0..30_000).map(|i| format!("k{i} = {i}, ")).collect();
+        assert_eq!(too_wide(&format!("x = {{ {wide} }}\n")), Some(4));
     }
 
     #[test]
