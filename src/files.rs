@@ -11,9 +11,19 @@ use std::sync::{Arc, Mutex, PoisonError};
 use crate::diagnostic::InputError;
 use crate::source::{self, FileId, SourceFile, SourceMap, display_path};
 
+/// What makes two paths the same file: the device and inode where there are inodes (one
+/// `stat`, whose result the read reuses, instead of resolving every path component as
+/// `canonicalize` does), else the canonical path.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum FileKey {
+    #[cfg(unix)]
+    Inode(u64, u64),
+    Path(PathBuf),
+}
+
 #[derive(Default)]
 struct Inner {
-    by_path: HashMap<PathBuf, Result<FileId, ()>>,
+    by_path: HashMap<FileKey, Result<FileId, ()>>,
     files: Vec<Arc<SourceFile>>,
     errors: Vec<InputError>,
 }
@@ -54,7 +64,19 @@ impl Files {
 
     /// [`Files::load`] with another size limit (plans are far larger than configuration files).
     pub fn load_limited(&self, path: &Path, max_size: u64) -> Option<(FileId, Arc<SourceFile>)> {
-        let key = std::fs::canonicalize(path).unwrap_or_else(|_| normalize(&self.base.join(path)));
+        let meta = std::fs::metadata(path);
+        let key = match &meta {
+            #[cfg(unix)]
+            Ok(m) => {
+                use std::os::unix::fs::MetadataExt;
+                FileKey::Inode(m.dev(), m.ino())
+            }
+            #[cfg(not(unix))]
+            Ok(_) => FileKey::Path(
+                std::fs::canonicalize(path).unwrap_or_else(|_| normalize(&self.base.join(path))),
+            ),
+            Err(_) => FileKey::Path(normalize(&self.base.join(path))),
+        };
         {
             let inner = self.inner.lock().unwrap_or_else(PoisonError::into_inner);
             if let Some(known) = inner.by_path.get(&key) {
@@ -63,7 +85,7 @@ impl Files {
             }
         }
         let display = display_path(path, &self.base);
-        let read = source::read(path, &display, max_size);
+        let read = source::read(path, &display, max_size, meta);
         let mut inner = self.inner.lock().unwrap_or_else(PoisonError::into_inner);
         // Another thread may have read it meanwhile.
         if let Some(known) = inner.by_path.get(&key) {
@@ -92,7 +114,9 @@ impl Files {
         let id = FileId(u32::try_from(inner.files.len()).unwrap_or(u32::MAX));
         let file = Arc::new(SourceFile::new(PathBuf::from(name), name.to_string(), text));
         inner.files.push(Arc::clone(&file));
-        inner.by_path.insert(PathBuf::from(name), Ok(id));
+        inner
+            .by_path
+            .insert(FileKey::Path(PathBuf::from(name)), Ok(id));
         (id, file)
     }
 

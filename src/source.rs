@@ -211,14 +211,16 @@ pub(crate) fn display_path(path: &Path, base: &Path) -> String {
     }
 }
 
-/// Reads a file as UTF-8 text, refusing files over `max_size` bytes.
+/// Reads a file as UTF-8 text, refusing files over `max_size` bytes; `meta` is the file's
+/// metadata, as the caller already asked for it.
 pub(crate) fn read(
     path: &Path,
     display: &str,
     max_size: u64,
+    meta: std::io::Result<std::fs::Metadata>,
 ) -> Result<SourceFile, Box<InputError>> {
     let whole = |kind, message: String| InputError::whole(kind, display, message);
-    let meta = std::fs::metadata(path).map_err(|e| {
+    let meta = meta.map_err(|e| {
         Box::new(whole(
             InputErrorKind::Unreadable,
             format!("cannot read: {e}"),
