@@ -1,5 +1,7 @@
 //! Findings: what a rule reports, where, and why. Findings are data; reports render them.
 
+use rayon::prelude::*;
+
 use crate::model::Related;
 use crate::rules::{Level, Rule};
 use crate::source::{Loc, SourceMap};
@@ -78,7 +80,7 @@ pub(crate) fn dedup_and_sort(mut findings: Vec<Finding>, sources: &SourceMap) ->
         )
     };
     // The key allocates (path, gist): computed once per finding, not once per comparison.
-    findings.sort_by_cached_key(|f| (key(f), f.message.clone()));
+    findings.par_sort_by_cached_key(|f| (key(f), f.message.clone()));
     let mut out: Vec<Finding> = Vec::with_capacity(findings.len());
     for f in findings {
         match out.last_mut() {

@@ -22,6 +22,8 @@ mod tests;
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
+use rayon::prelude::*;
+
 use crate::diagnostic::{InputError, InputErrorKind};
 use crate::finding::Finding;
 use crate::rules;
@@ -54,9 +56,21 @@ fn apply_on(
     options: &SuppressOptions,
     today: i64,
 ) -> (Vec<Finding>, Vec<InputError>) {
+    let files: Vec<_> = sources.iter().collect();
+    let per_file: Vec<Found> = files
+        .par_iter()
+        .map(|(id, file)| {
+            let mut found = Found::default();
+            scan_file(*id, file, today, &mut found);
+            found
+        })
+        .collect();
     let mut found = Found::default();
-    for (id, file) in sources.iter() {
-        scan_file(id, file, today, &mut found);
+    for f in per_file {
+        found.suppressions.extend(f.suppressions);
+        found.headers.extend(f.headers);
+        found.module_lines.extend(f.module_lines);
+        found.errors.extend(f.errors);
     }
     if found.suppressions.is_empty() {
         return (findings, found.errors);

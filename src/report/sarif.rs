@@ -9,6 +9,7 @@
 
 use std::io::Write;
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::explain;
@@ -162,9 +163,9 @@ pub(super) fn write(
     options: &ReportOptions,
     out: &mut dyn Write,
 ) -> std::io::Result<()> {
-    let results = outcome
+    let results: Vec<SarifResult> = outcome
         .findings
-        .iter()
+        .par_iter()
         .map(|f| {
             let related: Vec<Location> = f
                 .related
@@ -227,13 +228,48 @@ pub(super) fn write(
                     .map(|e| notification(e, options))
                     .collect(),
             }],
-            results,
+            results: Vec::new(),
             column_kind: "unicodeCodePoints",
         }],
     };
-    serde_json::to_writer_pretty(&mut *out, &log).map_err(std::io::Error::other)?;
-    writeln!(out)
+    let log = serde_json::to_string_pretty(&log).map_err(std::io::Error::other)?;
+    // A large scan has many thousands of results: they are serialized in parallel and written
+    // where the empty array is, indented as `to_writer_pretty` would (JSON strings hold no raw
+    // line break, so indenting after each one is safe).
+    let (head, tail) = match log.split_once(EMPTY_RESULTS) {
+        Some((head, tail)) if !results.is_empty() => (head, tail),
+        _ => return writeln!(out, "{log}"),
+    };
+    let chunks: Vec<Vec<u8>> = results
+        .par_chunks(256)
+        .map(|chunk| {
+            let mut buf = Vec::new();
+            for r in chunk {
+                buf.extend_from_slice(b",\n");
+                let json = serde_json::to_vec_pretty(r).map_err(std::io::Error::other)?;
+                for line in json.split(|&b| b == b'\n') {
+                    buf.extend_from_slice(RESULT_INDENT.as_bytes());
+                    buf.extend_from_slice(line);
+                    buf.push(b'\n');
+                }
+                buf.pop();
+            }
+            Ok(buf)
+        })
+        .collect::<std::io::Result<_>>()?;
+    write!(out, "{head}\"results\": [")?;
+    for (i, chunk) in chunks.iter().enumerate() {
+        // Every result starts with ",\n"; the first has no comma.
+        let skip = usize::from(i == 0);
+        out.write_all(chunk.get(skip..).unwrap_or_default())?;
+    }
+    writeln!(out, "\n{}]{tail}", &RESULT_INDENT[2..])
 }
+
+/// How `results` looks in the serialized log before the results are put in.
+const EMPTY_RESULTS: &str = "\"results\": []";
+/// The indentation of one result: four levels (the log, `runs`, the run, `results`).
+const RESULT_INDENT: &str = "        ";
 
 fn descriptor(rule: &'static Rule) -> RuleDescriptor {
     let mut tags = vec!["security", "terraform", "aws", "kms"];
