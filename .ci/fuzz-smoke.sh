@@ -46,9 +46,10 @@ build_start=$SECONDS
 cargo fuzz build -a
 echo "fuzz targets built in $((SECONDS - build_start))s" >&2
 
-# New inputs go to a scratch corpus, so the seeds in fuzz/corpus stay as committed.
+# New inputs go to a scratch corpus, named first; the seeds (fuzz/seed.sh) are only read.
 scratch="$(mktemp -d "$tools/fuzz-corpus.XXXXXX")"
 trap 'rm -rf "$scratch"' EXIT
+bash fuzz/seed.sh "$scratch/seeds"
 for target in $(cargo fuzz list); do
   log "cargo fuzz run -a $target (${seconds}s)"
   mkdir -p "$scratch/$target"
@@ -59,7 +60,7 @@ for target in $(cargo fuzz list); do
   esac
   # -timeout: an input taking longer is a hang; -rss_limit_mb: one using more is a runaway
   # allocation. Both fail the run like a crash does.
-  cargo fuzz run -a "$target" "$scratch/$target" "fuzz/corpus/$target" -- \
+  cargo fuzz run -a "$target" "$scratch/$target" "$scratch/seeds/$target" -- \
     -dict="fuzz/dict/$dict" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
     -print_final_stats=1 \
     2>"$scratch/$target.log" || {

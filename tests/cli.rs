@@ -866,3 +866,51 @@ fn suppressions_and_baselines_end_to_end() {
         stdout(&o)
     );
 }
+
+#[test]
+fn scan_wide_rules_see_every_root_module_and_plan() {
+    let t = tempfile::tempdir().unwrap();
+    let d = t.path();
+    std::fs::create_dir(d.join(".git")).unwrap();
+    write(
+        d,
+        "kmslint.toml",
+        b"required-aliases = [\"alias/app\"]\n\n[tiers.app]\ntag = \"Tier\"\nvalue = \"app\"\n",
+    );
+    // The tier key in one root module, the alias pointing at it in another, each analysed on its
+    // own: both requirements are met by the scan as a whole.
+    let key = format!(
+        "resource \"aws_kms_key\" \"app\" {{\n  enable_key_rotation = true\n  tags = {{ Tier = \"app\" }}\n{POLICY}\n}}\n"
+    );
+    write(d, "keys/main.tf", key.as_bytes());
+    write(
+        d,
+        "aliases/main.tf",
+        b"resource \"aws_kms_alias\" \"app\" {\n  name          = \"alias/app\"\n  target_key_id = \"arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab\"\n}\n",
+    );
+    let o = kmslint(d, &["--format", "json"]);
+    let ids: Vec<String> = json(&o)["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap().to_string())
+        .collect();
+    assert!(!ids.contains(&"KMS007".to_string()), "{}", stdout(&o));
+    // The alias points at a key ARN, not at a key of the scan: reported once, at the entry.
+    assert_eq!(
+        ids.iter().filter(|i| *i == "KMS010").count(),
+        1,
+        "{}",
+        stdout(&o)
+    );
+    // A plan that deletes the only tier key, in the key's directory: the tier is missing.
+    write(
+        d,
+        "keys/plan.json",
+        br#"{"format_version":"1.2","terraform_version":"1.11.4","resource_changes":[{"address":"aws_kms_key.app","mode":"managed","type":"aws_kms_key","name":"app","provider_name":"registry.terraform.io/hashicorp/aws","change":{"actions":["delete"],"before":{"deletion_window_in_days":30,"tags":{"Tier":"app"}},"after":null,"after_unknown":{},"before_sensitive":{},"after_sensitive":false}}]}"#,
+    );
+    let o = kmslint(d, &["--format", "json"]);
+    let text = stdout(&o);
+    assert!(text.contains("KMS007"), "{text}");
+    assert!(text.contains("deleted by the plan"), "{text}");
+}
