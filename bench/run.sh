@@ -12,7 +12,7 @@ cargo build --release --locked --quiet
 cargo build --release --locked --quiet --benches
 floor="$(ls -t target/release/deps/parse_only-* | grep -v '\.d$' | head -1)"
 best() { sort -n | head -1; }
-printf '| modules | files | MB | parse-only s | kmslint s | ratio | kmslint peak RSS MB |\n|---:|---:|---:|---:|---:|---:|---:|\n'
+printf '| modules | files | MB | parse-only s | kmslint s | ratio | kmslint MB/s | parse-only peak RSS MB | kmslint peak RSS MB |\n|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n'
 for n in "${@:-100 1000}"; do
   tree="$work/corpus$n"
   [ -d "$tree" ] || python3 "$gen" "$tree" --modules "$n" >/dev/null
@@ -20,7 +20,10 @@ for n in "${@:-100 1000}"; do
   mb=$(find "$tree" \( -name '*.tf' -o -name '*.tfvars' \) -printf '%s\n' | awk '{s+=$1} END {printf "%.1f", s/1e6}')
   p=$(for _ in 1 2 3 4 5; do /usr/bin/time -f '%e' "$floor" "$tree" 2>&1 >/dev/null | tail -1; done | best)
   k=$(for _ in 1 2 3 4 5; do /usr/bin/time -f '%e' target/release/kmslint --format sarif --output "$work/out.sarif" "$tree" 2>&1 >/dev/null | tail -1 || true; done | best)
+  p_rss=$(/usr/bin/time -f '%M' "$floor" "$tree" 2>&1 >/dev/null | tail -1)
   rss=$(/usr/bin/time -f '%M' target/release/kmslint --format sarif --output "$work/out.sarif" "$tree" 2>&1 >/dev/null | tail -1 || true)
   ratio=$(awk -v a="$k" -v b="$p" 'BEGIN {printf "%.2f", a/b}')
-  printf '| %s | %s | %s | %s | %s | %s | %s |\n' "$n" "$files" "$mb" "$p" "$k" "$ratio" "$(awk -v r="$rss" 'BEGIN {printf "%.0f", r/1024}')"
+  mbs=$(awk -v m="$mb" -v k="$k" 'BEGIN {printf "%.1f", m/k}')
+  printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$n" "$files" "$mb" "$p" "$k" "$ratio" "$mbs" \
+    "$(awk -v r="$p_rss" 'BEGIN {printf "%.0f", r/1024}')" "$(awk -v r="$rss" 'BEGIN {printf "%.0f", r/1024}')"
 done

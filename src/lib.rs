@@ -94,8 +94,10 @@ pub fn check(paths: &[PathBuf], base: &Path, settings: &Settings) -> Outcome {
     let files = Files::new(base, &boundaries, settings.max_file_size);
     let cache = from_hcl::ModuleCache::default();
     let units = units(found.modules, found.plans);
-    let analysed = in_pool(|| {
-        units
+    // The end of the run is parallel too, in the same pool (never rayon's global one, whose
+    // threads outlive the call).
+    in_pool(|| {
+        let analysed = units
             .par_iter()
             .map(|unit| {
                 let sources = unit
@@ -111,9 +113,9 @@ pub fn check(paths: &[PathBuf], base: &Path, settings: &Settings) -> Outcome {
                     .collect();
                 analyse_unit(&files, &cache, settings, &unit.dir, sources, plans)
             })
-            .collect::<Vec<_>>()
-    });
-    finish(files, analysed, found.errors, settings)
+            .collect::<Vec<_>>();
+        finish(files, analysed, found.errors, settings)
+    })
 }
 
 /// One root module directory with the plans beside it (either may be absent): plans describe
@@ -300,8 +302,10 @@ pub fn check_sources(sources: Vec<(String, String)>, settings: &Settings) -> Out
         })
         .collect();
     let cache = from_hcl::ModuleCache::default();
-    let analysed = in_pool(|| analyse_unit(&files, &cache, settings, &dir, loaded, plans));
-    finish(files, vec![analysed], Vec::new(), settings)
+    in_pool(|| {
+        let analysed = analyse_unit(&files, &cache, settings, &dir, loaded, plans);
+        finish(files, vec![analysed], Vec::new(), settings)
+    })
 }
 
 fn finish(
