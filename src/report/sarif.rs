@@ -16,7 +16,7 @@ use crate::explain;
 use crate::report::ReportOptions;
 use crate::rules::{self, Rule};
 use crate::source::{Loc, SourceMap};
-use crate::{InputError, Outcome};
+use crate::{Finding, InputError, Outcome};
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 
@@ -163,50 +163,6 @@ pub(super) fn write(
     options: &ReportOptions,
     out: &mut dyn Write,
 ) -> std::io::Result<()> {
-    let results: Vec<SarifResult> = outcome
-        .findings
-        .par_iter()
-        .map(|f| {
-            let related: Vec<Location> = f
-                .related
-                .iter()
-                .enumerate()
-                .map(|(i, r)| {
-                    location(
-                        &outcome.sources,
-                        options,
-                        &r.loc,
-                        Some(i + 1),
-                        Some(r.message.clone()),
-                    )
-                })
-                .collect();
-            let links: Vec<String> = f
-                .related
-                .iter()
-                .enumerate()
-                .map(|(i, r)| format!("[{}]({})", escape(&r.message), i + 1))
-                .collect();
-            let mut text = escape(&f.message);
-            if !links.is_empty() {
-                text = format!("{text} ({})", links.join(", "));
-            }
-            SarifResult {
-                rule_id: f.rule.id,
-                rule_index: rules::ALL
-                    .iter()
-                    .position(|r| r.id == f.rule.id)
-                    .unwrap_or(0),
-                level: f.level.as_str(),
-                message: Text { text },
-                locations: vec![location(&outcome.sources, options, &f.primary, None, None)],
-                related_locations: related,
-                properties: ResultProperties {
-                    resource: f.resource.clone(),
-                },
-            }
-        })
-        .collect();
     let log = Log {
         schema: SCHEMA,
         version: "2.1.0",
@@ -237,39 +193,88 @@ pub(super) fn write(
     // where the empty array is, indented as `to_writer_pretty` would (JSON strings hold no raw
     // line break, so indenting after each one is safe).
     let (head, tail) = match log.split_once(EMPTY_RESULTS) {
-        Some((head, tail)) if !results.is_empty() => (head, tail),
+        Some((head, tail)) if !outcome.findings.is_empty() => (head, tail),
         _ => return writeln!(out, "{log}"),
     };
-    let chunks: Vec<Vec<u8>> = results
-        .par_chunks(256)
-        .map(|chunk| {
-            let mut buf = Vec::new();
-            for r in chunk {
-                buf.extend_from_slice(b",\n");
-                let json = serde_json::to_vec_pretty(r).map_err(std::io::Error::other)?;
-                for line in json.split(|&b| b == b'\n') {
-                    buf.extend_from_slice(RESULT_INDENT.as_bytes());
-                    buf.extend_from_slice(line);
-                    buf.push(b'\n');
-                }
-                buf.pop();
-            }
-            Ok(buf)
-        })
-        .collect::<std::io::Result<_>>()?;
     write!(out, "{head}\"results\": [")?;
-    for (i, chunk) in chunks.iter().enumerate() {
-        // Every result starts with ",\n"; the first has no comma.
-        let skip = usize::from(i == 0);
-        out.write_all(chunk.get(skip..).unwrap_or_default())?;
+    // Windows of chunks: each window is built and serialized on every core, then written, so
+    // memory holds one window's output, not the whole report's.
+    for (w, window) in outcome.findings.chunks(CHUNK * 16).enumerate() {
+        let chunks: Vec<Vec<u8>> = window
+            .par_chunks(CHUNK)
+            .map(|chunk| {
+                let mut buf = Vec::new();
+                for f in chunk {
+                    buf.extend_from_slice(b",\n");
+                    let r = result(f, &outcome.sources, options);
+                    let json = serde_json::to_vec_pretty(&r).map_err(std::io::Error::other)?;
+                    for line in json.split(|&b| b == b'\n') {
+                        buf.extend_from_slice(RESULT_INDENT.as_bytes());
+                        buf.extend_from_slice(line);
+                        buf.push(b'\n');
+                    }
+                    buf.pop();
+                }
+                Ok(buf)
+            })
+            .collect::<std::io::Result<_>>()?;
+        for (i, chunk) in chunks.iter().enumerate() {
+            // Every result starts with ",\n"; the very first has no comma.
+            let skip = usize::from(w == 0 && i == 0);
+            out.write_all(chunk.get(skip..).unwrap_or_default())?;
+        }
     }
     writeln!(out, "\n{}]{tail}", &RESULT_INDENT[2..])
 }
 
+/// Results serialized by one task.
+const CHUNK: usize = 64;
 /// How `results` looks in the serialized log before the results are put in.
 const EMPTY_RESULTS: &str = "\"results\": []";
 /// The indentation of one result: four levels (the log, `runs`, the run, `results`).
 const RESULT_INDENT: &str = "        ";
+
+/// One finding as a SARIF result.
+fn result(f: &Finding, sources: &SourceMap, options: &ReportOptions) -> SarifResult {
+    let related: Vec<Location> = f
+        .related
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            location(
+                sources,
+                options,
+                &r.loc,
+                Some(i + 1),
+                Some(r.message.clone()),
+            )
+        })
+        .collect();
+    let links: Vec<String> = f
+        .related
+        .iter()
+        .enumerate()
+        .map(|(i, r)| format!("[{}]({})", escape(&r.message), i + 1))
+        .collect();
+    let mut text = escape(&f.message);
+    if !links.is_empty() {
+        text = format!("{text} ({})", links.join(", "));
+    }
+    SarifResult {
+        rule_id: f.rule.id,
+        rule_index: rules::ALL
+            .iter()
+            .position(|r| r.id == f.rule.id)
+            .unwrap_or(0),
+        level: f.level.as_str(),
+        message: Text { text },
+        locations: vec![location(sources, options, &f.primary, None, None)],
+        related_locations: related,
+        properties: ResultProperties {
+            resource: f.resource.clone(),
+        },
+    }
+}
 
 fn descriptor(rule: &'static Rule) -> RuleDescriptor {
     let mut tags = vec!["security", "terraform", "aws", "kms"];
