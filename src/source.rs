@@ -193,7 +193,11 @@ impl SourceMap {
 
 /// Turns a path into the `/`-separated form shown to users, relative to `base` when inside it.
 pub(crate) fn display_path(path: &Path, base: &Path) -> String {
-    let rel = path.strip_prefix(base).unwrap_or(path);
+    // `..` is resolved as Terraform resolves module sources, so a file reached through a module
+    // call (`root/../modules/kms`) shows as `modules/kms`, whichever way it was first read.
+    let path = crate::files::normalize(path);
+    let base = crate::files::normalize(base);
+    let rel = path.strip_prefix(&base).unwrap_or(&path);
     let rel = rel.strip_prefix(".").unwrap_or(rel);
     let mut parts: Vec<String> = Vec::new();
     for c in rel.components() {

@@ -914,3 +914,40 @@ fn scan_wide_rules_see_every_root_module_and_plan() {
     assert!(text.contains("KMS007"), "{text}");
     assert!(text.contains("deleted by the plan"), "{text}");
 }
+
+#[test]
+fn modules_calling_each_other_are_reported_once_with_clean_paths() {
+    let t = tempfile::tempdir().unwrap();
+    let d = t.path();
+    std::fs::create_dir(d.join(".git")).unwrap();
+    write(
+        d,
+        "root/main.tf",
+        b"module \"a\" {\n  source = \"../a\"\n}\n",
+    );
+    write(
+        d,
+        "a/main.tf",
+        b"module \"b\" {\n  source = \"../b\"\n}\n\nresource \"aws_kms_key\" \"k\" {\n  enable_key_rotation = false\n}\n",
+    );
+    write(d, "b/main.tf", b"module \"a\" {\n  source = \"../a\"\n}\n");
+    // Only the root is scanned; `a` and `b` are reached through calls, as `root/../a`.
+    let o = kmslint(d, &["--format", "json", "--select", "KMS002", "root"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stdout(&o));
+    let doc = json(&o);
+    let errors = doc["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!(errors[0]["path"], "b/main.tf");
+    assert_eq!(errors[0]["start"]["line"], 2);
+    assert!(
+        errors[0]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("module `a` calls itself through `../a`"),
+        "{errors:?}"
+    );
+    // The key in the cycle is still analysed, once.
+    let findings = doc["findings"].as_array().unwrap();
+    assert_eq!(findings.len(), 1, "{findings:?}");
+    assert_eq!(findings[0]["location"]["path"], "a/main.tf");
+}
