@@ -377,13 +377,21 @@ fn finish(
 
 /// Runs `f` on a thread pool whose threads have room for deeply nested expressions: hcl-edit
 /// at its nesting limit needs about 2 MiB of stack in a debug build, the evaluator more.
+///
+/// One pool for the process, made on first use: a caller that checks many times (tests, the
+/// fuzz targets, an editor integration) does not start and stop threads each time, and no
+/// thread is still ending when the process exits.
 fn in_pool<T: Send>(f: impl FnOnce() -> T + Send) -> T {
-    match rayon::ThreadPoolBuilder::new()
-        .stack_size(16 << 20)
-        .thread_name(|i| format!("kmslint-{i}"))
-        .build()
-    {
-        Ok(pool) => pool.install(f),
-        Err(_) => f(),
+    static POOL: std::sync::OnceLock<Option<rayon::ThreadPool>> = std::sync::OnceLock::new();
+    let pool = POOL.get_or_init(|| {
+        rayon::ThreadPoolBuilder::new()
+            .stack_size(16 << 20)
+            .thread_name(|i| format!("kmslint-{i}"))
+            .build()
+            .ok()
+    });
+    match pool {
+        Some(pool) => pool.install(f),
+        None => f(),
     }
 }
