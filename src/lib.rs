@@ -94,8 +94,7 @@ pub fn check(paths: &[PathBuf], base: &Path, settings: &Settings) -> Outcome {
     let files = Files::new(base, &boundaries, settings.max_file_size);
     let cache = from_hcl::ModuleCache::default();
     let units = units(found.modules, found.plans);
-    // The end of the run is parallel too, in the same pool (never rayon's global one, whose
-    // threads outlive the call).
+    // The end of the run (sorting, suppressions) is parallel too, in the same pool.
     in_pool(|| {
         let analysed = units
             .par_iter()

@@ -96,6 +96,7 @@ pub struct Rule {
     pub tags: &'static [&'static str],
     /// Configuration the rule needs before it can find anything.
     pub requires: Requires,
+    /// Whether the rule decides from one root module (and its plans) or from the whole scan.
     pub scope: Scope,
     pub check: fn(&Context<'_>, &mut Sink),
 }
@@ -110,7 +111,6 @@ pub enum Requires {
     RequiredAliases,
 }
 
-/// Whether a rule has the configuration it needs.
 /// What a rule needs to see to decide.
 ///
 /// Root modules are analysed in parallel, and a `Unit` rule runs as soon as one is: on its
@@ -125,6 +125,7 @@ pub enum Scope {
     Scan,
 }
 
+/// Whether a rule has the configuration it needs.
 pub fn configured(rule: &Rule, settings: &Settings) -> bool {
     match rule.requires {
         Requires::Nothing => true,
