@@ -13,7 +13,7 @@ use crate::diagnostic::{InputError, InputErrorKind};
 use crate::files::Files;
 use crate::source::Loc;
 use crate::terraform::eval::{Budget, Evaluator, Val, document};
-use crate::terraform::module::ModuleIndex;
+use crate::terraform::module::{Decl, ModuleIndex};
 
 /// Locals may refer to locals; past this depth the chain is treated as unknown (and reported),
 /// so a hostile chain cannot exhaust the stack.
@@ -40,6 +40,8 @@ pub struct Scope<'a> {
     local_stack: RefCell<Vec<String>>,
     documents: RefCell<BTreeMap<String, Val>>,
     document_stack: RefCell<Vec<String>>,
+    /// Resources whose `count`/`for_each` is being evaluated.
+    instance_stack: RefCell<Vec<String>>,
     errors: RefCell<Vec<InputError>>,
     /// One budget for all of the instance's expressions.
     budget: Rc<Budget>,
@@ -58,6 +60,7 @@ impl<'a> Scope<'a> {
             local_stack: RefCell::new(Vec::new()),
             documents: RefCell::new(BTreeMap::new()),
             document_stack: RefCell::new(Vec::new()),
+            instance_stack: RefCell::new(Vec::new()),
             errors: RefCell::new(Vec::new()),
             budget: Rc::default(),
         }
@@ -166,27 +169,68 @@ impl<'a> Scope<'a> {
     /// `Some(Err(()))` when they cannot be known.
     pub fn instance_keys(&self, ty: &str, name: &str) -> Option<Result<Vec<Val>, ()>> {
         let decl = self.index.resources.get(&(ty, name))?;
+        let body = &decl.block.body;
+        let attr = body
+            .get_attribute("count")
+            .or_else(|| body.get_attribute("for_each"))?;
+        let address = format!("{ty}.{name}");
+        let at = Loc::new(decl.file.id, attr.span().unwrap_or(0..0));
+        // `for_each = aws_kms_key.x` inside `aws_kms_key.x` (Terraform rejects it) would recurse
+        // without end, as would a long chain of resources expanding over each other.
+        let cycle = {
+            let stack = self.instance_stack.borrow();
+            if stack.len() >= MAX_LOCAL_DEPTH {
+                Some(format!(
+                    "resources expand over each other more than {MAX_LOCAL_DEPTH} levels deep; the instances of `{address}` are treated as unknown"
+                ))
+            } else if stack.contains(&address) {
+                let mut chain: Vec<&str> = stack
+                    .iter()
+                    .skip_while(|a| **a != address)
+                    .map(String::as_str)
+                    .collect();
+                chain.push(&address);
+                Some(format!(
+                    "`{}` of `{address}` refers to itself: {}; its instances are treated as unknown",
+                    attr.key.as_str(),
+                    chain.join(" → ")
+                ))
+            } else {
+                None
+            }
+        };
+        if let Some(message) = cycle {
+            self.error(InputErrorKind::Evaluation, &at, message);
+            return Some(Err(()));
+        }
+        self.instance_stack.borrow_mut().push(address);
+        let keys = self.expand(decl, attr);
+        self.instance_stack.borrow_mut().pop();
+        Some(keys)
+    }
+
+    /// The instance keys a `count` or `for_each` attribute gives.
+    fn expand(
+        &self,
+        decl: &Decl<'_>,
+        attr: &hcl_edit::structure::Attribute,
+    ) -> Result<Vec<Val>, ()> {
         let eval = Evaluator::in_scope(decl.file.id, self);
         let loc = Loc::new(decl.file.id, decl.block.span().unwrap_or(0..0));
-        if let Some(count) = decl.block.body.get_attribute("count") {
-            let n = eval.eval(&count.value, &loc).to_int();
-            return Some(
-                match n
-                    .and_then(|n| usize::try_from(n).ok())
-                    .filter(|n| *n <= 1000)
-                {
-                    Some(n) => Ok((0..n)
-                        .map(|i| {
-                            Val::new(crate::terraform::eval::Data::Number(i as f64), loc.clone())
-                        })
-                        .collect()),
-                    None => Err(()),
-                },
-            );
+        if attr.key.as_str() == "count" {
+            let n = eval.eval(&attr.value, &loc).to_int();
+            return match n
+                .and_then(|n| usize::try_from(n).ok())
+                .filter(|n| *n <= 1000)
+            {
+                Some(n) => Ok((0..n)
+                    .map(|i| Val::new(crate::terraform::eval::Data::Number(i as f64), loc.clone()))
+                    .collect()),
+                None => Err(()),
+            };
         }
-        let each = decl.block.body.get_attribute("for_each")?;
-        let v = eval.eval(&each.value, &loc);
-        Some(match &v.data {
+        let v = eval.eval(&attr.value, &loc);
+        match &v.data {
             crate::terraform::eval::Data::Object(entries) => {
                 Ok(entries.iter().map(|(k, _)| k.clone()).collect())
             }
@@ -196,6 +240,6 @@ impl<'a> Scope<'a> {
                 Ok(items.clone())
             }
             _ => Err(()),
-        })
+        }
     }
 }

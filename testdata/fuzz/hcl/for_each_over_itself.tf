@@ -1,0 +1,21 @@
+resource "aws_kms_key" "payments" {
+  enable_key_rotation = true
+}
+
+resource "aws_kms_alias" "payments" {
+  name          = "alias/payments-prod"
+  target_key_id = aws_kms_key.payments.key_id
+}
+
+# Points at a key id written out: not a key of this configuration.
+resource "aws_kms_alias" "external" {
+  name          = "alias/external"
+  target_key_id = "1234abcd-12ab-34cd-56ef-1234567890ab"
+}
+
+# Created with for_each: one alias per tenant.
+resource "aws_kms_key" "tenant" {
+  for_each      = aws_kms_key.tenant
+  name          = "alias/tenant-${each.key}"
+  target_key_id = each.value.key_id
+}
