@@ -40,8 +40,8 @@ pub struct Scope<'a> {
     local_stack: RefCell<Vec<String>>,
     documents: RefCell<BTreeMap<String, Val>>,
     document_stack: RefCell<Vec<String>>,
-    /// Resources whose `count`/`for_each` is being evaluated.
-    instance_stack: RefCell<Vec<String>>,
+    /// Blocks whose expressions are being evaluated for a reference to the block itself.
+    block_stack: RefCell<Vec<String>>,
     errors: RefCell<Vec<InputError>>,
     /// One budget for all of the instance's expressions.
     budget: Rc<Budget>,
@@ -60,7 +60,7 @@ impl<'a> Scope<'a> {
             local_stack: RefCell::new(Vec::new()),
             documents: RefCell::new(BTreeMap::new()),
             document_stack: RefCell::new(Vec::new()),
-            instance_stack: RefCell::new(Vec::new()),
+            block_stack: RefCell::new(Vec::new()),
             errors: RefCell::new(Vec::new()),
             budget: Rc::default(),
         }
@@ -175,38 +175,53 @@ impl<'a> Scope<'a> {
             .or_else(|| body.get_attribute("for_each"))?;
         let address = format!("{ty}.{name}");
         let at = Loc::new(decl.file.id, attr.span().unwrap_or(0..0));
-        // `for_each = aws_kms_key.x` inside `aws_kms_key.x` (Terraform rejects it) would recurse
-        // without end, as would a long chain of resources expanding over each other.
-        let cycle = {
-            let stack = self.instance_stack.borrow();
+        let what = format!("`{}` of `{address}`", attr.key.as_str());
+        Some(
+            self.guarded(&address, &what, &at, || self.expand(decl, attr))
+                .unwrap_or(Err(())),
+        )
+    }
+
+    /// Evaluates `f`, the value of `what` (an expression of the block `address`), unless that
+    /// block is already being evaluated further up (`for_each = aws_kms_key.x` inside
+    /// `aws_kms_key.x`, which Terraform rejects) or blocks refer to each other too deep: either
+    /// would recurse without end. Then it reports the cycle and gives `None`.
+    pub(super) fn guarded<T>(
+        &self,
+        address: &str,
+        what: &str,
+        at: &Loc,
+        f: impl FnOnce() -> T,
+    ) -> Option<T> {
+        let refused = {
+            let stack = self.block_stack.borrow();
             if stack.len() >= MAX_LOCAL_DEPTH {
                 Some(format!(
-                    "resources expand over each other more than {MAX_LOCAL_DEPTH} levels deep; the instances of `{address}` are treated as unknown"
+                    "blocks refer to each other more than {MAX_LOCAL_DEPTH} levels deep; {what} is treated as unknown"
                 ))
-            } else if stack.contains(&address) {
+            } else if stack.iter().any(|a| a == address) {
                 let mut chain: Vec<&str> = stack
                     .iter()
-                    .skip_while(|a| **a != address)
+                    .skip_while(|a| *a != address)
                     .map(String::as_str)
                     .collect();
-                chain.push(&address);
+                chain.push(address);
                 Some(format!(
-                    "`{}` of `{address}` refers to itself: {}; its instances are treated as unknown",
-                    attr.key.as_str(),
+                    "{what} refers to itself: {}; it is treated as unknown",
                     chain.join(" → ")
                 ))
             } else {
                 None
             }
         };
-        if let Some(message) = cycle {
-            self.error(InputErrorKind::Evaluation, &at, message);
-            return Some(Err(()));
+        if let Some(message) = refused {
+            self.error(InputErrorKind::Evaluation, at, message);
+            return None;
         }
-        self.instance_stack.borrow_mut().push(address);
-        let keys = self.expand(decl, attr);
-        self.instance_stack.borrow_mut().pop();
-        Some(keys)
+        self.block_stack.borrow_mut().push(address.to_string());
+        let v = f();
+        self.block_stack.borrow_mut().pop();
+        Some(v)
     }
 
     /// The instance keys a `count` or `for_each` attribute gives.
