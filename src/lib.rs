@@ -185,7 +185,8 @@ fn analyse_unit(
     let mut findings = Vec::new();
     let mut rest = Inventory::default();
     for (id, file, explicit) in plans {
-        let (mut planned, plan_errors) = analyse_plan(dir, id, &file, explicit, &configured);
+        let (mut planned, plan_errors) =
+            analyse_plan(dir, id, &file, explicit, &configured, settings);
         errors.extend(plan_errors);
         findings.extend(unit_findings(&mut planned, settings));
         rest.extend(planned.for_scan_rules());
@@ -228,13 +229,23 @@ fn analyse_plan(
     file: &source::SourceFile,
     explicit: bool,
     configured: &Inventory,
+    settings: &Settings,
 ) -> (Inventory, Vec<InputError>) {
     let mut inventory = Inventory::default();
     let mut errors = Vec::new();
-    match terraform::plan::parse(id, file, model::from_plan::wanted) {
-        Ok(Some(plan)) => {
-            let root = from_hcl::root_name(dir);
-            model::from_plan::adapt(&plan, file, &root, configured, &mut inventory);
+    let root = from_hcl::root_name(dir);
+    let adapter = model::from_plan::Adapter::new(file, &root, configured);
+    let wanted = |ty: &str| model::from_plan::wanted(ty, settings);
+    let parsed = terraform::plan::parse(id, file, wanted, |change| {
+        let mut one = Inventory::default();
+        adapter.change(&change, &mut one);
+        one
+    });
+    match parsed {
+        Ok(Some(changes)) => {
+            for one in changes {
+                inventory.extend(one);
+            }
         }
         Ok(None) if explicit => errors.push(InputError::whole(
             diagnostic::InputErrorKind::UnsupportedFile,

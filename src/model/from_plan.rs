@@ -8,6 +8,7 @@
 
 use std::collections::HashMap;
 
+use crate::config::Settings;
 use crate::model::key::defaults;
 use crate::model::policy::{Policy, Problem};
 use crate::model::{
@@ -17,54 +18,68 @@ use crate::model::{
 use crate::source::SourceFile;
 use crate::terraform::eval::{Data, Val, key_ref_address};
 use crate::terraform::json;
-use crate::terraform::plan::{Plan, ResourceChange, change_loc};
+use crate::terraform::plan::{ResourceChange, change_loc};
 
-/// Resource types a plan adapter reads.
-pub fn wanted(ty: &str) -> bool {
+/// Resource types the plan adapter reads for the enabled rules. The resources that encrypt
+/// with KMS and the IAM policies can be most of a large plan; they are read only for the rules
+/// that look at them (KMS011 and KMS015).
+pub fn wanted(ty: &str, settings: &Settings) -> bool {
     KeyKind::from_resource_type(ty).is_some()
-        || crate::model::encryption::known(ty)
-        || matches!(
+        || matches!(ty, "aws_kms_key_policy" | "aws_kms_alias" | "aws_kms_grant")
+        || (crate::model::encryption::known(ty) && settings.level("KMS011").is_some())
+        || (matches!(
             ty,
-            "aws_kms_key_policy"
-                | "aws_kms_alias"
-                | "aws_kms_grant"
-                | "aws_iam_policy"
+            "aws_iam_policy"
                 | "aws_iam_role_policy"
                 | "aws_iam_user_policy"
                 | "aws_iam_group_policy"
                 | "aws_iam_role"
-        )
+        ) && settings.level("KMS015").is_some())
 }
 
-/// Adds a plan's changes to `inventory`. `root` names the plan's directory as `from_hcl` names
-/// roots; `configured` is what the `.tf` analysis found (to point at `.tf` places).
-pub fn adapt(
-    plan: &Plan,
-    file: &SourceFile,
-    root: &str,
-    configured: &Inventory,
-    inventory: &mut Inventory,
-) {
-    let keys: HashMap<&str, &Key> = configured
-        .keys
-        .iter()
-        .filter(|k| k.root == root)
-        .map(|k| (k.address.as_str(), k))
-        .collect();
-    let name = file
-        .display
-        .rsplit('/')
-        .next()
-        .unwrap_or(&file.display)
-        .to_string();
-    for change in &plan.changes {
+/// Adds a plan's changes to an inventory, one at a time as the plan is read, so a large plan
+/// never holds more than one change's values at once.
+pub struct Adapter<'a> {
+    file: &'a SourceFile,
+    /// How `from_hcl` names the plan's directory: the configuration there has the same addresses.
+    root: &'a str,
+    /// The keys that configuration declares (to point at `.tf` places), by address.
+    keys: HashMap<&'a str, &'a Key>,
+    plan_name: String,
+}
+
+impl<'a> Adapter<'a> {
+    /// `configured` is what the `.tf` analysis of the plan's directory found.
+    pub fn new(file: &'a SourceFile, root: &'a str, configured: &'a Inventory) -> Self {
+        let keys = configured
+            .keys
+            .iter()
+            .filter(|k| k.root == root)
+            .map(|k| (k.address.as_str(), k))
+            .collect();
+        let plan_name = file
+            .display
+            .rsplit('/')
+            .next()
+            .unwrap_or(&file.display)
+            .to_string();
+        Adapter {
+            file,
+            root,
+            keys,
+            plan_name,
+        }
+    }
+
+    pub fn change(&self, change: &ResourceChange, inventory: &mut Inventory) {
+        let root = self.root;
         let reader = Reader {
             change,
-            file,
-            plan_name: &name,
+            file: self.file,
+            plan_name: &self.plan_name,
         };
         reader.sensitive(inventory);
-        let hcl = keys.get(change.address.as_str()).copied();
+        let hcl = self.keys.get(change.address.as_str()).copied();
         if let Some(kind) = KeyKind::from_resource_type(&change.ty) {
             if change.actions.iter().any(|a| a == "delete") {
                 inventory.deletions.push(Deletion {

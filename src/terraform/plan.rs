@@ -7,6 +7,7 @@
 
 use std::borrow::Cow;
 
+use rayon::prelude::*;
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
@@ -56,20 +57,18 @@ pub struct ResourceChange {
     pub change: Val,
 }
 
-/// What a plan file holds, for the adapter.
-#[derive(Debug)]
-pub struct Plan {
-    pub file: FileId,
-    pub changes: Vec<ResourceChange>,
-}
-
-/// `Ok(None)` when the JSON is valid but not a plan (no `format_version`, or neither
-/// `resource_changes` nor `planned_values`).
-pub fn parse(
+/// Reads a plan and turns each resource change of a `wanted` type into what `each` makes of it,
+/// in plan order; `Ok(None)` when the JSON is valid but not a plan (no `format_version`, or
+/// neither `resource_changes` nor `planned_values`).
+///
+/// Changes are located and handed to `each` on every core, and each one's values are dropped
+/// as soon as `each` returns: a large plan never holds all of its values at once.
+pub fn parse<T: Send>(
     id: FileId,
     file: &SourceFile,
     wanted: impl Fn(&str) -> bool,
-) -> Result<Option<Plan>, Box<InputError>> {
+    each: impl Fn(ResourceChange) -> T + Sync,
+) -> Result<Option<Vec<T>>, Box<InputError>> {
     let text = file.text.as_str();
     let doc: Document<'_> = serde_json::from_str(text).map_err(|e| {
         let offset = file.offset_of(e.line(), e.column());
@@ -86,40 +85,54 @@ pub fn parse(
         return Ok(None);
     }
     let base = text.as_ptr() as usize;
-    let mut changes = Vec::new();
-    for raw in doc.resource_changes.unwrap_or_default() {
-        if raw.mode.as_deref().is_some_and(|m| m != "managed") || !wanted(&raw.ty) {
-            continue;
-        }
-        let slice = raw.change.get();
-        let offset = (slice.as_ptr() as usize).saturating_sub(base);
-        let change = json::text_json(slice, id, offset).map_err(|p| {
-            Box::new(InputError::at(
-                InputErrorKind::Syntax,
-                id,
-                file,
-                p.loc.span,
-                p.message,
-            ))
-        })?;
-        let actions = change
-            .get("actions")
-            .map(|a| match &a.data {
-                crate::terraform::eval::Data::List(items) => items
-                    .iter()
-                    .filter_map(|i| i.data_str().map(str::to_string))
-                    .collect(),
-                _ => Vec::new(),
-            })
-            .unwrap_or_default();
-        changes.push(ResourceChange {
-            address: raw.address.into_owned(),
-            ty: raw.ty.into_owned(),
-            actions,
-            change,
-        });
-    }
-    Ok(Some(Plan { file: id, changes }))
+    let raws: Vec<RawChange<'_>> = doc
+        .resource_changes
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|raw| raw.mode.as_deref().is_none_or(|m| m == "managed") && wanted(&raw.ty))
+        .collect();
+    let results: Vec<Result<T, Box<InputError>>> = raws
+        .into_par_iter()
+        .map(|raw| locate(raw, id, file, base).map(&each))
+        .collect();
+    // The first error in plan order, whichever thread met it first.
+    results.into_iter().collect::<Result<Vec<T>, _>>().map(Some)
+}
+
+/// Locates one change's values in the plan file.
+fn locate(
+    raw: RawChange<'_>,
+    id: FileId,
+    file: &SourceFile,
+    base: usize,
+) -> Result<ResourceChange, Box<InputError>> {
+    let slice = raw.change.get();
+    let offset = (slice.as_ptr() as usize).saturating_sub(base);
+    let change = json::text_json(slice, id, offset).map_err(|p| {
+        Box::new(InputError::at(
+            InputErrorKind::Syntax,
+            id,
+            file,
+            p.loc.span,
+            p.message,
+        ))
+    })?;
+    let actions = change
+        .get("actions")
+        .map(|a| match &a.data {
+            crate::terraform::eval::Data::List(items) => items
+                .iter()
+                .filter_map(|i| i.data_str().map(str::to_string))
+                .collect(),
+            _ => Vec::new(),
+        })
+        .unwrap_or_default();
+    Ok(ResourceChange {
+        address: raw.address.into_owned(),
+        ty: raw.ty.into_owned(),
+        actions,
+        change,
+    })
 }
 
 /// The location of a whole resource change, for findings about the change itself.
