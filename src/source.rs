@@ -155,7 +155,8 @@ impl SourceFile {
         self.line_starts.len()
     }
 
-    fn floor_char_boundary(&self, mut offset: usize) -> usize {
+    /// The start of the character that holds byte `offset`.
+    pub(crate) fn floor_char_boundary(&self, mut offset: usize) -> usize {
         while offset > 0 && !self.text.is_char_boundary(offset) {
             offset -= 1;
         }

@@ -149,12 +149,9 @@ struct Open {
 }
 
 fn syntax_error(id: FileId, file: &SourceFile, e: &hcl_edit::parser::Error) -> InputError {
-    let mut start = e.location().offset().min(file.text.len());
     // hcl-edit clamps an end-of-input error to the last byte; only whitespace follows it then.
     // That byte can be inside a multi-byte character: point at the character.
-    while !file.text.is_char_boundary(start) {
-        start -= 1;
-    }
+    let mut start = file.floor_char_boundary(e.location().offset().min(file.text.len()));
     let at_end = file.text[start..].trim().is_empty();
     if at_end {
         start = file.text.len();
