@@ -404,10 +404,9 @@ impl<'a> Evaluator<'a> {
         let eval = Evaluator::in_scope(decl.file.id, scope);
         let block_loc = Loc::new(decl.file.id, decl.block.span().unwrap_or(0..0));
         let looked_up = decl.block.body.get_attribute(attr).and_then(|a| {
-            let at = Loc::new(decl.file.id, a.span().unwrap_or(0..0));
-            let address = format!("data.{ty}.{name}");
-            let what = format!("`{attr}` of `{address}`");
-            scope.guarded(&address, &what, &at, || eval.eval(&a.value, &block_loc))
+            scope.guarded(&format!("data.{ty}.{name}"), decl, a, || {
+                eval.eval(&a.value, &block_loc)
+            })
         });
         match looked_up {
             Some(v)

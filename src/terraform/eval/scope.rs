@@ -173,31 +173,32 @@ impl<'a> Scope<'a> {
         let attr = body
             .get_attribute("count")
             .or_else(|| body.get_attribute("for_each"))?;
-        let address = format!("{ty}.{name}");
-        let at = Loc::new(decl.file.id, attr.span().unwrap_or(0..0));
-        let what = format!("`{}` of `{address}`", attr.key.as_str());
         Some(
-            self.guarded(&address, &what, &at, || self.expand(decl, attr))
-                .unwrap_or(Err(())),
+            self.guarded(&format!("{ty}.{name}"), decl, attr, || {
+                self.expand(decl, attr)
+            })
+            .unwrap_or(Err(())),
         )
     }
 
-    /// Evaluates `f`, the value of `what` (an expression of the block `address`), unless that
-    /// block is already being evaluated further up (`for_each = aws_kms_key.x` inside
-    /// `aws_kms_key.x`, which Terraform rejects) or blocks refer to each other too deep: either
-    /// would recurse without end. Then it reports the cycle and gives `None`.
+    /// Evaluates `f`, the value of `attr` of the block `address`, unless that block is already
+    /// being evaluated further up (`for_each = aws_kms_key.x` inside `aws_kms_key.x`, which
+    /// Terraform rejects) or blocks refer to each other too deep: either would recurse without
+    /// end. Then it reports the cycle at `attr` and gives `None`.
     pub(super) fn guarded<T>(
         &self,
         address: &str,
-        what: &str,
-        at: &Loc,
+        decl: &Decl<'_>,
+        attr: &hcl_edit::structure::Attribute,
         f: impl FnOnce() -> T,
     ) -> Option<T> {
+        let what = || format!("`{}` of `{address}`", attr.key.as_str());
         let refused = {
             let stack = self.block_stack.borrow();
             if stack.len() >= MAX_LOCAL_DEPTH {
                 Some(format!(
-                    "blocks refer to each other more than {MAX_LOCAL_DEPTH} levels deep; {what} is treated as unknown"
+                    "blocks refer to each other more than {MAX_LOCAL_DEPTH} levels deep; {} is treated as unknown",
+                    what()
                 ))
             } else if stack.iter().any(|a| a == address) {
                 let mut chain: Vec<&str> = stack
@@ -207,7 +208,8 @@ impl<'a> Scope<'a> {
                     .collect();
                 chain.push(address);
                 Some(format!(
-                    "{what} refers to itself: {}; it is treated as unknown",
+                    "{} refers to itself: {}; it is treated as unknown",
+                    what(),
                     chain.join(" → ")
                 ))
             } else {
@@ -215,7 +217,8 @@ impl<'a> Scope<'a> {
             }
         };
         if let Some(message) = refused {
-            self.error(InputErrorKind::Evaluation, at, message);
+            let at = Loc::new(decl.file.id, attr.span().unwrap_or(0..0));
+            self.error(InputErrorKind::Evaluation, &at, message);
             return None;
         }
         self.block_stack.borrow_mut().push(address.to_string());
