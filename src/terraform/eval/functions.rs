@@ -297,9 +297,7 @@ fn builtin(eval: &Evaluator<'_>, name: &str, args: Vec<Val>, loc: &Loc) -> Optio
                 }
                 for (k, v) in object(a)? {
                     let key = string(k)?;
-                    // The key is compared with every key kept so far.
-                    let compares = (out.len() as u64).saturating_mul(1 + key.len() as u64 / 16);
-                    if !eval.charge(compares, loc) {
+                    if !eval.charge_key_compares(out.len(), &key, loc) {
                         return None;
                     }
                     out.retain(|(k2, _)| k2.data_str() != Some(key.as_str()));

@@ -183,6 +183,12 @@ impl<'a> Evaluator<'a> {
         false
     }
 
+    /// Pays for comparing a new object key with each of the `kept` keys before it (`merge`,
+    /// object `for`): what makes building a wide object quadratic.
+    pub(crate) fn charge_key_compares(&self, kept: usize, key: &str, loc: &Loc) -> bool {
+        self.charge((kept as u64).saturating_mul(1 + key.len() as u64 / 16), loc)
+    }
+
     /// `v`, when the budget pays for this copy of it; else unknown.
     fn charged(&self, v: Val, loc: &Loc) -> Val {
         if self.charge(v.weight(), loc) {
@@ -547,10 +553,7 @@ impl<'a> Evaluator<'a> {
                         return Val::unknown(loc.clone());
                     }
                     let key_text = key.to_string_value().unwrap_or_default();
-                    // The key is compared with every key built so far.
-                    let compares =
-                        (object.len() as u64).saturating_mul(1 + key_text.len() as u64 / 16);
-                    if !self.charge(compares, loc) {
+                    if !self.charge_key_compares(object.len(), &key_text, loc) {
                         return Val::unknown(loc.clone());
                     }
                     let key = Val::new(Data::String(key_text.clone()), key.loc);
