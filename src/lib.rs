@@ -182,21 +182,24 @@ fn analyse_unit(
     } else {
         from_hcl::analyse_root(files, cache, &settings.var_inputs, dir, sources)
     };
+    // Nothing is kept when no scan-wide rule will run (no tiers or required aliases configured).
+    let keep = rules::scan_rules_active(settings);
     let mut findings = Vec::new();
-    let mut rest = Inventory::default();
+    let mut planned_kept = Inventory::default();
     for (id, file, explicit) in plans {
         let (mut planned, plan_errors) =
             analyse_plan(dir, id, &file, explicit, &configured, settings);
         errors.extend(plan_errors);
         findings.extend(unit_findings(&mut planned, settings));
-        rest.extend(planned.for_scan_rules());
+        if keep {
+            planned_kept.extend(planned.for_scan_rules());
+        }
     }
     findings.extend(unit_findings(&mut configured, settings));
-    // Nothing is kept when no scan-wide rule will run (no tiers or required aliases configured).
     let mut inventory = Inventory::default();
-    if rules::scan_rules_active(settings) {
+    if keep {
         inventory = configured.for_scan_rules();
-        inventory.extend(rest);
+        inventory.extend(planned_kept);
     }
     Analysed {
         findings,
