@@ -15,6 +15,7 @@ use crate::model::{
     Alias, Deletion, Grant, IamPolicy, Inventory, Key, KeyKind, KeyPolicyResource, Origin, Related,
     Value,
 };
+use crate::rules::{self, Rule};
 use crate::source::SourceFile;
 use crate::terraform::eval::{Data, Val, key_ref_address};
 use crate::terraform::json;
@@ -22,11 +23,12 @@ use crate::terraform::plan::{ResourceChange, change_loc};
 
 /// Resource types the plan adapter reads for the enabled rules. The resources that encrypt
 /// with KMS and the IAM policies can be most of a large plan; they are read only for the rules
-/// that look at them (KMS011 and KMS015).
+/// that look at them.
 pub fn wanted(ty: &str, settings: &Settings) -> bool {
+    let enabled = |rule: &Rule| settings.level(rule.id).is_some();
     KeyKind::from_resource_type(ty).is_some()
         || matches!(ty, "aws_kms_key_policy" | "aws_kms_alias" | "aws_kms_grant")
-        || (crate::model::encryption::known(ty) && settings.level("KMS011").is_some())
+        || (crate::model::encryption::known(ty) && enabled(&rules::aws_managed_key_in_use::RULE))
         || (matches!(
             ty,
             "aws_iam_policy"
@@ -34,7 +36,7 @@ pub fn wanted(ty: &str, settings: &Settings) -> bool {
                 | "aws_iam_user_policy"
                 | "aws_iam_group_policy"
                 | "aws_iam_role"
-        ) && settings.level("KMS015").is_some())
+        ) && enabled(&rules::iam_policy_allows_decrypt_on_all_keys::RULE))
 }
 
 /// Adds a plan's changes to an inventory, one at a time as the plan is read, so a large plan

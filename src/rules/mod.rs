@@ -5,11 +5,11 @@
 //! its SARIF rule object and its row in the README table.
 
 mod app_tier_key_missing;
-mod aws_managed_key_in_use;
+pub(crate) mod aws_managed_key_in_use;
 mod database_tier_key_missing;
 mod deletion_window_too_short;
 mod grant_too_permissive;
-mod iam_policy_allows_decrypt_on_all_keys;
+pub(crate) mod iam_policy_allows_decrypt_on_all_keys;
 mod imported_key_material_expires;
 mod key_disabled;
 mod key_policy_invalid;
