@@ -199,11 +199,9 @@ pub(crate) fn display_path(path: &Path, base: &Path) -> String {
     let path = crate::files::normalize(path);
     let base = crate::files::normalize(base);
     let rel = path.strip_prefix(&base).unwrap_or(&path);
-    let rel = rel.strip_prefix(".").unwrap_or(rel);
     let mut parts: Vec<String> = Vec::new();
     for c in rel.components() {
         match c {
-            std::path::Component::CurDir => {}
             std::path::Component::RootDir => parts.push(String::new()),
             other => parts.push(other.as_os_str().to_string_lossy().into_owned()),
         }
