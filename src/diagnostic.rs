@@ -1,10 +1,13 @@
 //! Input errors: files kmslint could not read or parse, with the exact place and what was expected.
 //!
-//! These are not findings: suppressions never hide them, they make the exit code 2, and every
-//! report format lists them beside the findings (SARIF: `toolExecutionNotifications`).
+//! These are not findings: suppressions never hide them, and every report format lists them beside
+//! the findings (SARIF: `toolExecutionNotifications`). Each kind has a level: error-level ones make
+//! the exit code 2; warning and note ones (a limit of kmslint's own that was reached, a link that
+//! was not followed) inform and leave the exit code alone.
 
 use std::ops::Range;
 
+use crate::rules::Level;
 use crate::source::{FileId, Position, SourceFile};
 
 /// What went wrong with an input.
@@ -31,6 +34,14 @@ pub enum InputErrorKind {
     Evaluation,
     /// A suppression comment names an unknown rule, is misplaced, or (when asked) silenced nothing.
     Suppression,
+    /// The configuration (`kmslint.toml`, `--config`, a baseline) or a command-line value is wrong.
+    Configuration,
+    /// kmslint itself failed on this input (a bug): the rest of the scan went on.
+    Internal,
+    /// One of kmslint's own budgets was reached; the part past it was analysed as unknown.
+    Limit,
+    /// Something was deliberately not read (a link leaving the repository).
+    Skipped,
 }
 
 impl InputErrorKind {
@@ -46,6 +57,19 @@ impl InputErrorKind {
             InputErrorKind::Syntax => "input::syntax",
             InputErrorKind::Evaluation => "input::evaluation",
             InputErrorKind::Suppression => "input::suppression",
+            InputErrorKind::Configuration => "input::configuration",
+            InputErrorKind::Internal => "internal-error",
+            InputErrorKind::Limit => "limit",
+            InputErrorKind::Skipped => "skipped",
+        }
+    }
+
+    /// How serious it is: only error-level diagnostics make the exit code 2.
+    pub fn level(self) -> Level {
+        match self {
+            InputErrorKind::Limit => Level::Warning,
+            InputErrorKind::Skipped => Level::Note,
+            _ => Level::Error,
         }
     }
 }
@@ -108,6 +132,11 @@ impl InputError {
             message: message.into(),
             help: None,
         }
+    }
+
+    /// See [`InputErrorKind::level`].
+    pub fn level(&self) -> Level {
+        self.kind.level()
     }
 
     pub(crate) fn sort_key(&self) -> (&str, Position, InputErrorKind, &str) {

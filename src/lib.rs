@@ -61,7 +61,7 @@ impl Outcome {
     /// Exit status as specified: 2 when an input could not be analysed, 1 when a finding is at or
     /// above the fail level, 0 otherwise.
     pub fn exit_code(&self, fail_level: FailLevel) -> u8 {
-        if !self.errors.is_empty() {
+        if self.errors.iter().any(|e| e.level() == rules::Level::Error) {
             2
         } else if self.findings.iter().any(|f| fail_level.fails(f.level)) {
             1

@@ -15,7 +15,7 @@ pub(super) fn write(outcome: &Outcome, out: &mut dyn Write) -> std::io::Result<(
     let mut shown = [0usize; 3];
     let mut hidden = [0usize; 3];
     for e in &outcome.errors {
-        let i = slot(Level::Error);
+        let i = slot(e.level());
         if shown[i] == PER_LEVEL {
             hidden[i] += 1;
             continue;
@@ -23,7 +23,8 @@ pub(super) fn write(outcome: &Outcome, out: &mut dyn Write) -> std::io::Result<(
         shown[i] += 1;
         writeln!(
             out,
-            "::error file={},line={},col={},title={}::{}",
+            "::{} file={},line={},col={},title={}::{}",
+            command(e.level()),
             property(&e.path),
             e.position.line,
             e.position.column,

@@ -68,6 +68,7 @@ struct JsonLocation<'a> {
 #[derive(Serialize)]
 struct JsonError<'a> {
     kind: crate::diagnostic::InputErrorKind,
+    level: Level,
     code: &'static str,
     path: &'a str,
     start: Position,
@@ -120,6 +121,7 @@ pub(super) fn write(
             .iter()
             .map(|e| JsonError {
                 kind: e.kind,
+                level: e.level(),
                 code: e.kind.code(),
                 path: &e.path,
                 start: e.position,

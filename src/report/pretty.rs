@@ -109,9 +109,13 @@ fn contains(outer: &Range<usize>, inner: &Range<usize>) -> bool {
 }
 
 fn error_diagnostic(error: &InputError) -> Diagnostic<FileId> {
-    let mut d = Diagnostic::error()
-        .with_code(error.kind.code())
-        .with_message(&error.message);
+    let mut d = match error.level() {
+        Level::Error => Diagnostic::error(),
+        Level::Warning => Diagnostic::warning(),
+        Level::Note => Diagnostic::note(),
+    }
+    .with_code(error.kind.code())
+    .with_message(&error.message);
     match (error.file, &error.span) {
         (Some(file), Some(span)) => {
             d = d.with_labels(vec![

@@ -177,7 +177,10 @@ pub(super) fn write(
                 },
             },
             invocations: vec![Invocation {
-                execution_successful: outcome.errors.is_empty(),
+                execution_successful: !outcome
+                    .errors
+                    .iter()
+                    .any(|e| e.level() == crate::rules::Level::Error),
                 tool_execution_notifications: outcome
                     .errors
                     .iter()
@@ -310,7 +313,7 @@ fn notification(error: &InputError, options: &ReportOptions) -> Notification {
         text = format!("{text} (help: {help})");
     }
     Notification {
-        level: "error",
+        level: error.level().as_str(),
         message: Text { text },
         locations: vec![Location {
             id: None,
