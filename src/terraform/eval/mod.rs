@@ -171,8 +171,9 @@ impl<'a> Evaluator<'a> {
         if let Some(scope) = self.scope
             && !self.budget.reported.replace(true)
         {
+            // A limit of kmslint's own, not a fault of the input: a warning.
             scope.error(
-                InputErrorKind::Evaluation,
+                InputErrorKind::Limit,
                 loc,
                 format!(
                     "evaluating this module builds and copies more than {} MiB of values; values from here on are treated as unknown",

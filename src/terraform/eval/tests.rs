@@ -272,3 +272,26 @@ fn values_past_the_evaluation_budget_are_unknown() {
     );
     assert!(eval(&nested).has_unknown());
 }
+
+#[test]
+fn a_spent_budget_is_one_warning() {
+    let dir = std::env::temp_dir();
+    let files = Files::new(&dir, std::slice::from_ref(&dir), 1 << 20);
+    let mut text = String::from("locals {\n  l0 = \"xx\"\n");
+    for i in 1..=40 {
+        text += &format!("  l{i} = \"${{local.l{0}}}${{local.l{0}}}\"\n", i - 1);
+    }
+    text += "}\n";
+    let (id, source) = files.add_text("main.tf", text);
+    let body = hcl_edit::parser::parse_body(&source.text).unwrap();
+    let parsed = vec![ParsedFile { id, source, body }];
+    let index = ModuleIndex::new(&parsed);
+    let scope = Scope::new(&index, &dir, &files);
+    assert!(scope.local("l40", &Loc::new(id, 0..0)).is_unknown());
+    assert!(scope.local("l39", &Loc::new(id, 0..0)).is_unknown());
+    let errors = scope.take_errors();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!(errors[0].kind, InputErrorKind::Limit);
+    assert_eq!(errors[0].level(), crate::rules::Level::Warning);
+    assert!(errors[0].message.contains("MiB of values"));
+}
