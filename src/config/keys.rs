@@ -76,6 +76,11 @@ pub const KEYS: &[Key] = &[
         doc: "Plan files larger than this many bytes are reported and skipped. Default: 512 MiB.",
     },
     Key {
+        name: "max-instances",
+        example: "max-instances = 10000",
+        doc: "Most module and resource instances (`count`, `for_each`, module calls) one root module may create in all; past it each `count` and `for_each` is analysed once with an unknown index, and a warning says where. Default: 10000 (real root modules create a few thousand at most; nested calls that multiply, such as three with `count = 100`, would make a million).",
+    },
+    Key {
         name: "report-unused-suppressions",
         example: "report-unused-suppressions = false",
         doc: "Report `kmslint:ignore` comments that silence no finding (as input errors, exit code 2). Default: false.",
