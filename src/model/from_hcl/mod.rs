@@ -11,6 +11,7 @@ mod resources;
 use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use hcl_edit::Span;
@@ -458,20 +459,21 @@ struct Calls<'a> {
     run: &'a Run<'a>,
     index: &'a ModuleIndex<'a>,
     frame: &'a Frame,
-    cache: RefCell<BTreeMap<String, Option<Val>>>,
+    cache: RefCell<BTreeMap<String, Option<Rc<Val>>>>,
     busy: RefCell<BTreeSet<String>>,
 }
 
 impl ModuleOutputs for Calls<'_> {
-    fn outputs(&self, scope: &Scope<'_>, name: &str) -> Option<Val> {
-        if let Some(v) = self.cache.borrow().get(name) {
-            return v.clone();
+    fn outputs(&self, scope: &Scope<'_>, name: &str) -> Option<Rc<Val>> {
+        let cached = self.cache.borrow().get(name).cloned();
+        if let Some(v) = cached {
+            return v;
         }
         // A call whose inputs need its own outputs (through another call) cannot be resolved.
         if !self.busy.borrow_mut().insert(name.to_string()) {
             return None;
         }
-        let v = self.call(scope, name);
+        let v = self.call(scope, name).map(Rc::new);
         self.busy.borrow_mut().remove(name);
         self.cache.borrow_mut().insert(name.to_string(), v.clone());
         v

@@ -295,3 +295,35 @@ fn a_spent_budget_is_one_warning() {
     assert_eq!(errors[0].level(), crate::rules::Level::Warning);
     assert!(errors[0].message.contains("MiB of values"));
 }
+
+#[test]
+fn reading_one_setting_of_a_large_local_copies_that_setting_only() {
+    // A decoded settings file of 3000 entries (about 1 MiB of values), read 100 times one
+    // setting at a time: 100 copies of the whole would pass the budget.
+    let entries: Vec<String> = (0..3000)
+        .map(|i| {
+            format!(
+                "\"k{i}\": {{\"id\": \"{i:012}\", \"name\": \"{}\"}}",
+                "n".repeat(200)
+            )
+        })
+        .collect();
+    let prelude = format!(
+        "locals {{\n  big = jsondecode(<<EOT\n{{{}}}\nEOT\n  )\n}}\n",
+        entries.join(", ")
+    );
+    let reads: Vec<String> = (0..100)
+        .map(|i| format!("local.big[\"k{i}\"].id"))
+        .collect();
+    let v = eval_in(&prelude, &format!("[{}]", reads.join(", ")));
+    assert!(!v.has_unknown(), "{:?}", v.data);
+    assert_eq!(strings(&v)[7], "000000000007");
+    // Past the selection, a splat applies to the copy.
+    let v = eval_in(
+        "locals {\n  m = { a = [{ id = \"x\" }, { id = \"y\" }] }\n}\n",
+        "local.m.a[*].id",
+    );
+    assert_eq!(strings(&v), ["x", "y"]);
+    let v = eval_in("locals {\n  m = { a = 1 }\n}\n", "local.m.b");
+    assert!(v.is_unknown());
+}
