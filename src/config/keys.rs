@@ -78,7 +78,7 @@ pub const KEYS: &[Key] = &[
     Key {
         name: "max-instances",
         example: "max-instances = 10000",
-        doc: "Most module and resource instances (`count`, `for_each`, module calls) one root module may create in all; past it each `count` and `for_each` is analysed once with an unknown index, and a warning says where. Default: 10000 (real root modules create a few thousand at most; three nested calls with a `count` of 100 each make a million).",
+        doc: "Most module and resource instances (`count`, `for_each`, module calls) one root module may create in all; past it each `count` and `for_each` is analysed once with an unknown index, and a warning says where. Default: 10000, ten times what the largest of the 358 root modules of ministryofjustice/modernisation-platform-environments creates (between 300 and 1000); three nested calls with a `count` of 100 each make a million.",
     },
     Key {
         name: "report-unused-suppressions",

@@ -36,8 +36,8 @@ const MAX_INSTANCES: usize = 1000;
 
 /// The default of `max-instances`: how many module and resource instances one root module may
 /// create in all. Nested calls multiply (three calls with `count = 100` make a million instances
-/// of the innermost module), so the sum is what bounds time and memory. Real roots create a few
-/// hundred to a few thousand; Terraform itself is impractical long before this many.
+/// of the innermost module), so the sum is what bounds time and memory. The largest of the 358
+/// roots of ministryofjustice/modernisation-platform-environments creates fewer than 1000.
 pub const DEFAULT_MAX_INSTANCES: usize = 10_000;
 
 /// The parsed files of module directories reached through `module` blocks, shared by every root
