@@ -8,9 +8,10 @@
 
 mod resources;
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use hcl_edit::Span;
@@ -33,6 +34,12 @@ const MAX_MODULE_DEPTH: usize = 16;
 /// `count`/`for_each` with more instances than this are analysed once, as unknown.
 const MAX_INSTANCES: usize = 1000;
 
+/// The default of `max-instances`: how many module and resource instances one root module may
+/// create in all. Nested calls multiply (three calls with `count = 100` make a million instances
+/// of the innermost module), so the sum is what bounds time and memory. The largest of the 358
+/// roots of ministryofjustice/modernisation-platform-environments creates fewer than 1000.
+pub const DEFAULT_MAX_INSTANCES: usize = 10_000;
+
 /// The parsed files of module directories reached through `module` blocks, shared by every root
 /// that calls them: a module library called from a thousand roots is parsed once.
 #[derive(Default)]
@@ -47,15 +54,27 @@ struct Run<'a> {
     root: PathBuf,
     /// `root` as recorded in the inventory (see [`root_name`]).
     root_name: String,
+    /// Only ever borrowed for one push or extend: evaluation, which can instantiate a module
+    /// and so add to it, never runs while it is borrowed.
     inventory: RefCell<Inventory>,
     errors: RefCell<Vec<InputError>>,
+    /// Module and resource instances created so far, against `max_instances`.
+    instances: Cell<usize>,
+    max_instances: usize,
+    /// Whether reaching `max_instances` was reported (once per root).
+    limit_reported: Cell<bool>,
+    /// Module calls instantiated once after the budget ran out (by file and offset): any other
+    /// instance of their caller gets unknown outputs instead of another copy.
+    past_budget: RefCell<BTreeSet<(FileId, usize)>>,
 }
 
-/// Analyses the module made of `sources` (one directory) as a root module.
+/// Analyses the module made of `sources` (one directory) as a root module, creating at most
+/// about `max_instances` module and resource instances.
 pub fn analyse_root(
     files: &Files,
     cache: &ModuleCache,
     inputs: &VarInputs,
+    max_instances: usize,
     dir: &Path,
     sources: Vec<(FileId, Arc<SourceFile>)>,
 ) -> (Inventory, Vec<InputError>) {
@@ -66,6 +85,10 @@ pub fn analyse_root(
         root_name: root_name(dir),
         inventory: RefCell::new(Inventory::default()),
         errors: RefCell::new(Vec::new()),
+        instances: Cell::new(0),
+        max_instances,
+        limit_reported: Cell::new(false),
+        past_budget: RefCell::new(BTreeSet::new()),
     };
     let (parsed, tfvars) = parse(&run, sources);
     let index = ModuleIndex::new(&parsed);
@@ -206,7 +229,8 @@ fn instantiate(
             .map_or_else(|| Val::unknown(loc.clone()), |a| eval.eval(&a.value, &loc));
         outputs.push((Val::new(Data::String((*name).to_string()), loc), value));
     }
-    run.errors.borrow_mut().extend(scope.take_errors());
+    let errors = scope.take_errors();
+    run.errors.borrow_mut().extend(errors);
     let loc = index
         .files
         .first()
@@ -235,7 +259,7 @@ fn resource(
         return;
     }
     let base = Evaluator::in_scope(file.id, scope);
-    for (instance, inst) in instances(&base, block) {
+    for (instance, inst) in instances(run, &base, block) {
         let attrs = Attrs::new(base.clone().with_instance(&inst), &file.source, block);
         let provider = block
             .body
@@ -259,29 +283,33 @@ fn resource(
             instance,
             calls: &frame.calls,
         };
-        let mut inventory = run.inventory.borrow_mut();
+        // Reading an attribute can instantiate a module call (`module.kms.key_arn`), which
+        // adds that module's resources to the run's inventory: what this instance gives is
+        // collected apart and added once every attribute is read.
+        let mut found = Inventory::default();
         if let Some(kind) = kind {
             if let Some(key) = resources::key(&place, kind, &attrs) {
-                inventory.keys.push(key);
+                found.keys.push(key);
             }
         } else if ty == "aws_kms_key_policy" {
             if let Some(kp) = resources::key_policy_resource(&place, &attrs) {
-                inventory.key_policies.push(kp);
+                found.key_policies.push(kp);
             }
         } else if ty == "aws_kms_grant" {
             if let Some(grant) = resources::grant(&place, &attrs) {
-                inventory.grants.push(grant);
+                found.grants.push(grant);
             }
         } else if crate::model::encryption::known(ty) {
-            resources::encryptions(&place, &attrs, ty, &mut inventory);
+            resources::encryptions(&place, &attrs, ty, &mut found);
             // `aws_iam_role` is not in the table; nothing else is both.
         } else if ty == "aws_kms_alias" {
             if let Some(alias) = resources::alias(&place, &attrs) {
-                inventory.aliases.push(alias);
+                found.aliases.push(alias);
             }
         } else {
-            resources::iam_policies(&place, &attrs, &mut inventory);
+            resources::iam_policies(&place, &attrs, &mut found);
         }
+        run.inventory.borrow_mut().extend(found);
     }
 }
 
@@ -310,10 +338,60 @@ fn default_tags(index: &ModuleIndex<'_>, scope: &Scope<'_>) -> BTreeMap<String, 
     out
 }
 
+/// The instances of a resource or module block, counted against the root's budget: once it is
+/// spent, one instance with unknown `count.index`/`each.*` stands for them all (reported once).
+fn instances(run: &Run<'_>, eval: &Evaluator<'_>, block: &Block) -> Vec<(String, Instance)> {
+    let expanded = expand(eval, block);
+    let used = run.instances.get();
+    let total = used.saturating_add(expanded.len());
+    if total <= run.max_instances || expanded.len() <= 1 {
+        run.instances.set(total);
+        return expanded;
+    }
+    run.instances.set(used.saturating_add(1));
+    if !run.limit_reported.replace(true)
+        && let Some(scope) = eval.scope()
+    {
+        let at = ["count", "for_each"]
+            .iter()
+            .find_map(|a| block.body.get_attribute(a))
+            .and_then(|a| a.span())
+            .or_else(|| block.span())
+            .unwrap_or(0..0);
+        scope.error(
+            InputErrorKind::Limit,
+            &Loc::new(eval.file, at),
+            format!(
+                "this root module creates more than {} module and resource instances (`max-instances`); from here on each `count` and `for_each` is analysed once with an unknown index, and each module call at most once",
+                run.max_instances
+            ),
+        );
+    }
+    let unknown = || {
+        Some(Val::unknown(Loc::new(
+            eval.file,
+            block.span().unwrap_or(0..0),
+        )))
+    };
+    let inst = if block.body.get_attribute("count").is_some() {
+        Instance {
+            count_index: unknown(),
+            ..Instance::default()
+        }
+    } else {
+        Instance {
+            each_key: unknown(),
+            each_value: unknown(),
+            count_index: None,
+        }
+    };
+    vec![(String::new(), inst)]
+}
+
 /// The instances of a resource or module block: `[i]` for `count`, `["key"]` for `for_each`,
 /// one with unknown `count.index`/`each.*` when the collection is unknown (or huge), none for
 /// `count = 0` or an empty `for_each`.
-fn instances(eval: &Evaluator<'_>, block: &Block) -> Vec<(String, Instance)> {
+fn expand(eval: &Evaluator<'_>, block: &Block) -> Vec<(String, Instance)> {
     let loc = Loc::new(eval.file, block.span().unwrap_or(0..0));
     if let Some(count) = block.body.get_attribute("count") {
         let v = eval.eval(&count.value, &loc);
@@ -381,20 +459,21 @@ struct Calls<'a> {
     run: &'a Run<'a>,
     index: &'a ModuleIndex<'a>,
     frame: &'a Frame,
-    cache: RefCell<BTreeMap<String, Option<Val>>>,
+    cache: RefCell<BTreeMap<String, Option<Rc<Val>>>>,
     busy: RefCell<BTreeSet<String>>,
 }
 
 impl ModuleOutputs for Calls<'_> {
-    fn outputs(&self, scope: &Scope<'_>, name: &str) -> Option<Val> {
-        if let Some(v) = self.cache.borrow().get(name) {
-            return v.clone();
+    fn outputs(&self, scope: &Scope<'_>, name: &str) -> Option<Rc<Val>> {
+        let cached = self.cache.borrow().get(name).cloned();
+        if let Some(v) = cached {
+            return v;
         }
         // A call whose inputs need its own outputs (through another call) cannot be resolved.
         if !self.busy.borrow_mut().insert(name.to_string()) {
             return None;
         }
-        let v = self.call(scope, name);
+        let v = self.call(scope, name).map(Rc::new);
         self.busy.borrow_mut().remove(name);
         self.cache.borrow_mut().insert(name.to_string(), v.clone());
         v
@@ -431,9 +510,10 @@ impl Calls<'_> {
             ));
         }
         if self.frame.stack.len() > MAX_MODULE_DEPTH {
-            return error(format!(
+            scope.error(InputErrorKind::Limit, &source_loc, format!(
                 "modules are nested more than {MAX_MODULE_DEPTH} deep; module `{name}` was not analysed"
             ));
+            return None;
         }
         let parsed = self.run.cache.get(self.run, &dir);
         if parsed.is_empty() {
@@ -451,7 +531,17 @@ impl Calls<'_> {
             decl.file.id,
             block_loc.span.start..header_end.max(block_loc.span.start),
         );
-        let instances = instances(&eval, decl.block);
+        // Once the budget is spent, a call is instantiated for one instance of its caller only.
+        if self.run.instances.get() >= self.run.max_instances
+            && !self
+                .run
+                .past_budget
+                .borrow_mut()
+                .insert((decl.file.id, block_loc.span.start))
+        {
+            return None;
+        }
+        let instances = instances(self.run, &eval, decl.block);
         let counted = decl.block.body.get_attribute("count").is_some();
         let mut results = Vec::new();
         for (suffix, inst) in &instances {

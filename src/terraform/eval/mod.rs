@@ -171,8 +171,9 @@ impl<'a> Evaluator<'a> {
         if let Some(scope) = self.scope
             && !self.budget.reported.replace(true)
         {
+            // A limit of kmslint's own, not a fault of the input: a warning.
             scope.error(
-                InputErrorKind::Evaluation,
+                InputErrorKind::Limit,
                 loc,
                 format!(
                     "evaluating this module builds and copies more than {} MiB of values; values from here on are treated as unknown",
@@ -277,12 +278,105 @@ impl<'a> Evaluator<'a> {
         let ops: Vec<&TraversalOperator> = t.operators.iter().map(|o| o.value()).collect();
         let (value, used) = match &t.expr {
             Expression::Variable(root) => {
+                if let Some(selected) = self.select_shared(root.as_str(), &ops, loc) {
+                    return selected;
+                }
                 let (value, used) = self.reference(root.as_str(), &ops, loc);
                 (self.charged(value, loc), used)
             }
             other => (self.eval(other, loc), 0),
         };
         self.apply(value, ops.get(used..).unwrap_or(&[]), loc)
+    }
+
+    /// `local.X.a`, `var.X["k"]`, `module.M.out`, `each.value.a`, or a bound name followed by
+    /// attributes or indexes: the part read is found inside the value where it is kept, and only
+    /// that part is copied and paid for (large locals, such as a decoded JSON file read one
+    /// setting at a time, are read hundreds of times). `None`, having evaluated nothing, for any
+    /// other reference.
+    fn select_shared(&self, root: &str, ops: &[&TraversalOperator], loc: &Loc) -> Option<Val> {
+        let selects = |i: usize| {
+            matches!(
+                ops.get(i),
+                Some(
+                    TraversalOperator::GetAttr(_)
+                        | TraversalOperator::Index(_)
+                        | TraversalOperator::LegacyIndex(_)
+                )
+            )
+        };
+        let attr = |i: usize| match ops.get(i) {
+            Some(TraversalOperator::GetAttr(id)) => Some(id.as_str()),
+            _ => None,
+        };
+        let unknown = || Val::unknown(loc.clone());
+        if let Some((_, v)) = self.bindings.iter().rev().find(|(n, _)| n == root) {
+            return selects(0).then(|| self.select(v, ops, 0, loc));
+        }
+        if self.isolated || !selects(1) {
+            return None;
+        }
+        match (root, attr(0)) {
+            ("each", Some("value")) => {
+                Some(match self.instance.and_then(|i| i.each_value.as_ref()) {
+                    Some(v) => self.select(v, ops, 1, loc),
+                    None => unknown(),
+                })
+            }
+            ("var", Some(name)) => {
+                let scope = self.scope?;
+                Some(match scope.vars.get(name) {
+                    Some(v) => self.select(v, ops, 1, loc),
+                    None => unknown(),
+                })
+            }
+            ("local", Some(name)) => {
+                let scope = self.scope?;
+                Some(match scope.local_shared(name) {
+                    Some(v) => self.select(&v, ops, 1, loc),
+                    None => unknown(),
+                })
+            }
+            ("module", Some(name)) => {
+                let scope = self.scope?;
+                Some(match scope.module_output_shared(name) {
+                    Some(v) => self.select(&v, ops, 1, loc),
+                    None => unknown(),
+                })
+            }
+            _ => None,
+        }
+    }
+
+    /// Follows attributes and indexes from `ops[start]` inside `root` without copying it, then
+    /// copies what they reach and applies the rest (splats) to the copy.
+    fn select(&self, root: &Val, ops: &[&TraversalOperator], start: usize, loc: &Loc) -> Val {
+        let mut current = root;
+        let mut i = start;
+        while let Some(op) = ops.get(i) {
+            let next = match op {
+                TraversalOperator::GetAttr(id) => current.get(id.as_str()),
+                TraversalOperator::Index(e) => {
+                    let key = self.eval(e, loc);
+                    index_ref(current, &key)
+                }
+                TraversalOperator::LegacyIndex(n) => {
+                    let key = Val::new(Data::Number(*n.value() as f64), loc.clone());
+                    index_ref(current, &key)
+                }
+                TraversalOperator::AttrSplat(_) | TraversalOperator::FullSplat(_) => break,
+            };
+            let Some(next) = next else {
+                return Val::unknown(loc.clone());
+            };
+            current = next;
+            i += 1;
+            if current.is_unknown() {
+                return current.clone();
+            }
+        }
+        let value = self.charged(current.clone(), loc);
+        self.apply(value, ops.get(i..).unwrap_or(&[]), loc)
     }
 
     /// Resolves the start of a reference; returns the value and how many operators it used.
@@ -604,17 +698,20 @@ pub fn attribute_path(t: &Traversal) -> Option<Vec<&str>> {
 }
 
 fn index(value: &Val, key: &Val, loc: &Loc) -> Val {
-    match (&value.data, &key.data) {
-        (Data::List(items), _) => key
+    index_ref(value, key)
+        .cloned()
+        .unwrap_or_else(|| Val::unknown(loc.clone()))
+}
+
+/// The element of a list or object `key` selects, when there is one.
+fn index_ref<'v>(value: &'v Val, key: &Val) -> Option<&'v Val> {
+    match &value.data {
+        Data::List(items) => key
             .to_int()
             .and_then(|i| usize::try_from(i).ok())
-            .and_then(|i| items.get(i).cloned())
-            .unwrap_or_else(|| Val::unknown(loc.clone())),
-        (Data::Object(_), _) => key
-            .to_string_value()
-            .and_then(|k| value.get(&k).cloned())
-            .unwrap_or_else(|| Val::unknown(loc.clone())),
-        _ => Val::unknown(loc.clone()),
+            .and_then(|i| items.get(i)),
+        Data::Object(_) => key.to_string_value().and_then(|k| value.get(&k)),
+        _ => None,
     }
 }
 

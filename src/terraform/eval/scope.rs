@@ -22,8 +22,9 @@ const MAX_LOCAL_DEPTH: usize = 200;
 /// Gives the outputs of a module call, instantiating the called module on first use.
 pub trait ModuleOutputs {
     /// The value of `module.NAME`: an object of outputs, or a list/map of them for a call with
-    /// `count`/`for_each`; unknown when the module cannot be read.
-    fn outputs(&self, scope: &Scope<'_>, name: &str) -> Option<Val>;
+    /// `count`/`for_each`; unknown when the module cannot be read. Shared: a reference copies
+    /// only the output it reads.
+    fn outputs(&self, scope: &Scope<'_>, name: &str) -> Option<Rc<Val>>;
 }
 
 /// One module instance.
@@ -36,7 +37,9 @@ pub struct Scope<'a> {
     pub files: &'a Files,
     pub vars: BTreeMap<String, Val>,
     pub modules: Option<&'a dyn ModuleOutputs>,
-    locals: RefCell<BTreeMap<String, Val>>,
+    /// Evaluated locals, shared so that `local.x.y` copies `y` only, and so that no borrow is
+    /// held while an index expression evaluates (and perhaps adds a local).
+    locals: RefCell<BTreeMap<String, Rc<Val>>>,
     local_stack: RefCell<Vec<String>>,
     documents: RefCell<BTreeMap<String, Val>>,
     document_stack: RefCell<Vec<String>>,
@@ -80,14 +83,22 @@ impl<'a> Scope<'a> {
     }
 
     pub fn local(&self, name: &str, at: &Loc) -> Val {
-        if let Some(v) = self.locals.borrow().get(name) {
-            return v
+        match self.local_shared(name) {
+            Some(v) => (*v)
                 .clone()
-                .through(at.clone(), format!("used through `local.{name}`"));
+                .through(at.clone(), format!("used through `local.{name}`")),
+            None => Val::unknown(at.clone()),
         }
-        let Some(decl) = self.index.locals.get(name).copied() else {
-            return Val::unknown(at.clone());
-        };
+    }
+
+    /// The value of `local.NAME`, evaluated on first use; `None` when it is unknown (undeclared,
+    /// in a cycle, or too deep: the last two are reported).
+    pub(super) fn local_shared(&self, name: &str) -> Option<Rc<Val>> {
+        let cached = self.locals.borrow().get(name).cloned();
+        if cached.is_some() {
+            return cached;
+        }
+        let decl = self.index.locals.get(name).copied()?;
         let cycle = {
             let stack = self.local_stack.borrow();
             stack.iter().any(|n| n == name).then(|| stack.clone())
@@ -105,7 +116,7 @@ impl<'a> Scope<'a> {
                 &def_loc,
                 format!("cycle between locals: {}", chain.join(" → ")),
             );
-            return Val::unknown(at.clone());
+            return None;
         }
         if self.local_stack.borrow().len() >= MAX_LOCAL_DEPTH {
             self.error(
@@ -113,19 +124,25 @@ impl<'a> Scope<'a> {
                 &def_loc,
                 format!("locals refer to each other more than {MAX_LOCAL_DEPTH} levels deep; `local.{name}` is treated as unknown"),
             );
-            return Val::unknown(at.clone());
+            return None;
         }
         self.local_stack.borrow_mut().push(name.to_string());
-        let v = Evaluator::in_scope(decl.file.id, self).eval(decl.expr, &def_loc);
+        let v = Rc::new(Evaluator::in_scope(decl.file.id, self).eval(decl.expr, &def_loc));
         self.local_stack.borrow_mut().pop();
-        self.locals.borrow_mut().insert(name.to_string(), v.clone());
-        v.through(at.clone(), format!("used through `local.{name}`"))
+        self.locals
+            .borrow_mut()
+            .insert(name.to_string(), Rc::clone(&v));
+        Some(v)
     }
 
     pub fn module_output(&self, name: &str, at: &Loc) -> Val {
-        self.modules
-            .and_then(|m| m.outputs(self, name))
-            .unwrap_or_else(|| Val::unknown(at.clone()))
+        self.module_output_shared(name)
+            .map_or_else(|| Val::unknown(at.clone()), |v| (*v).clone())
+    }
+
+    /// `module.NAME`, shared with the cache of the call's outputs.
+    pub(super) fn module_output_shared(&self, name: &str) -> Option<Rc<Val>> {
+        self.modules.and_then(|m| m.outputs(self, name))
     }
 
     /// `data.aws_iam_policy_document.NAME.json`, built once per instance.

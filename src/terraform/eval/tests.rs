@@ -272,3 +272,58 @@ fn values_past_the_evaluation_budget_are_unknown() {
     );
     assert!(eval(&nested).has_unknown());
 }
+
+#[test]
+fn a_spent_budget_is_one_warning() {
+    let dir = std::env::temp_dir();
+    let files = Files::new(&dir, std::slice::from_ref(&dir), 1 << 20);
+    let mut text = String::from("locals {\n  l0 = \"xx\"\n");
+    for i in 1..=40 {
+        text += &format!("  l{i} = \"${{local.l{0}}}${{local.l{0}}}\"\n", i - 1);
+    }
+    text += "}\n";
+    let (id, source) = files.add_text("main.tf", text);
+    let body = hcl_edit::parser::parse_body(&source.text).unwrap();
+    let parsed = vec![ParsedFile { id, source, body }];
+    let index = ModuleIndex::new(&parsed);
+    let scope = Scope::new(&index, &dir, &files);
+    assert!(scope.local("l40", &Loc::new(id, 0..0)).is_unknown());
+    assert!(scope.local("l39", &Loc::new(id, 0..0)).is_unknown());
+    let errors = scope.take_errors();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!(errors[0].kind, InputErrorKind::Limit);
+    assert_eq!(errors[0].level(), crate::rules::Level::Warning);
+    assert!(errors[0].message.contains("MiB of values"));
+}
+
+#[test]
+fn reading_one_setting_of_a_large_local_copies_that_setting_only() {
+    // A decoded settings file of 3000 entries (about 1 MiB of values), read 100 times one
+    // setting at a time: 100 copies of the whole would pass the budget.
+    let entries: Vec<String> = (0..3000)
+        .map(|i| {
+            format!(
+                "\"k{i}\": {{\"id\": \"{i:012}\", \"name\": \"{}\"}}",
+                "n".repeat(200)
+            )
+        })
+        .collect();
+    let prelude = format!(
+        "locals {{\n  big = jsondecode(<<EOT\n{{{}}}\nEOT\n  )\n}}\n",
+        entries.join(", ")
+    );
+    let reads: Vec<String> = (0..100)
+        .map(|i| format!("local.big[\"k{i}\"].id"))
+        .collect();
+    let v = eval_in(&prelude, &format!("[{}]", reads.join(", ")));
+    assert!(!v.has_unknown(), "{:?}", v.data);
+    assert_eq!(strings(&v)[7], "000000000007");
+    // Past the selection, a splat applies to the copy.
+    let v = eval_in(
+        "locals {\n  m = { a = [{ id = \"x\" }, { id = \"y\" }] }\n}\n",
+        "local.m.a[*].id",
+    );
+    assert_eq!(strings(&v), ["x", "y"]);
+    let v = eval_in("locals {\n  m = { a = 1 }\n}\n", "local.m.b");
+    assert!(v.is_unknown());
+}
