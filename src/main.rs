@@ -258,10 +258,7 @@ fn check(args: CheckArgs) -> ExitCode {
         }
     }
     if let Some(path) = &args.baseline {
-        let known = match std::fs::read_to_string(path)
-            .map_err(|e| e.to_string())
-            .and_then(|t| kmslint::baseline::read(&t))
-        {
+        let known = match kmslint::baseline::read_file(path) {
             Ok(k) => k,
             Err(e) => {
                 eprintln!("error: {}: {e}", path.display());
