@@ -503,4 +503,77 @@ mod tests {
         assert_eq!(names(&d), vec![vec!["main.tf"]]);
         assert_eq!(d.errors[0].kind, InputErrorKind::NotARegularFile);
     }
+
+    #[cfg(unix)]
+    #[test]
+    fn links_leaving_the_repository_are_not_followed_and_noted_once() {
+        let t = tempfile::tempdir().unwrap();
+        let outside = t.path().join("outside");
+        let root = t.path().join("repo");
+        fs::create_dir_all(outside.join("sub")).unwrap();
+        fs::create_dir_all(root.join("m")).unwrap();
+        fs::write(outside.join("x.tf"), "").unwrap();
+        fs::write(root.join("m/main.tf"), "").unwrap();
+        std::os::unix::fs::symlink(&outside, root.join("vendor")).unwrap();
+        std::os::unix::fs::symlink(outside.join("x.tf"), root.join("m/x.tf")).unwrap();
+        std::os::unix::fs::symlink(outside.join("x.tf"), root.join("notes.txt")).unwrap();
+        // A link that stays inside is followed.
+        std::os::unix::fs::symlink(root.join("m"), root.join("alias")).unwrap();
+        let d = discover(&[root.clone()], &root, None, std::slice::from_ref(&root));
+        assert_eq!(names(&d), vec![vec!["main.tf"], vec!["main.tf"]]);
+        let errors: Vec<_> = d.errors.iter().map(|e| (e.kind, e.path.as_str())).collect();
+        assert_eq!(
+            errors,
+            [
+                (InputErrorKind::Skipped, "alias/x.tf"),
+                (InputErrorKind::Skipped, "m/x.tf"),
+                (InputErrorKind::Skipped, "vendor")
+            ]
+        );
+        assert!(
+            d.errors
+                .iter()
+                .all(|e| e.level() == crate::rules::Level::Note)
+        );
+        // The same through a file argument.
+        let d = discover(
+            &[root.join("m/main.tf")],
+            &root,
+            None,
+            std::slice::from_ref(&root),
+        );
+        assert_eq!(names(&d), vec![vec!["main.tf"]]);
+        assert_eq!(d.errors.len(), 1, "{:?}", d.errors);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn dangling_links_matter_only_for_files_kmslint_reads() {
+        let t = tempfile::tempdir().unwrap();
+        let root = t.path();
+        fs::write(root.join("main.tf"), "").unwrap();
+        for name in ["README", "notes.txt", "data.json", "broken.tf"] {
+            std::os::unix::fs::symlink("nowhere", root.join(name)).unwrap();
+        }
+        let d = discover(&[root.to_path_buf()], root, None, &[root.to_path_buf()]);
+        let errors: Vec<_> = d.errors.iter().map(|e| (e.kind, e.path.as_str())).collect();
+        assert_eq!(errors, [(InputErrorKind::Unreadable, "broken.tf")]);
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn names_that_are_not_utf8_are_found() {
+        use std::os::unix::ffi::OsStrExt;
+        let t = tempfile::tempdir().unwrap();
+        let root = t.path();
+        let name = std::ffi::OsStr::from_bytes(b"key_\xff.tf");
+        fs::write(root.join(name), "").unwrap();
+        let d = discover(&[root.to_path_buf()], root, None, &[root.to_path_buf()]);
+        assert_eq!(d.modules.len(), 1);
+        assert_eq!(d.modules[0].files[0].path.file_name(), Some(name));
+        assert_eq!(
+            crate::source::display_path(&d.modules[0].files[0].path, root),
+            "key_\\xFF.tf"
+        );
+    }
 }

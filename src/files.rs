@@ -220,9 +220,14 @@ impl Files {
     pub fn allowed(&self, path: &Path) -> bool {
         let joined = normalize(&self.base.join(path));
         match std::fs::canonicalize(&joined) {
-            Ok(real) => inside(&real, &self.boundaries) || self.trusted.contains(&real),
+            Ok(real) => self.permits(&real),
             Err(_) => inside(&joined, &self.boundaries),
         }
+    }
+
+    /// Whether a real path may be read: inside the repository, or a file the user named.
+    fn permits(&self, real: &Path) -> bool {
+        inside(real, &self.boundaries) || self.trusted.iter().any(|t| t == real)
     }
 
     /// Reads `path` (once per run); `None` when it cannot be read (the error is recorded).
@@ -249,11 +254,16 @@ impl Files {
         quiet_missing: bool,
     ) -> Option<(FileId, Arc<SourceFile>)> {
         let display = display_path(path, &self.base);
-        let opened = open_regular(path).and_then(|(file, meta)| {
+        // Judged before opening too: opening some devices has effects of its own.
+        let leaves = std::fs::canonicalize(path).is_ok_and(|real| !self.permits(&real));
+        let opened = if leaves {
+            Err(ReadError::Outside)
+        } else {
+            open_regular(path)
+        };
+        let opened = opened.and_then(|(file, meta)| {
             let real = real_path(&file, path);
-            let allowed = real
-                .as_ref()
-                .is_some_and(|r| inside(r, &self.boundaries) || self.trusted.contains(r));
+            let allowed = real.as_ref().is_some_and(|r| self.permits(r));
             if allowed {
                 Ok((file, meta, real))
             } else {
@@ -437,5 +447,133 @@ pub fn repo_relative(prefix: &str, display: &str) -> String {
         ".".to_string()
     } else {
         parts.join("/")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalize_keeps_leading_parents() {
+        assert_eq!(normalize(Path::new("./a/../b")), PathBuf::from("b"));
+        assert_eq!(
+            normalize(Path::new("./../../m/kms")),
+            PathBuf::from("../../m/kms")
+        );
+        assert_eq!(normalize(Path::new("a/../../m")), PathBuf::from("../m"));
+        assert_eq!(normalize(Path::new("/../etc")), PathBuf::from("/etc"));
+    }
+
+    #[test]
+    fn relative_paths_between_module_directories() {
+        let rel = |p: &str, from: &str| relative(Path::new(p), Path::new(from));
+        assert_eq!(rel("modules/m", "."), Some(PathBuf::from("modules/m")));
+        assert_eq!(
+            rel("repo/modules/m", "repo/root"),
+            Some("../modules/m".into())
+        );
+        assert_eq!(rel("../../m", "."), Some(PathBuf::from("../../m")));
+        assert_eq!(rel("x", "x"), Some(PathBuf::new()));
+        // From above the start of a relative path, the way back is not known.
+        assert_eq!(rel("a", "../b"), None);
+        assert_eq!(slash_path(Path::new("")), ".");
+        assert_eq!(slash_path(Path::new("../modules/m")), "../modules/m");
+    }
+
+    #[test]
+    fn repository_relative_report_paths() {
+        assert_eq!(
+            repo_relative("envs/prod/", "../../modules/kms/main.tf"),
+            "modules/kms/main.tf"
+        );
+        assert_eq!(repo_relative("envs/prod/", "main.tf"), "envs/prod/main.tf");
+        assert_eq!(repo_relative("", "../x.tf"), "../x.tf");
+        assert_eq!(repo_relative("a/", "/abs/x.tf"), "/abs/x.tf");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn special_files_are_refused_without_blocking() {
+        let t = tempfile::tempdir().unwrap();
+        assert!(matches!(
+            read_regular(Path::new("/dev/zero"), 10),
+            Err(ReadError::NotRegular)
+        ));
+        let fifo = t.path().join("pipe");
+        let made = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap();
+        assert!(made.success());
+        // Without a writer, a blocking open would never return.
+        assert!(matches!(
+            read_regular(&fifo, 10),
+            Err(ReadError::NotRegular)
+        ));
+        assert!(matches!(
+            read_regular(t.path(), 10),
+            Err(ReadError::NotRegular)
+        ));
+        std::fs::write(t.path().join("big"), "12345678901").unwrap();
+        assert!(matches!(
+            read_regular(&t.path().join("big"), 10),
+            Err(ReadError::TooLarge { size: 11, cap: 10 })
+        ));
+        assert_eq!(read_regular(&t.path().join("big"), 11).unwrap().len(), 11);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn links_out_of_the_repository_are_refused_and_named() {
+        let t = tempfile::tempdir().unwrap();
+        let repo = t.path().join("repo");
+        std::fs::create_dir_all(&repo).unwrap();
+        std::fs::write(t.path().join("secret"), "SECRET").unwrap();
+        std::fs::write(repo.join("inside.txt"), "fine").unwrap();
+        std::os::unix::fs::symlink("../secret", repo.join("creds")).unwrap();
+        std::os::unix::fs::symlink("inside.txt", repo.join("alias")).unwrap();
+        std::os::unix::fs::symlink("/proc/self/environ", repo.join("env")).unwrap();
+        let files = Files::new(&repo, &[repo.clone()], 1 << 20);
+        assert!(files.load(&repo.join("creds")).is_none());
+        assert!(files.load(&repo.join("creds")).is_none());
+        assert!(files.load(&repo.join("env")).is_none());
+        assert!(files.load(&repo.join("../secret")).is_none());
+        assert!(!files.allowed(&repo.join("creds")));
+        assert!(files.allowed(&repo.join("alias")));
+        // A link inside the repository is the file it names: one id.
+        let (a, _) = files.load(&repo.join("alias")).unwrap();
+        let (b, text) = files.load(&repo.join("inside.txt")).unwrap();
+        assert_eq!(a, b);
+        assert_eq!(text.text, "fine");
+        // A missing file named by the configuration is not an error.
+        assert!(files.load_if_exists(&repo.join("nowhere")).is_none());
+        let (_, errors) = files.finish();
+        let shown: Vec<_> = errors
+            .iter()
+            .map(|e| (e.path.as_str(), e.message.as_str()))
+            .collect();
+        assert_eq!(shown.len(), 3, "{shown:?}");
+        for (path, message) in &shown {
+            assert!(!message.contains("SECRET"));
+            assert!(
+                message.contains("outside the repository"),
+                "{path}: {message}"
+            );
+        }
+        let paths: Vec<_> = shown.iter().map(|(p, _)| *p).collect();
+        assert_eq!(paths, ["creds", "env", "../secret"]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn files_the_user_named_are_read_where_they_are() {
+        let t = tempfile::tempdir().unwrap();
+        let repo = t.path().join("repo");
+        std::fs::create_dir_all(&repo).unwrap();
+        std::fs::write(t.path().join("vars.tfvars"), "a = 1\n").unwrap();
+        let mut files = Files::new(&repo, &[repo.clone()], 1 << 20);
+        files.trust([t.path().join("vars.tfvars")]);
+        assert!(files.load(&t.path().join("vars.tfvars")).is_some());
     }
 }

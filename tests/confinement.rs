@@ -288,3 +288,54 @@ fn a_tf_file_whose_name_is_not_utf8_is_analysed() {
         .collect();
     assert!(paths.contains(&"key_\\xFF.tf"), "{paths:?}");
 }
+
+#[test]
+fn fileset_lists_the_files_a_for_each_reads() {
+    let t = tempfile::tempdir().unwrap();
+    let root = t.path();
+    std::fs::create_dir_all(root.join(".git")).unwrap();
+    write(
+        root,
+        "main.tf",
+        r#"module "keys" {
+  source = "./modules/keys"
+}
+"#,
+    );
+    write(
+        root,
+        "modules/keys/main.tf",
+        r#"resource "aws_kms_key" "k" {
+  for_each            = fileset("${path.module}/policies", "**/*.json")
+  enable_key_rotation = true
+  policy              = file("${path.module}/policies/${each.value}")
+}
+"#,
+    );
+    let public = r#"{"Version": "2012-10-17", "Statement": [{"Sid": "Open", "Effect": "Allow", "Principal": "*", "Action": "kms:*", "Resource": "*"}]}"#;
+    write(root, "modules/keys/policies/a.json", public);
+    write(root, "modules/keys/policies/deep/b.json", public);
+    write(root, "modules/keys/policies/c.txt", public);
+    let o = kmslint(root, &["--format", "json", "--select", "KMS001", "."]);
+    let doc = json(&o);
+    let mut resources: Vec<&str> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            let r = f["resource"].as_str().unwrap();
+            r.strip_prefix("module.keys.").unwrap_or(r)
+        })
+        .collect();
+    resources.sort();
+    resources.dedup();
+    assert_eq!(
+        resources,
+        [
+            r#"aws_kms_key.k["a.json"]"#,
+            r#"aws_kms_key.k["deep/b.json"]"#
+        ],
+        "{}",
+        String::from_utf8_lossy(&o.stdout)
+    );
+}
