@@ -519,7 +519,12 @@ mod tests {
         std::os::unix::fs::symlink(outside.join("x.tf"), root.join("notes.txt")).unwrap();
         // A link that stays inside is followed.
         std::os::unix::fs::symlink(root.join("m"), root.join("alias")).unwrap();
-        let d = discover(&[root.clone()], &root, None, std::slice::from_ref(&root));
+        let d = discover(
+            std::slice::from_ref(&root),
+            &root,
+            None,
+            std::slice::from_ref(&root),
+        );
         assert_eq!(names(&d), vec![vec!["main.tf"], vec!["main.tf"]]);
         let errors: Vec<_> = d.errors.iter().map(|e| (e.kind, e.path.as_str())).collect();
         assert_eq!(

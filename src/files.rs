@@ -534,7 +534,7 @@ mod tests {
         std::os::unix::fs::symlink("../secret", repo.join("creds")).unwrap();
         std::os::unix::fs::symlink("inside.txt", repo.join("alias")).unwrap();
         std::os::unix::fs::symlink("/proc/self/environ", repo.join("env")).unwrap();
-        let files = Files::new(&repo, &[repo.clone()], 1 << 20);
+        let files = Files::new(&repo, std::slice::from_ref(&repo), 1 << 20);
         assert!(files.load(&repo.join("creds")).is_none());
         assert!(files.load(&repo.join("creds")).is_none());
         assert!(files.load(&repo.join("env")).is_none());
@@ -572,7 +572,7 @@ mod tests {
         let repo = t.path().join("repo");
         std::fs::create_dir_all(&repo).unwrap();
         std::fs::write(t.path().join("vars.tfvars"), "a = 1\n").unwrap();
-        let mut files = Files::new(&repo, &[repo.clone()], 1 << 20);
+        let mut files = Files::new(&repo, std::slice::from_ref(&repo), 1 << 20);
         files.trust([t.path().join("vars.tfvars")]);
         assert!(files.load(&t.path().join("vars.tfvars")).is_some());
     }
