@@ -363,7 +363,8 @@ fn read_error(display: &str, e: &ReadError) -> InputError {
                 "raise the limit with `--max-file-size BYTES` (`--max-plan-size BYTES` for plans)",
             )
         }
-        ReadError::Outside => whole(InputErrorKind::Unreadable, e.to_string()),
+        // A boundary of kmslint's own, not a fault of the input: a note, as for a walked link.
+        ReadError::Outside => whole(InputErrorKind::Skipped, e.to_string()),
     }
 }
 
@@ -430,7 +431,7 @@ pub fn slash_path(path: &Path) -> String {
 /// (`envs/prod/`) joined to a display path (`../../modules/kms/main.tf`) and normalised
 /// (`modules/kms/main.tf`). Absolute display paths are kept.
 pub fn repo_relative(prefix: &str, display: &str) -> String {
-    if display.starts_with('/') || prefix.is_empty() {
+    if display.is_empty() || display.starts_with('/') || prefix.is_empty() {
         return display.to_string();
     }
     let mut parts: Vec<&str> = Vec::new();

@@ -7,11 +7,19 @@
 use std::io::Write;
 
 use crate::Outcome;
+use crate::files::repo_relative;
+use crate::report::ReportOptions;
 use crate::rules::Level;
 
 const PER_LEVEL: usize = 10;
 
-pub(super) fn write(outcome: &Outcome, out: &mut dyn Write) -> std::io::Result<()> {
+/// Paths are repository-relative, as GitHub places annotations, also when run from a
+/// sub-directory.
+pub(super) fn write(
+    outcome: &Outcome,
+    options: &ReportOptions,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
     let mut shown = [0usize; 3];
     let mut hidden = [0usize; 3];
     for e in &outcome.errors {
@@ -25,7 +33,7 @@ pub(super) fn write(outcome: &Outcome, out: &mut dyn Write) -> std::io::Result<(
             out,
             "::{} file={},line={},col={},title={}::{}",
             command(e.level()),
-            property(&e.path),
+            property(&repo_relative(&options.repo_prefix, &e.path)),
             e.position.line,
             e.position.column,
             property("kmslint input error"),
@@ -54,7 +62,7 @@ pub(super) fn write(outcome: &Outcome, out: &mut dyn Write) -> std::io::Result<(
             out,
             "::{} file={},line={},endLine={}{columns},title={}::{}",
             command(f.level),
-            property(&file.display),
+            property(&repo_relative(&options.repo_prefix, &file.display)),
             start.line,
             end.line,
             property(&format!("{} {}", f.rule.id, f.rule.name)),

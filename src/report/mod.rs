@@ -55,6 +55,6 @@ pub fn write(
         Format::Pretty => pretty::write(outcome, options, out),
         Format::Sarif => sarif::write(outcome, options, out),
         Format::Json => json::write(outcome, options, out),
-        Format::Github => github::write(outcome, out),
+        Format::Github => github::write(outcome, options, out),
     }
 }

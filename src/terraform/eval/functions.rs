@@ -591,7 +591,7 @@ fn confined(eval: &Evaluator<'_>, path: &Path, loc: &Loc) -> Option<()> {
         return Some(());
     }
     scope.error(
-        InputErrorKind::Unreadable,
+        InputErrorKind::Skipped,
         loc,
         format!(
             "`{}` leads outside the repository; it was not read and the value is unknown",
