@@ -118,14 +118,35 @@ mod tests {
     use crate::config::Settings;
 
     fn render(sources: Vec<(&str, &str)>) -> String {
+        render_in("", sources)
+    }
+
+    /// Renders as if run from `prefix` inside the repository.
+    fn render_in(prefix: &str, sources: Vec<(&str, &str)>) -> String {
         let sources = sources
             .into_iter()
             .map(|(name, text)| (name.to_string(), text.to_string()))
             .collect();
         let outcome = crate::check_sources(sources, &Settings::default());
         let mut out = Vec::new();
-        write(&outcome, &mut out).unwrap();
+        let options = ReportOptions {
+            repo_prefix: prefix.to_string(),
+            ..ReportOptions::default()
+        };
+        write(&outcome, &options, &mut out).unwrap();
         String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn paths_are_relative_to_the_repository_root() {
+        let out = render_in(
+            "envs/prod/",
+            vec![(
+                "../../modules/kms/main.tf",
+                "resource \"aws_kms_key\" \"k\" {\n  enable_key_rotation = false\n}\n",
+            )],
+        );
+        assert!(out.contains("file=modules/kms/main.tf,line=2"), "{out}");
     }
 
     #[test]
