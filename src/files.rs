@@ -254,12 +254,12 @@ impl Files {
         quiet_missing: bool,
     ) -> Option<(FileId, Arc<SourceFile>)> {
         let display = display_path(path, &self.base);
-        // Judged before opening too: opening some devices has effects of its own.
-        let leaves = std::fs::canonicalize(path).is_ok_and(|real| !self.permits(&real));
-        let opened = if leaves {
-            Err(ReadError::Outside)
-        } else {
-            open_regular(path)
+        // Only what is a regular file a moment before is opened, since opening some devices
+        // has effects of its own; the opened handle is then checked again, and its real path is
+        // judged (a regular file outside is opened, never read).
+        let opened = match std::fs::metadata(path) {
+            Ok(meta) if !meta.is_file() => Err(ReadError::NotRegular),
+            _ => open_regular(path),
         };
         let opened = opened.and_then(|(file, meta)| {
             let real = real_path(&file, path);
