@@ -427,6 +427,16 @@ pub fn slash_path(path: &Path) -> String {
     }
 }
 
+/// `display` (relative to `cwd`, or absolute) relative to `root`, when the file lies under it.
+pub fn under_root(cwd: &Path, root: &Path, display: &str) -> Option<String> {
+    if display.is_empty() {
+        return None;
+    }
+    let full = normalize(&cwd.join(display));
+    let rel = full.strip_prefix(root).ok()?;
+    Some(slash_path(rel))
+}
+
 /// A repository-relative path for a report: the working directory's place in the repository
 /// (`envs/prod/`) joined to a display path (`../../modules/kms/main.tf`) and normalised
 /// (`modules/kms/main.tf`). Absolute display paths are kept.

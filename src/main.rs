@@ -282,6 +282,11 @@ fn check(args: CheckArgs) -> ExitCode {
     let report_options = ReportOptions {
         color,
         repo_prefix: repo_prefix(&cwd),
+        repo_root: kmslint::files::repositories(&paths, &cwd)
+            .into_iter()
+            .next()
+            .filter(|root| root.join(".git").exists())
+            .map(|root| (std::fs::canonicalize(&cwd).unwrap_or(cwd.clone()), root)),
         ..ReportOptions::default()
     };
     let written = match &args.output {

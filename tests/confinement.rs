@@ -159,6 +159,9 @@ fn the_report_does_not_depend_on_how_the_tree_is_named() {
     }
     assert_eq!(sarif(&prod, abs), in_prod);
     assert_eq!(sarif(&root, "envs/prod"), in_prod);
+    // From outside the repository too: a path the repository holds is relative to its root.
+    assert_eq!(sarif(outer, "repo/envs/prod"), in_prod);
+    assert_eq!(sarif(outer, abs), in_prod);
 }
 
 #[test]

@@ -7,8 +7,7 @@
 use std::io::Write;
 
 use crate::Outcome;
-use crate::files::repo_relative;
-use crate::report::ReportOptions;
+use crate::report::{ReportOptions, repo_path};
 use crate::rules::Level;
 
 const PER_LEVEL: usize = 10;
@@ -33,7 +32,7 @@ pub(super) fn write(
             out,
             "::{} file={},line={},col={},title={}::{}",
             command(e.level()),
-            property(&repo_relative(&options.repo_prefix, &e.path)),
+            property(&repo_path(options, &e.path)),
             e.position.line,
             e.position.column,
             property("kmslint input error"),
@@ -62,7 +61,7 @@ pub(super) fn write(
             out,
             "::{} file={},line={},endLine={}{columns},title={}::{}",
             command(f.level),
-            property(&repo_relative(&options.repo_prefix, &file.display)),
+            property(&repo_path(options, &file.display)),
             start.line,
             end.line,
             property(&format!("{} {}", f.rule.id, f.rule.name)),

@@ -371,7 +371,7 @@ fn location(
 fn uri(options: &ReportOptions, path: &str) -> String {
     // A display path may climb out of the working directory (`../../modules/kms/main.tf`, run
     // from `envs/prod`): joined to the working directory's place it names the repository file.
-    let full = crate::files::repo_relative(&options.repo_prefix, path);
+    let full = crate::report::repo_path(options, path);
     let mut out = String::with_capacity(full.len());
     for b in full.bytes() {
         if b.is_ascii_alphanumeric() || b"-._~/!$&'()*+,;=:@".contains(&b) {
