@@ -75,23 +75,24 @@ impl Outcome {
 /// to. Files outside the git repository of each given path (or outside the path itself when it is
 /// in none) are never read, whatever a module source or `file()` names.
 pub fn check(paths: &[PathBuf], base: &Path, settings: &Settings) -> Outcome {
-    let found = discover::discover(paths, base, settings.exclude.as_ref());
-    let boundaries: Vec<PathBuf> = paths
-        .iter()
-        .map(|p| {
-            let p = files::normalize(&base.join(p));
-            let dir = if p.is_file() {
-                p.parent().map(Path::to_path_buf).unwrap_or_default()
-            } else {
-                p
-            };
-            dir.ancestors()
-                .find(|d| d.join(".git").exists())
-                .unwrap_or(&dir)
-                .to_path_buf()
-        })
-        .collect();
-    let files = Files::new(base, &boundaries, settings.max_file_size);
+    let boundaries = files::repositories(paths, base);
+    let found = discover::discover(paths, base, settings.exclude.as_ref(), &boundaries);
+    let mut files = Files::new(base, &boundaries, settings.max_file_size);
+    // Files the user named are read where they are; only the scanned tree is confined.
+    files.trust(
+        settings
+            .var_inputs
+            .files
+            .iter()
+            .cloned()
+            .chain(settings.tiers.iter().map(|t| t.at.path.clone()))
+            .chain(
+                settings
+                    .required_aliases
+                    .iter()
+                    .map(|(_, at)| at.path.clone()),
+            ),
+    );
     let cache = from_hcl::ModuleCache::default();
     let units = units(found.modules, found.plans);
     // The end of the run (sorting, suppressions) is parallel too, in the same pool.
@@ -306,19 +307,23 @@ fn analyse_plan(
 fn sniff(path: &Path) -> bool {
     use std::io::Read;
     let mut head = Vec::with_capacity(terraform::plan::SNIFF_BYTES);
-    std::fs::File::open(path)
-        .and_then(|f| {
+    // Opened as every read is: a FIFO named `plan.json` must not block the scan.
+    files::open_regular(path)
+        .ok()
+        .and_then(|(f, _)| {
             f.take(terraform::plan::SNIFF_BYTES as u64)
                 .read_to_end(&mut head)
+                .ok()
         })
-        .is_ok_and(|_| terraform::plan::looks_like_plan(&head))
+        .is_some_and(|_| terraform::plan::looks_like_plan(&head))
 }
 
 /// Reads and parses every file `check` would, in the same thread pool, and nothing more: the
 /// floor that benchmarks compare `check` against. Returns the number of files parsed.
 pub fn parse_only(paths: &[PathBuf], base: &Path, settings: &Settings) -> usize {
-    let found = discover::discover(paths, base, settings.exclude.as_ref());
-    let files = Files::new(base, &[base.to_path_buf()], settings.max_file_size);
+    let boundaries = files::repositories(paths, base);
+    let found = discover::discover(paths, base, settings.exclude.as_ref(), &boundaries);
+    let files = Files::new(base, &boundaries, settings.max_file_size);
     in_pool(|| {
         found
             .modules

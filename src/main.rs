@@ -285,10 +285,7 @@ fn check(args: CheckArgs) -> ExitCode {
         }
     }
     if let Some(path) = &args.baseline {
-        let known = match std::fs::read_to_string(path)
-            .map_err(|e| e.to_string())
-            .and_then(|t| kmslint::baseline::read(&t))
-        {
+        let known = match kmslint::baseline::read_file(path) {
             Ok(k) => k,
             Err(e) => {
                 eprintln!("error: {}: {e}", path.display());
@@ -312,6 +309,11 @@ fn check(args: CheckArgs) -> ExitCode {
     let report_options = ReportOptions {
         color,
         repo_prefix: repo_prefix(&cwd),
+        repo_root: kmslint::files::repositories(&paths, &cwd)
+            .into_iter()
+            .next()
+            .filter(|root| root.join(".git").exists())
+            .map(|root| (std::fs::canonicalize(&cwd).unwrap_or(cwd.clone()), root)),
         ..ReportOptions::default()
     };
     let written = match &args.output {

@@ -190,6 +190,7 @@ fn instantiate(
     let provider_tags;
     let frame = if frame.prefix.is_empty() {
         let mut probe = Scope::new(index, &frame.dir, run.files);
+        probe.root = run.root.clone();
         probe.vars = values.clone();
         provider_tags = Frame {
             default_tags: default_tags(index, &probe),
@@ -207,6 +208,7 @@ fn instantiate(
         busy: RefCell::new(BTreeSet::new()),
     };
     let mut scope = Scope::new(index, &frame.dir, run.files);
+    scope.root = run.root.clone();
     scope.prefix = frame.prefix.clone();
     scope.vars = values;
     scope.modules = Some(&calls);
@@ -606,14 +608,20 @@ impl Calls<'_> {
         })
     }
 
-    /// The directory of a module source: a local path, or where `terraform init` put it.
+    /// The directory of a module source: a local path, or where `terraform init` put it. The
+    /// caller checks that it stays inside the repository.
     fn resolve(&self, source: &str, key_path: &[String]) -> Option<PathBuf> {
         if source.starts_with("./") || source.starts_with("../") {
-            return Some(self.frame.dir.join(source));
+            return Some(normalize(&self.frame.dir.join(source)));
         }
         let manifest = self.run.root.join(".terraform/modules/modules.json");
-        let text = std::fs::read_to_string(manifest).ok()?;
-        let json: serde_json::Value = serde_json::from_str(&text).ok()?;
+        // The manifest is read like any file of the tree: inside the repository, a regular file,
+        // capped in size.
+        if !self.run.files.allowed(&manifest) {
+            return None;
+        }
+        let bytes = crate::files::read_regular(&manifest, MAX_MANIFEST_SIZE).ok()?;
+        let json: serde_json::Value = serde_json::from_slice(&bytes).ok()?;
         let key = key_path.join(".");
         let entry = json
             .get("Modules")?
@@ -621,25 +629,29 @@ impl Calls<'_> {
             .iter()
             .find(|m| m.get("Key").and_then(|k| k.as_str()) == Some(key.as_str()))?;
         let dir = entry.get("Dir")?.as_str()?;
-        Some(self.run.root.join(dir))
+        Some(normalize(&self.run.root.join(dir)))
     }
 }
 
-/// The `.tf` files of a module directory, read through the registry.
+/// `.terraform/modules/modules.json` larger than this is not read (real ones are a few KiB).
+const MAX_MANIFEST_SIZE: u64 = 16 << 20;
+
+/// The `.tf` files of a module directory, read through the registry (which refuses a file
+/// whose real path leaves the repository). A name that is not UTF-8 is read too, as Terraform
+/// reads it.
 fn module_files(files: &Files, dir: &Path) -> Vec<(FileId, Arc<SourceFile>)> {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return Vec::new();
     };
     let mut paths: Vec<PathBuf> = entries
         .flatten()
-        .map(|e| e.path())
-        .filter(|p| {
-            p.extension().is_some_and(|e| e == "tf")
-                && p.file_name()
-                    .and_then(|n| n.to_str())
-                    .is_some_and(|n| !n.starts_with('.'))
-                && p.is_file()
+        .filter(|e| {
+            let name = e.file_name();
+            let name = name.to_string_lossy();
+            name.ends_with(".tf") && !name.starts_with('.')
         })
+        .map(|e| e.path())
+        .filter(|p| p.is_file())
         .collect();
     paths.sort();
     paths.iter().filter_map(|p| files.load(p)).collect()

@@ -414,12 +414,14 @@ impl<'a> Evaluator<'a> {
             ("data", Some("aws_partition")) if attr(2) == Some("partition") => {
                 (Val::new(Data::String(PARTITION.into()), loc.clone()), 3)
             }
+            // Paths are relative to the root module's directory, Terraform's working
+            // directory: `path.root` is `.` as Terraform shows it, and so is `path.cwd`, which
+            // Terraform shows absolute. The absolute form would name wherever kmslint runs, so
+            // the report would depend on the invocation; `.` resolves to the same directory.
             ("path", Some(kind @ ("module" | "root" | "cwd"))) => {
-                let dir = self.scope.map(|s| s.dir.clone()).unwrap_or_default();
-                let text = if kind == "module" {
-                    dir.to_string_lossy().into_owned()
-                } else {
-                    ".".to_string()
+                let text = match self.scope {
+                    Some(scope) if kind == "module" => scope.path_module(),
+                    _ => ".".to_string(),
                 };
                 (Val::new(Data::String(text), loc.clone()), 1)
             }

@@ -34,6 +34,9 @@ pub struct Scope<'a> {
     pub prefix: String,
     /// The module's directory.
     pub dir: PathBuf,
+    /// The root module's directory: Terraform's working directory, against which relative
+    /// paths (`file("x")`, `path.module`) resolve. The module's own directory until set.
+    pub root: PathBuf,
     pub files: &'a Files,
     pub vars: BTreeMap<String, Val>,
     pub modules: Option<&'a dyn ModuleOutputs>,
@@ -56,6 +59,7 @@ impl<'a> Scope<'a> {
             index,
             prefix: String::new(),
             dir: dir.to_path_buf(),
+            root: dir.to_path_buf(),
             files,
             vars: BTreeMap::new(),
             modules: None,
@@ -171,6 +175,14 @@ impl<'a> Scope<'a> {
             None => InputError::whole(kind, String::new(), message),
         };
         self.errors.borrow_mut().push(error);
+    }
+
+    /// `path.module`: the module's directory relative to the root module's, as Terraform shows
+    /// it (`.` for the root itself, `modules/kms` or `../modules/kms` for a called module).
+    pub fn path_module(&self) -> String {
+        let rel = crate::files::relative(&self.dir, &self.root)
+            .unwrap_or_else(|| crate::files::normalize(&self.dir));
+        crate::files::slash_path(&rel)
     }
 
     pub fn take_errors(&self) -> Vec<InputError> {
