@@ -183,6 +183,14 @@ pub fn base_address(address: &str) -> &str {
     }
 }
 
+/// Whether a reference to a key (`aws_kms_key.k[0]`, as a `key_id` names it) names the key at
+/// `address`: the same instance, or the whole block when the index could not be evaluated (then
+/// it is one of the block's instances, and each is taken as named).
+pub fn names_key(reference: &str, address: &str) -> bool {
+    reference == address
+        || (base_address(reference) == reference && base_address(address) == reference)
+}
+
 /// Provider defaults, in one place.
 pub(crate) mod defaults {
     pub(crate) const KEY_SPEC: &str = "SYMMETRIC_DEFAULT";

@@ -3,7 +3,7 @@
 
 use crate::model::policy::{Principal, PrincipalKind, Str};
 use crate::model::principal::{Account, Identity, owner_accounts};
-use crate::model::{Grant, Value};
+use crate::model::{Grant, Value, names_key};
 use crate::rules::{Context, Level, Precision, Requires, Rule, Scope, Sink};
 
 pub(crate) const RULE: Rule = Rule {
@@ -132,7 +132,12 @@ fn untrusted_grantee(ctx: &Context<'_>, grant: &Grant, sink: &mut Sink) {
             .inventory
             .keys
             .iter()
-            .find(|k| k.module == grant.module && grant.key.as_deref() == Some(k.address.as_str()))
+            .find(|k| {
+                grant
+                    .key
+                    .as_deref()
+                    .is_some_and(|r| names_key(r, &k.address))
+            })
             .and_then(|k| k.policy.known()?.as_ref());
         if let Some(policy) = policy {
             owners = owner_accounts(policy, &[]);

@@ -259,7 +259,9 @@ fn resource(
             instance,
             calls: &frame.calls,
         };
-        let mut inventory = run.inventory.borrow_mut();
+        // Collected apart: reading attributes may instantiate a called module, which adds to
+        // the run's inventory too.
+        let mut inventory = Inventory::default();
         if let Some(kind) = kind {
             if let Some(key) = resources::key(&place, kind, &attrs) {
                 inventory.keys.push(key);
@@ -282,6 +284,7 @@ fn resource(
         } else {
             resources::iam_policies(&place, &attrs, &mut inventory);
         }
+        run.inventory.borrow_mut().extend(inventory);
     }
 }
 
