@@ -94,7 +94,8 @@ pub struct Key {
     /// `deletion_window_in_days` (default 30).
     pub deletion_window_in_days: Value<i64>,
     pub multi_region: Value<bool>,
-    /// `valid_to` of imported key material (none by default: material does not expire).
+    /// `valid_to` of imported key material (none by default: material does not expire);
+    /// `Set(None, _)` when it is set to a time computed only when Terraform runs.
     pub valid_to: Value<Option<String>>,
 }
 

@@ -2,6 +2,7 @@
 //! attribute evaluated in the scope of its module instance.
 
 use hcl_edit::Span;
+use hcl_edit::expr::Expression;
 use hcl_edit::structure::Block;
 
 use crate::model::encryption::{Encryption, On, ROWS};
@@ -21,6 +22,21 @@ pub(super) const IAM_POLICY_TYPES: &[&str] = &[
     "aws_iam_user_policy",
     "aws_iam_group_policy",
     "aws_iam_role",
+];
+
+/// Functions that always return a string (or fail): their result is never null.
+const STRING_FUNCTIONS: &[&str] = &[
+    "timeadd",
+    "timestamp",
+    "plantimestamp",
+    "formatdate",
+    "format",
+    "replace",
+    "join",
+    "lower",
+    "upper",
+    "trimspace",
+    "substr",
 ];
 
 /// Where a resource instance sits: its module instance and instance key.
@@ -92,6 +108,11 @@ impl<'a> Attrs<'a> {
         let expr = &attr.value;
         let file = self.block_loc.file;
         let expr_loc = Loc::new(file, expr.span().unwrap_or(self.block_loc.span.clone()));
+        // The provider sends no policy for `""` (AWS then applies the default key policy), and
+        // `terraform validate` accepts it: absent, not invalid JSON.
+        if self.eval.eval(expr, &self.block_loc).data_str() == Some("") {
+            return Value::Default(None);
+        }
         let parsed = json::string_json(expr, file, self.source, &self.eval)
             .or_else(|| self.eval.templatefile_json(expr))
             .or_else(|| {
@@ -152,8 +173,40 @@ impl<'a> Attrs<'a> {
         self.value(name, default.to_string(), Val::to_string_value)
     }
 
+    /// An optional string; the provider treats `""` as not set (`kms_key_id = ""`,
+    /// `custom_key_store_id = ""`), so it is the default here too.
     fn opt_string(&self, name: &str) -> Value<Option<String>> {
-        self.value(name, None, |v| v.to_string_value().map(Some))
+        match self.value(name, None, |v| v.to_string_value().map(Some)) {
+            Value::Set(Some(s), _) if s.is_empty() => Value::Default(None),
+            v => v,
+        }
+    }
+
+    /// `valid_to` of imported key material. A value computed when Terraform runs
+    /// (`timeadd(plantimestamp(), "8760h")`) is unknown but certainly set: a string function
+    /// or template never gives null, so the material expires even though the date is not known.
+    fn expiry(&self) -> Value<Option<String>> {
+        let value = self.opt_string("valid_to");
+        let Value::Unknown(origin) = value else {
+            return value;
+        };
+        let never_null =
+            self.block
+                .body
+                .get_attribute("valid_to")
+                .is_some_and(|a| match &a.value {
+                    Expression::StringTemplate(_) | Expression::HeredocTemplate(_) => true,
+                    Expression::FuncCall(call) => {
+                        call.name.namespace.is_empty()
+                            && STRING_FUNCTIONS.contains(&call.name.name.as_str())
+                    }
+                    _ => false,
+                });
+        if never_null {
+            Value::Set(None, origin)
+        } else {
+            Value::Unknown(origin)
+        }
     }
 
     /// The key an attribute such as `key_id` refers to (`aws_kms_key.app.arn` directly or
@@ -239,7 +292,7 @@ pub(super) fn key(place: &Place<'_>, kind: KeyKind, attrs: &Attrs<'_>) -> Option
             .int("deletion_window_in_days", defaults::DELETION_WINDOW_DAYS),
         multi_region: attrs.bool("multi_region", false),
         valid_to: if kind.is_imported() {
-            attrs.opt_string("valid_to")
+            attrs.expiry()
         } else {
             Value::Default(None)
         },
