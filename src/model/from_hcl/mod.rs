@@ -111,7 +111,55 @@ fn parse(
             Err(e) => run.errors.borrow_mut().push(*e),
         }
     }
+    run.errors.borrow_mut().extend(duplicate_blocks(&config));
     (config, tfvars)
+}
+
+/// A `resource` or `data` block whose type and name another block of the module already has:
+/// Terraform rejects the module ("Duplicate resource configuration"), so kmslint does not pick
+/// one of them silently.
+fn duplicate_blocks(config: &[ParsedFile]) -> Vec<InputError> {
+    let mut seen: BTreeMap<(&str, &str, &str), (&ParsedFile, usize)> = BTreeMap::new();
+    let mut errors = Vec::new();
+    for file in config {
+        for block in file.body.blocks() {
+            let kind = block.ident.as_str();
+            if !matches!(kind, "resource" | "data") {
+                continue;
+            }
+            let [ty, name] = block.labels.as_slice() else {
+                continue;
+            };
+            let span = block.span().unwrap_or(0..0);
+            let key = (kind, ty.as_str(), name.as_str());
+            match seen.get(&key) {
+                None => {
+                    seen.insert(key, (file, span.start));
+                }
+                Some((first, at)) => {
+                    let line = first.source.position(*at).line;
+                    let what = if kind == "data" {
+                        "data source"
+                    } else {
+                        "resource"
+                    };
+                    errors.push(InputError::at(
+                        InputErrorKind::Evaluation,
+                        file.id,
+                        &file.source,
+                        span,
+                        format!(
+                            "duplicate {what} configuration: `{kind} \"{}\" \"{}\"` is already declared at {}:{line}; Terraform rejects the module",
+                            ty.as_str(),
+                            name.as_str(),
+                            first.source.display
+                        ),
+                    ));
+                }
+            }
+        }
+    }
+    errors
 }
 
 impl ModuleCache {
