@@ -369,8 +369,12 @@ impl<'a> Evaluator<'a> {
         loc: &Loc,
     ) -> (Val, usize) {
         let address = format!("{}{ty}.{name}", scope.prefix);
-        let whole = self.instances_value(scope, ty, name, &address, loc);
         let rest = ops.get(1..).unwrap_or(&[]);
+        // Only keys, roles and users have attributes the scan knows.
+        if !rest.is_empty() && marker(ty, "arn", &address).is_none() {
+            return (Val::unknown(loc.clone()), ops.len());
+        }
+        let whole = self.instances_value(scope, ty, name, &address, loc);
         if rest.is_empty() {
             return (whole, ops.len());
         }
