@@ -110,7 +110,7 @@ impl<'a> Attrs<'a> {
         let expr_loc = Loc::new(file, expr.span().unwrap_or(self.block_loc.span.clone()));
         // The provider sends no policy for `""` (AWS then applies the default key policy), and
         // `terraform validate` accepts it: absent, not invalid JSON.
-        if self.eval.eval(expr, &self.block_loc).data_str() == Some("") {
+        if matches!(expr, Expression::String(s) if s.value().is_empty()) {
             return Value::Default(None);
         }
         let parsed = json::string_json(expr, file, self.source, &self.eval)
@@ -119,6 +119,7 @@ impl<'a> Attrs<'a> {
                 let v = self.eval.eval(expr, &self.block_loc);
                 match v.data {
                     Data::Null => None,
+                    Data::String(ref text) if text.is_empty() => None,
                     Data::Json(doc) => Some(Ok(*doc)),
                     Data::String(ref text) => Some(computed_json(text, &v)),
                     _ => Some(Ok(Val::unknown(v.loc))),
