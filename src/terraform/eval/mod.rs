@@ -370,6 +370,14 @@ impl<'a> Evaluator<'a> {
     ) -> (Val, usize) {
         let address = format!("{}{ty}.{name}", scope.prefix);
         let rest = ops.get(1..).unwrap_or(&[]);
+        if ty == "aws_kms_alias"
+            && let [TraversalOperator::GetAttr(attr)] = rest
+        {
+            return (
+                self.alias_attribute(scope, name, attr.as_str(), loc),
+                ops.len(),
+            );
+        }
         // Only keys, roles and users have attributes the scan knows.
         if !rest.is_empty() && marker(ty, "arn", &address).is_none() {
             return (Val::unknown(loc.clone()), ops.len());
@@ -476,6 +484,39 @@ impl<'a> Evaluator<'a> {
             }
         }
         None
+    }
+
+    /// `aws_kms_alias.NAME.ATTR` of a single alias: its `name` as written, and for
+    /// `target_key_id`/`target_key_arn` the key it points at when that is a key of the scan.
+    fn alias_attribute(&self, scope: &Scope<'_>, name: &str, attr: &str, loc: &Loc) -> Val {
+        let from = match attr {
+            "name" => "name",
+            "target_key_id" | "target_key_arn" => "target_key_id",
+            _ => return Val::unknown(loc.clone()),
+        };
+        let Some(decl) = scope.index.resources.get(&("aws_kms_alias", name)) else {
+            return Val::unknown(loc.clone());
+        };
+        if scope.instance_keys("aws_kms_alias", name).is_some() {
+            return Val::unknown(loc.clone());
+        }
+        let eval = Evaluator::in_scope(decl.file.id, scope);
+        let block_loc = Loc::new(decl.file.id, decl.block.span().unwrap_or(0..0));
+        let address = format!("aws_kms_alias.{name}");
+        let v = decl
+            .block
+            .body
+            .get_attribute(from)
+            .and_then(|a| scope.guarded(&address, decl, a, || eval.eval(&a.value, &block_loc)));
+        match v {
+            Some(v)
+                if (from == "name" && v.data_str().is_some())
+                    || v.data_str().and_then(key_ref_address).is_some() =>
+            {
+                v.through(loc.clone(), format!("used through `{address}`"))
+            }
+            _ => Val::unknown(loc.clone()),
+        }
     }
 
     /// `TYPE.NAME` as a value: an object (or, with `count`, a list) of its instances, each an

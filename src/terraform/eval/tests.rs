@@ -276,6 +276,9 @@ data "aws_kms_key" "by_ref" {
 data "aws_kms_alias" "other" {
   name = "alias/other"
 }
+data "aws_kms_key" "by_alias_resource" {
+  key_id = aws_kms_alias.a.name
+}
 "#;
     let k = |src: &str| eval_in(prelude, src).data;
     let key = s(&key_ref("aws_kms_key.k"));
@@ -284,6 +287,10 @@ data "aws_kms_alias" "other" {
     assert_eq!(k("data.aws_kms_key.by_ref.arn"), key);
     assert_eq!(k("data.aws_kms_alias.by_name.arn"), Data::Unknown);
     assert_eq!(k("data.aws_kms_alias.other.target_key_id"), Data::Unknown);
+    assert_eq!(k("data.aws_kms_key.by_alias_resource.arn"), key);
+    assert_eq!(k("aws_kms_alias.a.target_key_arn"), key);
+    assert_eq!(k("aws_kms_alias.a.name"), s("alias/app"));
+    assert_eq!(k("aws_kms_alias.a.arn"), Data::Unknown);
 }
 
 #[test]

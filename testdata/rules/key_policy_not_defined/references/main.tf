@@ -132,6 +132,38 @@ resource "aws_kms_key_policy" "by_data_key" {
   policy = local.policy
 }
 
+resource "aws_kms_key" "by_alias_resource" {
+  enable_key_rotation = true
+}
+
+resource "aws_kms_alias" "by_alias_resource" {
+  name          = "alias/by-alias-resource"
+  target_key_id = aws_kms_key.by_alias_resource.id
+}
+
+data "aws_kms_key" "by_alias_resource" {
+  key_id = aws_kms_alias.by_alias_resource.name
+}
+
+resource "aws_kms_key_policy" "by_alias_resource" {
+  key_id = data.aws_kms_key.by_alias_resource.arn
+  policy = local.policy
+}
+
+resource "aws_kms_key" "alias_target" {
+  enable_key_rotation = true
+}
+
+resource "aws_kms_alias" "alias_target" {
+  name          = "alias/alias-target"
+  target_key_id = aws_kms_key.alias_target.arn
+}
+
+resource "aws_kms_key_policy" "alias_target" {
+  key_id = aws_kms_alias.alias_target.target_key_arn
+  policy = local.policy
+}
+
 # module outputs, through a module that wraps another
 module "wrapper" {
   source = "./modules/wrapper"
