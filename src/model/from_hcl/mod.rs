@@ -115,13 +115,24 @@ fn parse(
     (config, tfvars)
 }
 
+/// `override.tf`, `x_override.tf` (and `.tf.json`): Terraform merges their blocks into the
+/// blocks of the same address, so repeating an address there is what they are for.
+fn is_override(path: &Path) -> bool {
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    let stem = name
+        .strip_suffix(".tf.json")
+        .or_else(|| name.strip_suffix(".tf"))
+        .unwrap_or(name);
+    stem == "override" || stem.ends_with("_override")
+}
+
 /// A `resource` or `data` block whose type and name another block of the module already has:
 /// Terraform rejects the module ("Duplicate resource configuration"), so kmslint does not pick
 /// one of them silently.
 fn duplicate_blocks(config: &[ParsedFile]) -> Vec<InputError> {
     let mut seen: BTreeMap<(&str, &str, &str), (&ParsedFile, usize)> = BTreeMap::new();
     let mut errors = Vec::new();
-    for file in config {
+    for file in config.iter().filter(|f| !is_override(&f.source.path)) {
         for block in file.body.blocks() {
             let kind = block.ident.as_str();
             if !matches!(kind, "resource" | "data") {
