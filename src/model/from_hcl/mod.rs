@@ -80,7 +80,9 @@ pub fn analyse_root(
     };
     // Nothing reads a root module's outputs.
     instantiate(&run, &index, &frame, values, false);
-    (run.inventory.into_inner(), run.errors.into_inner())
+    let mut inventory = run.inventory.into_inner();
+    resources::resolve_aliases(&mut inventory);
+    (inventory, run.errors.into_inner())
 }
 
 /// How a root module directory is named in the inventory, so a plan in the same directory finds

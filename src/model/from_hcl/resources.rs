@@ -12,7 +12,7 @@ use crate::model::{
     Alias, Grant, IamPolicy, Inventory, Key, KeyKind, KeyPolicyResource, Origin, Related, Value,
 };
 use crate::source::{Loc, SourceFile};
-use crate::terraform::eval::{Data, Evaluator, Val, key_ref_address, relocate};
+use crate::terraform::eval::{Data, Evaluator, Val, alias_ref_name, key_ref_address, relocate};
 use crate::terraform::json;
 
 /// Resource types whose `policy` (or `inline_policy { policy }`) is an IAM identity policy.
@@ -211,10 +211,15 @@ impl<'a> Attrs<'a> {
     }
 
     /// The key an attribute such as `key_id` refers to (`aws_kms_key.app.arn` directly or
-    /// through variables, locals and module outputs).
+    /// through variables, locals and module outputs), or the alias marker of a key looked up by
+    /// an alias name, which [`resolve_aliases`] replaces.
     fn key_reference(&self, name: &str) -> Option<String> {
         let v = self.get(name)?;
-        key_ref_address(v.data_str()?).map(str::to_string)
+        let text = v.data_str()?;
+        match key_ref_address(text) {
+            Some(address) => Some(address.to_string()),
+            None => alias_ref_name(text).map(|_| text.to_string()),
+        }
     }
 }
 
@@ -458,4 +463,32 @@ pub(super) fn grant(place: &Place<'_>, attrs: &Attrs<'_>) -> Option<Grant> {
         has_constraints: attrs.block.body.get_blocks("constraints").next().is_some()
             || attrs.block.body.get_blocks("dynamic").next().is_some(),
     })
+}
+
+/// Replaces the alias markers of key policies and grants with the key that an `aws_kms_alias`
+/// of the root module's inventory gives that name, or with nothing (a key the scan cannot name).
+pub(super) fn resolve_aliases(inventory: &mut Inventory) {
+    let target = |reference: &mut Option<String>| {
+        let Some(name) = reference.as_deref().and_then(alias_ref_name) else {
+            return;
+        };
+        let found = inventory
+            .aliases
+            .iter()
+            .find_map(|a| match (&a.name, &a.target) {
+                (Value::Set(n, _), Value::Set(Some(key), _)) if n == name => Some(key.clone()),
+                _ => None,
+            });
+        *reference = found;
+    };
+    let mut policies = std::mem::take(&mut inventory.key_policies);
+    for kp in &mut policies {
+        target(&mut kp.key);
+    }
+    let mut grants = std::mem::take(&mut inventory.grants);
+    for g in &mut grants {
+        target(&mut g.key);
+    }
+    inventory.key_policies = policies;
+    inventory.grants = grants;
 }

@@ -20,8 +20,8 @@ mod value;
 
 pub use scope::{ModuleOutputs, Scope};
 pub use value::{
-    Data, KEY_REF, NODE, OWNER_ACCOUNT, PARTITION, PRINCIPAL_REF, Val, display_markers,
-    format_number, key_ref, key_ref_address, principal_ref,
+    ALIAS_REF, Data, KEY_REF, NODE, OWNER_ACCOUNT, PARTITION, PRINCIPAL_REF, Val, alias_ref,
+    alias_ref_name, display_markers, format_number, key_ref, key_ref_address, principal_ref,
 };
 
 use std::cell::Cell;
@@ -454,6 +454,12 @@ impl<'a> Evaluator<'a> {
             Some(k) if k.data_str().and_then(key_ref_address).is_some() => {
                 Val::new(k.data, v.loc.clone()).through(loc.clone(), via)
             }
+            // An alias another module of the root may create: resolved with the inventory.
+            None => match alias_name(text) {
+                Some(alias) => Val::new(Data::String(alias_ref(alias)), v.loc.clone())
+                    .through(loc.clone(), via),
+                None => Val::unknown(loc.clone()),
+            },
             _ => Val::unknown(loc.clone()),
         }
     }
@@ -461,13 +467,7 @@ impl<'a> Evaluator<'a> {
     /// The key that the `aws_kms_alias` of the module named `alias` (`alias/app`, or its ARN)
     /// points at.
     fn alias_target(&self, scope: &Scope<'_>, alias: &str) -> Option<Val> {
-        let alias = match alias.find(":alias/") {
-            Some(i) if alias.starts_with("arn:") => &alias[i + 1..],
-            _ => alias,
-        };
-        if !alias.starts_with("alias/") {
-            return None;
-        }
+        let alias = alias_name(alias)?;
         for ((ty, res), decl) in &scope.index.resources {
             if *ty != "aws_kms_alias" {
                 continue;
@@ -682,6 +682,16 @@ impl<'a> Evaluator<'a> {
         };
         Val::new(data, loc.clone())
     }
+}
+
+/// The alias an alias name or alias ARN names (`alias/app`), when it is written out.
+fn alias_name(text: &str) -> Option<&str> {
+    let alias = match text.find(":alias/") {
+        Some(i) if text.starts_with("arn:") => &text[i + 1..],
+        _ => text,
+    };
+    (alias.starts_with("alias/") && alias.len() > "alias/".len() && !alias.contains('\u{1}'))
+        .then_some(alias)
 }
 
 /// The marker for attribute `attr` of the resource at `address`: a key's `arn`, `key_id` and `id`,

@@ -174,3 +174,18 @@ resource "aws_kms_key_policy" "nested" {
   key_id = module.wrapper.inner_key_arn
   policy = local.policy
 }
+
+# a data source in the root looking up an alias that a child module creates
+module "aliased" {
+  source = "./modules/aliased"
+  create = true
+}
+
+data "aws_kms_alias" "from_child" {
+  name = "alias/from-child"
+}
+
+resource "aws_kms_key_policy" "from_child" {
+  key_id = data.aws_kms_alias.from_child.target_key_id
+  policy = local.policy
+}
