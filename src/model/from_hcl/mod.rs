@@ -103,7 +103,9 @@ pub fn analyse_root(
     };
     // Nothing reads a root module's outputs.
     instantiate(&run, &index, &frame, values, false);
-    (run.inventory.into_inner(), run.errors.into_inner())
+    let mut inventory = run.inventory.into_inner();
+    resources::resolve_aliases(&mut inventory);
+    (inventory, run.errors.into_inner())
 }
 
 /// How a root module directory is named in the inventory, so a plan in the same directory finds
@@ -134,7 +136,66 @@ fn parse(
             Err(e) => run.errors.borrow_mut().push(*e),
         }
     }
+    run.errors.borrow_mut().extend(duplicate_blocks(&config));
     (config, tfvars)
+}
+
+/// `override.tf`, `x_override.tf` (and `.tf.json`): Terraform merges their blocks into the
+/// blocks of the same address, so repeating an address there is what they are for.
+fn is_override(path: &Path) -> bool {
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    let stem = name
+        .strip_suffix(".tf.json")
+        .or_else(|| name.strip_suffix(".tf"))
+        .unwrap_or(name);
+    stem == "override" || stem.ends_with("_override")
+}
+
+/// A `resource` or `data` block whose type and name another block of the module already has:
+/// Terraform rejects the module ("Duplicate resource configuration"), so kmslint does not pick
+/// one of them silently.
+fn duplicate_blocks(config: &[ParsedFile]) -> Vec<InputError> {
+    let mut seen: BTreeMap<(&str, &str, &str), (&ParsedFile, usize)> = BTreeMap::new();
+    let mut errors = Vec::new();
+    for file in config.iter().filter(|f| !is_override(&f.source.path)) {
+        for block in file.body.blocks() {
+            let kind = block.ident.as_str();
+            if !matches!(kind, "resource" | "data") {
+                continue;
+            }
+            let [ty, name] = block.labels.as_slice() else {
+                continue;
+            };
+            let span = block.span().unwrap_or(0..0);
+            let key = (kind, ty.as_str(), name.as_str());
+            match seen.get(&key) {
+                None => {
+                    seen.insert(key, (file, span.start));
+                }
+                Some((first, at)) => {
+                    let line = first.source.position(*at).line;
+                    let what = if kind == "data" {
+                        "data source"
+                    } else {
+                        "resource"
+                    };
+                    errors.push(InputError::at(
+                        InputErrorKind::Evaluation,
+                        file.id,
+                        &file.source,
+                        span,
+                        format!(
+                            "duplicate {what} configuration: `{kind} \"{}\" \"{}\"` is already declared at {}:{line}; Terraform rejects the module",
+                            ty.as_str(),
+                            name.as_str(),
+                            first.source.display
+                        ),
+                    ));
+                }
+            }
+        }
+    }
+    errors
 }
 
 impl ModuleCache {

@@ -52,7 +52,7 @@ resource "aws_kms_key_policy" "d" {
         keys,
         vec![
             Some("aws_kms_key.k".into()),
-            Some("aws_kms_key.each".into()),
+            Some("aws_kms_key.each[\"x\"]".into()),
             Some("aws_kms_key.k".into()),
             None
         ]

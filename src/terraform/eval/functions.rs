@@ -279,6 +279,14 @@ fn builtin(eval: &Evaluator<'_>, name: &str, args: Vec<Val>, loc: &Loc) -> Optio
                 None => args.get(2).cloned(),
             }
         }
+        "one" => {
+            let l = list(args.first()?)?;
+            match l.as_slice() {
+                [] => Some(val(Data::Null, loc)),
+                [item] => Some(item.clone()),
+                _ => None,
+            }
+        }
         "element" => {
             let (l, i) = (list(args.first()?)?, args.get(1)?.to_int()?);
             if l.is_empty() {

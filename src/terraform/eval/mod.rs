@@ -20,8 +20,8 @@ mod value;
 
 pub use scope::{ModuleOutputs, Scope};
 pub use value::{
-    Data, KEY_REF, NODE, OWNER_ACCOUNT, PARTITION, PRINCIPAL_REF, Val, display_markers,
-    format_number, key_ref, key_ref_address, principal_ref,
+    ALIAS_REF, Data, KEY_REF, NODE, OWNER_ACCOUNT, PARTITION, PRINCIPAL_REF, Val, alias_ref,
+    alias_ref_name, display_markers, format_number, key_ref, key_ref_address, principal_ref,
 };
 
 use std::cell::Cell;
@@ -434,8 +434,8 @@ impl<'a> Evaluator<'a> {
                     ("local", Some(name)) => (scope.local(name, loc), 1),
                     ("module", Some(name)) => (scope.module_output(name, loc), 1),
                     ("data", Some(ty)) => match (ty, attr(1), attr(2)) {
-                        ("aws_kms_alias" | "aws_kms_key", Some(name), Some(_)) => {
-                            (self.aws_managed_lookup(scope, ty, name, loc), 3)
+                        ("aws_kms_alias" | "aws_kms_key", Some(name), Some(wanted)) => {
+                            (self.kms_lookup(scope, ty, name, wanted, loc), 3)
                         }
                         ("aws_iam_policy_document", Some(name), Some("json" | "minified_json")) => {
                             let doc = scope.document(name, loc);
@@ -454,6 +454,8 @@ impl<'a> Evaluator<'a> {
 
     /// `TYPE.NAME[...].ATTR` of a resource declared in the module: a key's identifiers and the
     /// ARNs of IAM roles and users are markers; anything else is computed at apply time.
+    /// An index the scan can evaluate names the instance (`aws_kms_key.k[0]`, `aws_kms_key.k["a"]`);
+    /// one it cannot still names the resource block, which is all of its instances.
     fn resource_reference(
         &self,
         scope: &Scope<'_>,
@@ -462,6 +464,28 @@ impl<'a> Evaluator<'a> {
         ops: &[&TraversalOperator],
         loc: &Loc,
     ) -> (Val, usize) {
+        let address = format!("{}{ty}.{name}", scope.prefix);
+        let rest = ops.get(1..).unwrap_or(&[]);
+        if ty == "aws_kms_alias"
+            && let [TraversalOperator::GetAttr(attr)] = rest
+        {
+            return (
+                self.alias_attribute(scope, name, attr.as_str(), loc),
+                ops.len(),
+            );
+        }
+        // Only keys, roles and users have attributes the scan knows.
+        if !rest.is_empty() && marker(ty, "arn", &address).is_none() {
+            return (Val::unknown(loc.clone()), ops.len());
+        }
+        let whole = self.instances_value(scope, ty, name, &address, loc);
+        if rest.is_empty() {
+            return (whole, ops.len());
+        }
+        let exact = self.apply(whole, rest, loc);
+        if !exact.is_unknown() {
+            return (exact, ops.len());
+        }
         let mut i = 1;
         while matches!(
             ops.get(i),
@@ -469,32 +493,21 @@ impl<'a> Evaluator<'a> {
         ) {
             i += 1;
         }
-        let address = format!("{}{ty}.{name}", scope.prefix);
         let attr = match ops.get(i) {
             Some(TraversalOperator::GetAttr(id)) => id.as_str(),
-            // The whole resource (`for_each = aws_kms_key.tenant`): its instances, each with
-            // the identifiers the rules follow.
-            None if i == 1 => return (self.instances_value(scope, ty, name, &address, loc), i),
             _ => return (Val::unknown(loc.clone()), ops.len()),
         };
-        let marker = if KeyKind::from_resource_type(ty).is_some()
-            && matches!(attr, "arn" | "key_id" | "id")
-        {
-            Some(key_ref(&address))
-        } else if matches!(ty, "aws_iam_role" | "aws_iam_user") && attr == "arn" {
-            Some(principal_ref(&address))
-        } else {
-            None
-        };
-        match marker {
+        match marker(ty, attr, &address) {
             Some(m) => (Val::new(Data::String(m), loc.clone()), i + 1),
             None => (Val::unknown(loc.clone()), ops.len()),
         }
     }
 
-    /// `data.aws_kms_alias.X.*` / `data.aws_kms_key.X.*` looked up by an AWS-managed alias
-    /// (`alias/aws/s3`): the alias, which is all rule KMS011 needs; anything else is unknown.
-    fn aws_managed_lookup(&self, scope: &Scope<'_>, ty: &str, name: &str, loc: &Loc) -> Val {
+    /// `data.aws_kms_alias.X.*` / `data.aws_kms_key.X.*`: looked up by an AWS-managed alias
+    /// (`alias/aws/s3`), the alias, which is all rule KMS011 needs; looked up by a key of the
+    /// module or by an alias an `aws_kms_alias` of the module creates, that key's identifiers
+    /// (`wanted` is the attribute read); anything else is unknown.
+    fn kms_lookup(&self, scope: &Scope<'_>, ty: &str, name: &str, wanted: &str, loc: &Loc) -> Val {
         let Some(decl) = scope.index.kms_data.get(&(ty, name)) else {
             return Val::unknown(loc.clone());
         };
@@ -510,19 +523,101 @@ impl<'a> Evaluator<'a> {
                 eval.eval(&a.value, &block_loc)
             })
         });
-        match looked_up {
+        let Some(v) = looked_up else {
+            return Val::unknown(loc.clone());
+        };
+        let via = format!("used through `data.{ty}.{name}`");
+        let Some(text) = v.data_str() else {
+            return Val::unknown(loc.clone());
+        };
+        if crate::model::encryption::aws_managed(text) {
+            return v.through(loc.clone(), via);
+        }
+        let gives_key = if ty == "aws_kms_alias" {
+            matches!(wanted, "target_key_id" | "target_key_arn")
+        } else {
+            matches!(wanted, "arn" | "id" | "key_id")
+        };
+        if !gives_key {
+            return Val::unknown(loc.clone());
+        }
+        let key = if key_ref_address(text).is_some() {
+            Some(v.clone())
+        } else {
+            self.alias_target(scope, text)
+        };
+        match key {
+            Some(k) if k.data_str().and_then(key_ref_address).is_some() => {
+                Val::new(k.data, v.loc.clone()).through(loc.clone(), via)
+            }
+            // An alias another module of the root may create: resolved with the inventory.
+            None => match alias_name(text) {
+                Some(alias) => Val::new(Data::String(alias_ref(alias)), v.loc.clone())
+                    .through(loc.clone(), via),
+                None => Val::unknown(loc.clone()),
+            },
+            _ => Val::unknown(loc.clone()),
+        }
+    }
+
+    /// The key that the `aws_kms_alias` of the module named `alias` (`alias/app`, or its ARN)
+    /// points at.
+    fn alias_target(&self, scope: &Scope<'_>, alias: &str) -> Option<Val> {
+        let alias = alias_name(alias)?;
+        for ((ty, res), decl) in &scope.index.resources {
+            if *ty != "aws_kms_alias" {
+                continue;
+            }
+            let eval = Evaluator::in_scope(decl.file.id, scope);
+            let block_loc = Loc::new(decl.file.id, decl.block.span().unwrap_or(0..0));
+            let address = format!("aws_kms_alias.{res}");
+            let read = |attr: &str| {
+                let a = decl.block.body.get_attribute(attr)?;
+                scope.guarded(&address, decl, a, || eval.eval(&a.value, &block_loc))
+            };
+            if read("name").is_some_and(|n| n.data_str() == Some(alias)) {
+                return read("target_key_id");
+            }
+        }
+        None
+    }
+
+    /// `aws_kms_alias.NAME.ATTR` of a single alias: its `name` as written, and for
+    /// `target_key_id`/`target_key_arn` the key it points at when that is a key of the scan.
+    fn alias_attribute(&self, scope: &Scope<'_>, name: &str, attr: &str, loc: &Loc) -> Val {
+        let from = match attr {
+            "name" => "name",
+            "target_key_id" | "target_key_arn" => "target_key_id",
+            _ => return Val::unknown(loc.clone()),
+        };
+        let Some(decl) = scope.index.resources.get(&("aws_kms_alias", name)) else {
+            return Val::unknown(loc.clone());
+        };
+        if scope.instance_keys("aws_kms_alias", name).is_some() {
+            return Val::unknown(loc.clone());
+        }
+        let eval = Evaluator::in_scope(decl.file.id, scope);
+        let block_loc = Loc::new(decl.file.id, decl.block.span().unwrap_or(0..0));
+        let address = format!("aws_kms_alias.{name}");
+        let v = decl
+            .block
+            .body
+            .get_attribute(from)
+            .and_then(|a| scope.guarded(&address, decl, a, || eval.eval(&a.value, &block_loc)));
+        match v {
             Some(v)
-                if v.data_str()
-                    .is_some_and(crate::model::encryption::aws_managed) =>
+                if (from == "name" && v.data_str().is_some())
+                    || v.data_str().and_then(key_ref_address).is_some() =>
             {
-                v.through(loc.clone(), format!("used through `data.{ty}.{name}`"))
+                v.through(loc.clone(), format!("used through `{address}`"))
             }
             _ => Val::unknown(loc.clone()),
         }
     }
 
     /// `TYPE.NAME` as a value: an object (or, with `count`, a list) of its instances, each an
-    /// object with `arn`, `key_id` and `id` markers for a key and `arn` for a role or user.
+    /// object with `arn`, `key_id` and `id` markers for a key and `arn` for a role or user, naming
+    /// that instance (`aws_kms_key.k[0]`, `aws_kms_key.k["a"]`).
     fn instances_value(
         &self,
         scope: &Scope<'_>,
@@ -531,40 +626,42 @@ impl<'a> Evaluator<'a> {
         address: &str,
         loc: &Loc,
     ) -> Val {
-        let one = |marker: Option<String>| {
-            let entries = match marker {
-                Some(m) => ["arn", "key_id", "id"]
-                    .iter()
-                    .map(|a| {
-                        (
-                            Val::new(Data::String((*a).to_string()), loc.clone()),
-                            Val::new(Data::String(m.clone()), loc.clone()),
-                        )
-                    })
-                    .collect(),
-                None => Vec::new(),
-            };
+        let one = |address: &str| {
+            let entries = ["arn", "key_id", "id"]
+                .iter()
+                .filter_map(|a| {
+                    Some((
+                        Val::new(Data::String((*a).to_string()), loc.clone()),
+                        Val::new(Data::String(marker(ty, a, address)?), loc.clone()),
+                    ))
+                })
+                .collect();
             Val::new(Data::Object(entries), loc.clone())
         };
-        let marker = if KeyKind::from_resource_type(ty).is_some() {
-            Some(key_ref(address))
-        } else if matches!(ty, "aws_iam_role" | "aws_iam_user") {
-            Some(principal_ref(address))
-        } else {
-            None
-        };
         match scope.instance_keys(ty, name) {
-            None => one(marker),
+            None => one(address),
             Some(Err(())) => Val::unknown(loc.clone()),
             Some(Ok(keys)) => {
                 let counted = keys.iter().all(|k| matches!(k.data, Data::Number(_)));
                 if counted {
                     Val::new(
-                        Data::List(keys.iter().map(|_| one(marker.clone())).collect()),
+                        Data::List(
+                            (0..keys.len())
+                                .map(|i| one(&format!("{address}[{i}]")))
+                                .collect(),
+                        ),
                         loc.clone(),
                     )
                 } else {
-                    let entries = keys.into_iter().map(|k| (k, one(marker.clone()))).collect();
+                    let entries = keys
+                        .into_iter()
+                        .map(|k| {
+                            let key = k.to_string_value().unwrap_or_default();
+                            let quoted = serde_json::to_string(&key).unwrap_or_default();
+                            let v = one(&format!("{address}[{quoted}]"));
+                            (k, v)
+                        })
+                        .collect();
                     Val::new(Data::Object(entries), loc.clone())
                 }
             }
@@ -680,6 +777,28 @@ impl<'a> Evaluator<'a> {
             Data::List(list)
         };
         Val::new(data, loc.clone())
+    }
+}
+
+/// The alias an alias name or alias ARN names (`alias/app`), when it is written out.
+fn alias_name(text: &str) -> Option<&str> {
+    let alias = match text.find(":alias/") {
+        Some(i) if text.starts_with("arn:") => &text[i + 1..],
+        _ => text,
+    };
+    (alias.starts_with("alias/") && alias.len() > "alias/".len() && !alias.contains('\u{1}'))
+        .then_some(alias)
+}
+
+/// The marker for attribute `attr` of the resource at `address`: a key's `arn`, `key_id` and `id`,
+/// an IAM role's or user's `arn`.
+fn marker(ty: &str, attr: &str, address: &str) -> Option<String> {
+    if KeyKind::from_resource_type(ty).is_some() && matches!(attr, "arn" | "key_id" | "id") {
+        Some(key_ref(address))
+    } else if matches!(ty, "aws_iam_role" | "aws_iam_user") && attr == "arn" {
+        Some(principal_ref(address))
+    } else {
+        None
     }
 }
 

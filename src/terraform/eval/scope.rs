@@ -19,6 +19,10 @@ use crate::terraform::module::{Decl, ModuleIndex};
 /// so a hostile chain cannot exhaust the stack.
 const MAX_LOCAL_DEPTH: usize = 200;
 
+/// The `count`/`for_each` instance keys of a resource block: `None` for a single instance,
+/// `Some(Err(()))` when they cannot be known.
+pub(crate) type InstanceKeys = Option<Result<Vec<Val>, ()>>;
+
 /// Gives the outputs of a module call, instantiating the called module on first use.
 pub trait ModuleOutputs {
     /// The value of `module.NAME`: an object of outputs, or a list/map of them for a call with
@@ -46,6 +50,8 @@ pub struct Scope<'a> {
     local_stack: RefCell<Vec<String>>,
     documents: RefCell<BTreeMap<String, Val>>,
     document_stack: RefCell<Vec<String>>,
+    /// The instance keys of each resource block, once known (see [`Scope::instance_keys`]).
+    instance_keys: RefCell<BTreeMap<(String, String), InstanceKeys>>,
     /// Blocks whose expressions are being evaluated for a reference to the block itself.
     block_stack: RefCell<Vec<String>>,
     errors: RefCell<Vec<InputError>>,
@@ -67,6 +73,7 @@ impl<'a> Scope<'a> {
             local_stack: RefCell::new(Vec::new()),
             documents: RefCell::new(BTreeMap::new()),
             document_stack: RefCell::new(Vec::new()),
+            instance_keys: RefCell::new(BTreeMap::new()),
             block_stack: RefCell::new(Vec::new()),
             errors: RefCell::new(Vec::new()),
             budget: Rc::default(),
@@ -196,7 +203,21 @@ impl<'a> Scope<'a> {
 
     /// The `count`/`for_each` instance keys of a resource block: `None` for a single instance,
     /// `Some(Err(()))` when they cannot be known.
-    pub fn instance_keys(&self, ty: &str, name: &str) -> Option<Result<Vec<Val>, ()>> {
+    pub fn instance_keys(&self, ty: &str, name: &str) -> InstanceKeys {
+        let key = (ty.to_string(), name.to_string());
+        if let Some(keys) = self.instance_keys.borrow().get(&key) {
+            return keys.clone();
+        }
+        let keys = self.evaluate_instance_keys(ty, name);
+        // Keys that could not be known may come from a cycle, which is reported at each block
+        // it goes through: evaluated again.
+        if !matches!(keys, Some(Err(()))) {
+            self.instance_keys.borrow_mut().insert(key, keys.clone());
+        }
+        keys
+    }
+
+    fn evaluate_instance_keys(&self, ty: &str, name: &str) -> InstanceKeys {
         let decl = self.index.resources.get(&(ty, name))?;
         let body = &decl.block.body;
         let attr = body

@@ -218,6 +218,86 @@ fn markers_for_what_terraform_knows_only_at_apply() {
 }
 
 #[test]
+fn references_name_the_instance_they_index() {
+    let prelude = r#"resource "aws_kms_key" "c" {
+  count = 2
+}
+resource "aws_kms_key" "e" {
+  for_each = toset(["a", "b"])
+}
+variable "n" {}
+"#;
+    let k = |src: &str| eval_in(prelude, src).data;
+    assert_eq!(k("aws_kms_key.c[1].arn"), s(&key_ref("aws_kms_key.c[1]")));
+    assert_eq!(
+        k("aws_kms_key.e[\"b\"].id"),
+        s(&key_ref("aws_kms_key.e[\"b\"]"))
+    );
+    assert_eq!(
+        k("aws_kms_key.e.a.key_id"),
+        s(&key_ref("aws_kms_key.e[\"a\"]"))
+    );
+    assert_eq!(
+        k("element(aws_kms_key.c[*].arn, 3)"),
+        s(&key_ref("aws_kms_key.c[1]"))
+    );
+    assert_eq!(
+        k("one(values(aws_kms_key.e)[*].arn)"),
+        Data::Unknown,
+        "one() of two values is an error"
+    );
+    // An index the scan cannot know still names the block.
+    assert_eq!(k("aws_kms_key.c[var.n].arn"), s(&key_ref("aws_kms_key.c")));
+    assert_eq!(k("one([])"), Data::Null);
+    assert_eq!(k("one([\"x\"])"), s("x"));
+    assert_eq!(
+        k("one(aws_kms_key.c[*].arn)"),
+        Data::Unknown,
+        "two instances"
+    );
+}
+
+#[test]
+fn kms_data_sources_resolve_keys_of_the_module() {
+    let prelude = r#"resource "aws_kms_key" "k" {}
+resource "aws_kms_alias" "a" {
+  name          = "alias/app"
+  target_key_id = aws_kms_key.k.key_id
+}
+data "aws_kms_alias" "by_name" {
+  name = "alias/app"
+}
+data "aws_kms_key" "by_arn" {
+  key_id = "arn:aws:kms:us-east-1:111122223333:alias/app"
+}
+data "aws_kms_key" "by_ref" {
+  key_id = aws_kms_key.k.arn
+}
+data "aws_kms_alias" "other" {
+  name = "alias/other"
+}
+data "aws_kms_key" "by_alias_resource" {
+  key_id = aws_kms_alias.a.name
+}
+"#;
+    let k = |src: &str| eval_in(prelude, src).data;
+    let key = s(&key_ref("aws_kms_key.k"));
+    assert_eq!(k("data.aws_kms_alias.by_name.target_key_arn"), key);
+    assert_eq!(k("data.aws_kms_key.by_arn.id"), key);
+    assert_eq!(k("data.aws_kms_key.by_ref.arn"), key);
+    assert_eq!(k("data.aws_kms_alias.by_name.arn"), Data::Unknown);
+    // An alias the module does not create: a marker the adapter resolves with the root's aliases.
+    assert_eq!(
+        k("data.aws_kms_alias.other.target_key_id"),
+        s(&alias_ref("alias/other"))
+    );
+    assert_eq!(k("data.aws_kms_key.by_alias_resource.arn"), key);
+    assert_eq!(k("aws_kms_alias.a.target_key_arn"), key);
+    assert_eq!(k("aws_kms_alias.a.name"), s("alias/app"));
+    assert_eq!(k("aws_kms_alias.a.arn"), Data::Unknown);
+}
+
+#[test]
 fn variables_are_converted_to_their_type() {
     let prelude = r#"variable "n" {
   type    = number
