@@ -355,6 +355,36 @@ mod tests {
         assert_eq!(e.position.line, 2, "{e:?}");
     }
 
+    /// The annotated fixtures of `testdata/parse/`: each folder is scanned with the rules its
+    /// `.rules` names, and findings and input errors must match the markers.
+    #[test]
+    fn parse_fixtures() {
+        use crate::config::{Options, Settings};
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/parse");
+        let mut cases: Vec<PathBuf> = std::fs::read_dir(&root)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        cases.sort();
+        assert!(cases.len() >= 4);
+        let mut failures = Vec::new();
+        for case in cases {
+            let rules = std::fs::read_to_string(case.join(".rules")).unwrap();
+            let settings = Settings::resolve(Options {
+                select: Some(rules.split_whitespace().map(str::to_string).collect()),
+                ..Options::default()
+            })
+            .unwrap();
+            let name = case.file_name().unwrap().to_string_lossy().into_owned();
+            failures.extend(
+                crate::fixtures::run(&case, &settings)
+                    .into_iter()
+                    .map(|f| format!("{name}/{f}")),
+            );
+        }
+        assert!(failures.is_empty(), "\n{}\n", failures.join("\n"));
+    }
+
     /// The value of `x` in the first attribute of `body`.
     fn value_of(body: &Body, name: &str) -> crate::terraform::eval::Val {
         let attr = body.get_attribute(name).unwrap();
@@ -477,7 +507,8 @@ mod tests {
             hcl_edit::visit::visit_structure(self, node);
         }
         fn visit_ident(&mut self, node: &hcl_edit::Decorated<hcl_edit::Ident>) {
-            self.0.push(format!("ident {} {:?}", node.as_str(), node.span()));
+            self.0
+                .push(format!("ident {} {:?}", node.as_str(), node.span()));
         }
         fn visit_expr(&mut self, node: &hcl_edit::expr::Expression) {
             use hcl_edit::expr::Expression as E;
@@ -492,7 +523,8 @@ mod tests {
             hcl_edit::visit::visit_expr(self, node);
         }
         fn visit_literal(&mut self, node: &hcl_edit::Spanned<String>) {
-            self.0.push(format!("literal {:?} {:?}", node.as_str(), node.span()));
+            self.0
+                .push(format!("literal {:?} {:?}", node.as_str(), node.span()));
         }
     }
 }

@@ -9,9 +9,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use hcl_edit::expr::{
-    Array, BinaryOp, BinaryOperator, Conditional, Expression, ForCond, ForExpr, ForIntro,
-    FuncArgs, FuncCall, Null, Object, ObjectKey, Parenthesis, Splat, Traversal,
-    TraversalOperator, UnaryOp,
+    Array, BinaryOp, BinaryOperator, Conditional, Expression, ForCond, ForExpr, ForIntro, FuncArgs,
+    FuncCall, Null, Object, ObjectKey, Parenthesis, Splat, Traversal, TraversalOperator, UnaryOp,
 };
 use hcl_edit::structure::{Block, BlockLabel, Body, Structure};
 use hcl_edit::template::{HeredocTemplate, StringTemplate};

@@ -55,7 +55,9 @@ pub(super) fn rewrite(text: &str) -> Option<Rewrite> {
 /// Where the lexer is.
 enum Ctx {
     /// A file or block body; `value` while inside an attribute's expression.
-    Body { value: bool },
+    Body {
+        value: bool,
+    },
     Object(ObjectItems),
     /// `{ for ... }`: line breaks at this depth are insignificant to HCL.
     ForObject,
@@ -182,7 +184,11 @@ impl Lexer<'_> {
                     Some(Ctx::Body { value }) => *value = false,
                     Some(Ctx::Object(items)) => items.expect_key = true,
                     Some(Ctx::ForObject) => {
-                        let from = if i > 0 && self.at(i - 1) == b'\r' { i - 1 } else { i };
+                        let from = if i > 0 && self.at(i - 1) == b'\r' {
+                            i - 1
+                        } else {
+                            i
+                        };
                         self.blank(from..i + 1);
                     }
                     _ => {}
@@ -377,9 +383,10 @@ impl Lexer<'_> {
                 break;
             }
             // hcl-edit ends the heredoc here; Terraform does not.
-            if rest.strip_prefix(delim).is_some_and(|after| {
-                after.chars().next().is_none_or(|c| !is_id_continue(c))
-            }) {
+            if rest
+                .strip_prefix(delim)
+                .is_some_and(|after| after.chars().next().is_none_or(|c| !is_id_continue(c)))
+            {
                 conflict = true;
             }
             pos = end + 1;
@@ -477,7 +484,10 @@ mod tests {
     fn rewritten(text: &str) -> Rewrite {
         let r = rewrite(text).expect("a rewrite");
         assert_eq!(r.text.len(), text.len());
-        assert_eq!(r.text.lines().count(), text.lines().count().min(r.text.lines().count()));
+        assert_eq!(
+            r.text.lines().count(),
+            text.lines().count().min(r.text.lines().count())
+        );
         r
     }
 
@@ -543,7 +553,8 @@ mod tests {
     #[test]
     fn strings_and_comments_are_not_code() {
         // Braces, keys and `<<` inside strings and comments do not count.
-        let text = "# { a = 1, a = 2 }\nx = \"{ a = 1, a = 2 } <<EOF\"\n/* { for k in y : k =>\n k } */\n";
+        let text =
+            "# { a = 1, a = 2 }\nx = \"{ a = 1, a = 2 } <<EOF\"\n/* { for k in y : k =>\n k } */\n";
         assert!(rewrite(text).is_none());
     }
 }
