@@ -32,6 +32,9 @@ pub fn parse(id: FileId, file: &SourceFile) -> Result<Body, Box<InputError>> {
                 .with_help("split the object, or move the data to a JSON file read with `jsondecode(file(...))`"),
         ));
     }
+    if let Some(body) = parse_in_pieces(&file.text) {
+        return Ok(body);
+    }
     let (mut body, restore) = match hcl_edit::parser::parse_body(&file.text) {
         Ok(body) => (body, compact::Restore::default()),
         Err(e) => {
@@ -59,6 +62,47 @@ pub fn parse(id: FileId, file: &SourceFile) -> Result<Body, Box<InputError>> {
     };
     compact::compact(&mut body, &restore);
     Ok(body)
+}
+
+/// Files larger than this are parsed in pieces of about this size.
+const PIECE_BYTES: usize = 256 * 1024;
+
+/// Parses a large file piece by piece (each piece a run of whole top-level blocks), compacting
+/// each piece before the next is parsed, so the uncompacted tree of a whole file (about 30
+/// bytes per byte) never exists at once. A piece is parsed as the text before it blanked to
+/// spaces followed by the piece: spans keep their offsets in the file. `None` when the file is
+/// small or a piece does not parse (the whole file is then parsed, for its first error).
+fn parse_in_pieces(text: &str) -> Option<Body> {
+    if text.len() <= PIECE_BYTES {
+        return None;
+    }
+    let breaks = rewrite::pieces(text, PIECE_BYTES);
+    if breaks.is_empty() {
+        return None;
+    }
+    let mut structures = Vec::new();
+    let mut attributes = std::collections::BTreeSet::new();
+    let mut buffer = String::with_capacity(text.len());
+    let mut start = 0;
+    for end in breaks.into_iter().chain([text.len()]) {
+        buffer.clear();
+        buffer.extend(std::iter::repeat_n(' ', start));
+        buffer.push_str(text.get(start..end)?);
+        let mut piece = hcl_edit::parser::parse_body(&buffer).ok()?;
+        compact::compact(&mut piece, &compact::Restore::default());
+        for structure in piece {
+            // An attribute set twice at the top level is an error the whole parse reports.
+            if let Some(attr) = structure.as_attribute() {
+                if !attributes.insert(attr.key.as_str().to_string()) {
+                    return None;
+                }
+            }
+            structures.push(structure);
+        }
+        start = end;
+    }
+    structures.shrink_to_fit();
+    Some(structures.into_iter().collect())
 }
 
 fn error_offset(error: &InputError) -> usize {
@@ -249,6 +293,44 @@ mod tests {
     use super::*;
     use crate::source::Position;
     use hcl_edit::Span;
+
+    #[test]
+    fn large_files_parse_in_pieces_with_the_same_tree() {
+        let mut text = String::new();
+        let mut n = 0;
+        while text.len() < 3 * PIECE_BYTES {
+            text.push_str(&format!(
+                "resource \"aws_s3_bucket\" \"b{n}\" {{\n  bucket = \"x{n}\" # c\n  policy = <<EOF\nresource \"a\" \"b\" {{\nEOF\n  tags = {{\n    a = \"b\"\n  }}\n}}\nlocals {{\n  v{n} = 1\n}}\n"
+            ));
+            n += 1;
+        }
+        assert!(rewrite::pieces(&text, PIECE_BYTES).len() >= 2);
+        let pieces = parse_in_pieces(&text).unwrap();
+        let mut whole = hcl_edit::parser::parse_body(&text).unwrap();
+        compact::compact(&mut whole, &compact::Restore::default());
+        assert_eq!(pieces.len(), whole.len());
+        assert_eq!(Nodes::of(&pieces).0, Nodes::of(&whole).0);
+        // Every break is at the start of a top-level block.
+        for b in rewrite::pieces(&text, PIECE_BYTES) {
+            assert!(text[b..].starts_with("resource ") || text[b..].starts_with("locals "));
+        }
+    }
+
+    #[test]
+    fn a_large_file_with_an_error_reports_its_first_error() {
+        let block = "locals {\n  a = 1\n}\n";
+        let mut text = block.repeat(PIECE_BYTES / block.len() * 3);
+        let at = text.len() / 2;
+        text.insert_str(at - at % block.len(), "x = = 1\n");
+        let f = file(&text);
+        let e = parse(FileId(0), &f).unwrap_err();
+        assert!(e.message.contains("syntax"), "{e:?}");
+        assert_eq!(f.text[e.span.clone().unwrap()].chars().next(), Some('='));
+        // A top-level attribute set in two pieces is the error the whole parse reports.
+        let twice = format!("x = 1\n{}x = 2\n", block.repeat(PIECE_BYTES / block.len() * 2));
+        let e = parse(FileId(0), &file(&twice)).unwrap_err();
+        assert!(e.message.contains("redefined attribute"), "{e:?}");
+    }
     use std::path::PathBuf;
 
     fn file(text: &str) -> SourceFile {

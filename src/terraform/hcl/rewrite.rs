@@ -52,6 +52,40 @@ pub(super) fn rewrite(text: &str) -> Option<Rewrite> {
     })
 }
 
+/// Offsets, about `size` bytes apart, where a top-level block or attribute starts at the
+/// beginning of a line: the file can be parsed piece by piece from them.
+pub(super) fn pieces(text: &str, size: usize) -> Vec<usize> {
+    let mut lexer = Lexer {
+        text,
+        bytes: text.as_bytes(),
+        out: Vec::new(),
+        i: 0,
+        stack: vec![Ctx::Body { value: false }],
+        changed: false,
+        dropped_keys: BTreeSet::new(),
+        heredocs: BTreeMap::new(),
+    };
+    let mut breaks = Vec::new();
+    let mut last = 0;
+    while lexer.i < lexer.bytes.len() {
+        let i = lexer.i;
+        if i >= last + size
+            && lexer.at(i.wrapping_sub(1)) == b'\n'
+            && lexer.char_at(i).is_some_and(is_id_start)
+            && matches!(lexer.stack.as_slice(), [Ctx::Body { value: false }])
+        {
+            breaks.push(i);
+            last = i;
+        }
+        if matches!(lexer.stack.last(), Some(Ctx::Quoted)) {
+            lexer.quoted();
+        } else {
+            lexer.code();
+        }
+    }
+    breaks
+}
+
 /// Where the lexer is.
 enum Ctx {
     /// A file or block body; `value` while inside an attribute's expression.
