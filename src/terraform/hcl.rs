@@ -80,7 +80,7 @@ fn parse_in_pieces(text: &str) -> Option<Body> {
     if breaks.is_empty() {
         return None;
     }
-    let mut structures = Vec::new();
+    let mut pieces = Vec::with_capacity(breaks.len() + 1);
     let mut attributes = std::collections::BTreeSet::new();
     let mut buffer = String::with_capacity(text.len());
     let mut start = 0;
@@ -90,19 +90,21 @@ fn parse_in_pieces(text: &str) -> Option<Body> {
         buffer.push_str(text.get(start..end)?);
         let mut piece = hcl_edit::parser::parse_body(&buffer).ok()?;
         compact::compact(&mut piece, &compact::Restore::default());
-        for structure in piece {
-            // An attribute set twice at the top level is an error the whole parse reports.
-            if let Some(attr) = structure.as_attribute() {
-                if !attributes.insert(attr.key.as_str().to_string()) {
-                    return None;
-                }
+        // An attribute set twice at the top level is an error the whole parse reports.
+        for attr in piece.attributes() {
+            if !attributes.insert(attr.key.as_str().to_string()) {
+                return None;
             }
-            structures.push(structure);
         }
+        pieces.push(piece);
         start = end;
     }
-    structures.shrink_to_fit();
-    Some(structures.into_iter().collect())
+    // One allocation of the exact size: the top-level vector of a large file is megabytes.
+    let mut body = Body::with_capacity(pieces.iter().map(Body::len).sum());
+    for piece in pieces {
+        body.extend(piece);
+    }
+    Some(body)
 }
 
 fn error_offset(error: &InputError) -> usize {
@@ -327,7 +329,10 @@ mod tests {
         assert!(e.message.contains("syntax"), "{e:?}");
         assert_eq!(f.text[e.span.clone().unwrap()].chars().next(), Some('='));
         // A top-level attribute set in two pieces is the error the whole parse reports.
-        let twice = format!("x = 1\n{}x = 2\n", block.repeat(PIECE_BYTES / block.len() * 2));
+        let twice = format!(
+            "x = 1\n{}x = 2\n",
+            block.repeat(PIECE_BYTES / block.len() * 2)
+        );
         let e = parse(FileId(0), &file(&twice)).unwrap_err();
         assert!(e.message.contains("redefined attribute"), "{e:?}");
     }
