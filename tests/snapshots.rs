@@ -54,7 +54,7 @@ fn pretty_input_errors() {
     let t = tempfile::tempdir().unwrap();
     std::fs::write(
         t.path().join("broken.tf"),
-        "resource \"aws_kms_key\" \"x\" {\n  tags = { a = 1, a = 2 }\n}\n",
+        "resource \"aws_kms_key\" \"x\" {\n  tags = { (var.a) = 1, (var.a) = 2 }\n}\n",
     )
     .unwrap();
     std::fs::write(t.path().join("nul.tf"), b"x = \"\xff\"\n").unwrap();
