@@ -245,10 +245,11 @@ fn analyse_plan(
         one
     });
     match parsed {
-        Ok(Some(changes)) => {
-            for one in changes {
+        Ok(Some(parsed)) => {
+            for one in parsed.changes {
                 inventory.extend(one);
             }
+            errors.extend(parsed.errors);
         }
         Ok(None) if explicit => errors.push(InputError::whole(
             diagnostic::InputErrorKind::UnsupportedFile,

@@ -19,17 +19,32 @@ use crate::terraform::json;
 /// How much of a `.json` file is read to decide whether it may be a plan.
 pub const SNIFF_BYTES: usize = 4096;
 
-/// Whether the start of a JSON file looks like `terraform show -json` output.
+/// Whether the start of a JSON file looks like `terraform show -json` output, in UTF-8 with or
+/// without a byte order mark, or in UTF-16 with one (Windows PowerShell's `>`).
 pub fn looks_like_plan(head: &[u8]) -> bool {
-    let head = String::from_utf8_lossy(head);
+    let head = match head {
+        [0xff, 0xfe, rest @ ..] => utf16_lossy(rest, u16::from_le_bytes),
+        [0xfe, 0xff, rest @ ..] => utf16_lossy(rest, u16::from_be_bytes),
+        [0xef, 0xbb, 0xbf, rest @ ..] => String::from_utf8_lossy(rest).into_owned(),
+        _ => String::from_utf8_lossy(head).into_owned(),
+    };
     head.trim_start().starts_with('{') && head.contains("\"format_version\"")
+}
+
+/// The start of a UTF-16 text; a unit cut off by the end of the sniffed bytes is dropped.
+fn utf16_lossy(bytes: &[u8], unit: fn([u8; 2]) -> u16) -> String {
+    let units = bytes.chunks_exact(2).map(|p| unit([p[0], p[1]]));
+    char::decode_utf16(units)
+        .map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER))
+        .collect()
 }
 
 #[derive(Deserialize)]
 struct Document<'a> {
     format_version: Option<Cow<'a, str>>,
+    /// Each entry is checked on its own: one malformed entry does not hide the others.
     #[serde(borrow, default)]
-    resource_changes: Option<Vec<RawChange<'a>>>,
+    resource_changes: Option<Vec<&'a RawValue>>,
     #[serde(borrow, default)]
     planned_values: Option<&'a RawValue>,
 }
@@ -57,6 +72,14 @@ pub struct ResourceChange {
     pub change: Val,
 }
 
+/// What a plan held: what `each` made of its changes, in plan order, and one error per
+/// malformed resource change (the other changes are still read).
+#[derive(Debug)]
+pub struct Parsed<T> {
+    pub changes: Vec<T>,
+    pub errors: Vec<InputError>,
+}
+
 /// Reads a plan and turns each resource change of a `wanted` type into what `each` makes of it,
 /// in plan order; `Ok(None)` when the JSON is valid but not a plan (no `format_version`, or
 /// neither `resource_changes` nor `planned_values`).
@@ -66,9 +89,9 @@ pub struct ResourceChange {
 pub fn parse<T: Send>(
     id: FileId,
     file: &SourceFile,
-    wanted: impl Fn(&str) -> bool,
+    wanted: impl Fn(&str) -> bool + Sync,
     each: impl Fn(ResourceChange) -> T + Sync,
-) -> Result<Option<Vec<T>>, Box<InputError>> {
+) -> Result<Option<Parsed<T>>, Box<InputError>> {
     let text = file.text.as_str();
     let doc: Document<'_> = serde_json::from_str(text).map_err(|e| {
         let offset = file.offset_of(e.line(), e.column());
@@ -85,18 +108,62 @@ pub fn parse<T: Send>(
         return Ok(None);
     }
     let base = text.as_ptr() as usize;
-    let raws: Vec<RawChange<'_>> = doc
+    let results: Vec<Option<Result<T, Box<InputError>>>> = doc
         .resource_changes
         .unwrap_or_default()
-        .into_iter()
-        .filter(|raw| raw.mode.as_deref().is_none_or(|m| m == "managed") && wanted(&raw.ty))
-        .collect();
-    let results: Vec<Result<T, Box<InputError>>> = raws
         .into_par_iter()
-        .map(|raw| locate(raw, id, file, base).map(&each))
+        .map(|entry| {
+            let raw = match entry_of(entry, id, file, base) {
+                Ok(raw) => raw,
+                Err(e) => return Some(Err(e)),
+            };
+            let managed = raw.mode.as_deref().is_none_or(|m| m == "managed");
+            (managed && wanted(&raw.ty)).then(|| locate(raw, id, file, base).map(&each))
+        })
         .collect();
-    // The first error in plan order, whichever thread met it first.
-    results.into_iter().collect::<Result<Vec<T>, _>>().map(Some)
+    let mut parsed = Parsed {
+        changes: Vec::new(),
+        errors: Vec::new(),
+    };
+    for result in results.into_iter().flatten() {
+        match result {
+            Ok(change) => parsed.changes.push(change),
+            Err(e) => parsed.errors.push(*e),
+        }
+    }
+    Ok(Some(parsed))
+}
+
+/// One entry of `resource_changes`, or an error at it when it is not a resource change.
+fn entry_of<'a>(
+    entry: &'a RawValue,
+    id: FileId,
+    file: &SourceFile,
+    base: usize,
+) -> Result<RawChange<'a>, Box<InputError>> {
+    let slice = entry.get();
+    let offset = (slice.as_ptr() as usize).saturating_sub(base);
+    serde_json::from_str::<RawChange<'a>>(slice).map_err(|e| {
+        let what = e.to_string();
+        // serde's position is inside the entry: the entry's own position is the one that helps.
+        let what = what
+            .rsplit_once(" at line ")
+            .map_or(what.as_str(), |(w, _)| w)
+            .replace("struct RawChange", "an object");
+        let end = offset + slice.chars().next().map_or(0, char::len_utf8);
+        Box::new(
+            InputError::at(
+                InputErrorKind::Syntax,
+                id,
+                file,
+                offset..end,
+                format!(
+                    "malformed resource change, not analysed: {what} (an entry of `resource_changes` is an object with a string `address` and `type` and a `change` object)"
+                ),
+            )
+            .with_help("produce the plan with `terraform show -json PLANFILE > plan.json`"),
+        )
+    })
 }
 
 /// Locates one change's values in the plan file.
@@ -117,16 +184,37 @@ fn locate(
             p.message,
         ))
     })?;
-    let actions = change
-        .get("actions")
-        .map(|a| match &a.data {
-            crate::terraform::eval::Data::List(items) => items
+    let actions = match change.get("actions").map(|a| (a, &a.data)) {
+        Some((_, crate::terraform::eval::Data::List(items)))
+            if items.iter().all(|i| i.data_str().is_some()) =>
+        {
+            items
                 .iter()
                 .filter_map(|i| i.data_str().map(str::to_string))
-                .collect(),
-            _ => Vec::new(),
-        })
-        .unwrap_or_default();
+                .collect()
+        }
+        found => {
+            let span = found.map_or_else(|| change.loc.span.clone(), |(a, _)| a.loc.span.clone());
+            return Err(Box::new(
+                InputError::at(
+                    InputErrorKind::Syntax,
+                    id,
+                    file,
+                    span,
+                    format!(
+                        "malformed resource change `{}`, not analysed: {}",
+                        raw.address,
+                        if matches!(change.data, crate::terraform::eval::Data::Object(_)) {
+                            "`change.actions` must be a list of strings such as [\"delete\"]"
+                        } else {
+                            "`change` must be an object with `actions`, `before` and `after`"
+                        }
+                    ),
+                )
+                .with_help("produce the plan with `terraform show -json PLANFILE > plan.json`"),
+            ));
+        }
+    };
     Ok(ResourceChange {
         address: raw.address.into_owned(),
         ty: raw.ty.into_owned(),
