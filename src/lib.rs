@@ -162,6 +162,8 @@ struct Analysed {
     /// [`Inventory::for_scan_rules`] of the unit's inventories.
     inventory: Inventory,
     errors: Vec<InputError>,
+    /// The unit's root module variables among those `--var` names; `None` without a module.
+    var_names: Option<Vec<String>>,
 }
 
 /// A plan file read into the registry; `explicit` when named on the command line.
@@ -177,6 +179,14 @@ fn analyse_unit(
     sources: Vec<(source::FileId, std::sync::Arc<source::SourceFile>)>,
     plans: Vec<PlanFile>,
 ) -> Analysed {
+    // `--var` applies to every root: whether one declares each name is judged over the scan.
+    let var_names = (!sources.is_empty()).then(|| {
+        if settings.var_inputs.vars.is_empty() {
+            Vec::new()
+        } else {
+            terraform::vars::variable_names(&sources)
+        }
+    });
     let (mut configured, mut errors) = if sources.is_empty() {
         (Inventory::default(), Vec::new())
     } else {
@@ -205,6 +215,7 @@ fn analyse_unit(
         findings,
         inventory,
         errors,
+        var_names,
     }
 }
 
@@ -330,10 +341,17 @@ fn finish(
 ) -> Outcome {
     let mut inventory = Inventory::default();
     let mut findings = Vec::new();
+    let mut var_names: Option<std::collections::BTreeSet<String>> = None;
     for unit in analysed {
+        if let Some(names) = unit.var_names {
+            var_names.get_or_insert_default().extend(names);
+        }
         inventory.extend(unit.inventory);
         findings.extend(unit.findings);
         errors.extend(unit.errors);
+    }
+    if let Some(names) = var_names {
+        errors.extend(terraform::vars::undeclared(&settings.var_inputs, &names));
     }
     // Findings about the whole scan (tiers, required aliases) point at configuration entries.
     let mut config_files: Vec<(PathBuf, source::FileId)> = Vec::new();

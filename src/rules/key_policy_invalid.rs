@@ -11,10 +11,8 @@ pub(crate) const RULE: Rule = Rule {
     rationale: "KMS rejects a malformed key policy with MalformedPolicyDocumentException, so the \
         apply fails after the plan looked fine; worse, a policy that parses but whose statement \
         has a misspelled element or an unknown Effect does not grant or deny what its author \
-        meant. A key repeated in one JSON object (a second `Principal`, `Effect` or `Statement`) \
-        is reported too: AWS documents no rule for which value counts, and the hidden one may be \
-        a public `\"*\"`. Policies written as heredocs or strings are not checked by Terraform \
-        before apply. The finding points at the exact character or element that is wrong.",
+        meant. Policies written as heredocs or strings are not checked by Terraform before \
+        apply. The finding points at the exact character or element that is wrong.",
     bad: r#"resource "aws_kms_key" "app" {
   enable_key_rotation = true
   policy              = <<-EOT

@@ -1073,7 +1073,11 @@ impl Converter {
                 ObjectPropName::Word(w) => (w.value, w.range),
             };
             // A key with an unknown part may or may not repeat another: it is not judged.
-            if self.map.hole_overlapping(&(range.start..range.end)).is_some() {
+            if self
+                .map
+                .hole_overlapping(&(range.start..range.end))
+                .is_some()
+            {
                 continue;
             }
             if !seen.insert(name) {
@@ -1521,9 +1525,7 @@ EOT
         assert_eq!(slice(&f, &p.loc), "\"a\"");
         assert!(p.message.contains("duplicate key `a`"), "{}", p.message);
         // Written differently, the same key after JSON escapes; the first repeat in the text wins.
-        let (f, p) = err(
-            "policy = <<EOT\n{\"S\": [{\"E\": 1, \"\\u0045\": 2}], \"S\": []}\nEOT\n",
-        );
+        let (f, p) = err("policy = <<EOT\n{\"S\": [{\"E\": 1, \"\\u0045\": 2}], \"S\": []}\nEOT\n");
         assert_eq!(slice(&f, &p.loc), "\"\\u0045\"");
         // Keys of different objects, or differing in case, do not repeat each other.
         ok("policy = <<EOT\n{\"a\": {\"a\": 1}, \"b\": [{\"a\": 1}, {\"a\": 2}], \"A\": 0}\nEOT\n");
