@@ -250,18 +250,28 @@ fn analyse_plan(
     let root = from_hcl::root_name(dir);
     let adapter = model::from_plan::Adapter::new(file, &root, configured);
     let wanted = |ty: &str| model::from_plan::wanted(ty, settings);
-    let parsed = terraform::plan::parse(id, file, wanted, |change| {
-        let mut one = Inventory::default();
-        adapter.change(&change, &mut one);
-        one
-    });
+    let parsed = terraform::plan::parse(
+        id,
+        file,
+        wanted,
+        |change| {
+            let mut one = Inventory::default();
+            adapter.change(&change, &mut one);
+            one
+        },
+        &mut inventory,
+        // Keys are most of what a plan leaves: their list is sized once.
+        |inventory, types| {
+            let keys = types
+                .iter()
+                .filter(|t| model::KeyKind::from_resource_type(t).is_some())
+                .count();
+            inventory.keys.reserve_exact(keys);
+        },
+        Inventory::extend,
+    );
     match parsed {
-        Ok(Some(parsed)) => {
-            for one in parsed.changes {
-                inventory.extend(one);
-            }
-            errors.extend(parsed.errors);
-        }
+        Ok(Some(plan_errors)) => errors.extend(plan_errors),
         Ok(None) if explicit => errors.push(InputError::whole(
             diagnostic::InputErrorKind::UnsupportedFile,
             file.display.clone(),

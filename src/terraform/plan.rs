@@ -72,26 +72,28 @@ pub struct ResourceChange {
     pub change: Val,
 }
 
-/// What a plan held: what `each` made of its changes, in plan order, and one error per
-/// malformed resource change (the other changes are still read).
-#[derive(Debug)]
-pub struct Parsed<T> {
-    pub changes: Vec<T>,
-    pub errors: Vec<InputError>,
-}
+/// How many resource changes are located at once: enough to keep every core busy, few enough
+/// that their values never add up to much.
+const BATCH: usize = 1024;
 
 /// Reads a plan and turns each resource change of a `wanted` type into what `each` makes of it,
-/// in plan order; `Ok(None)` when the JSON is valid but not a plan (no `format_version`, or
-/// neither `resource_changes` nor `planned_values`).
+/// added to `acc` by `sink` in plan order; returns one error per malformed resource change (the other
+/// changes are still read), or `Ok(None)` when the JSON is valid but not a plan (no
+/// `format_version`, or neither `resource_changes` nor `planned_values`).
 ///
-/// Changes are located and handed to `each` on every core, and each one's values are dropped
-/// as soon as `each` returns: a large plan never holds all of its values at once.
-pub fn parse<T: Send>(
+/// `prepare` is first given the type of every change that will be read, so the caller can size
+/// what it collects once instead of growing it. Changes are located and handed to `each` a
+/// batch at a time on every core, and each one's values are dropped as soon as `each` returns:
+/// a large plan never holds more than a batch of changes' values, and never a tree of itself.
+pub fn parse<T: Send, A>(
     id: FileId,
     file: &SourceFile,
     wanted: impl Fn(&str) -> bool + Sync,
     each: impl Fn(ResourceChange) -> T + Sync,
-) -> Result<Option<Parsed<T>>, Box<InputError>> {
+    acc: &mut A,
+    prepare: impl FnOnce(&mut A, &[&str]),
+    sink: impl Fn(&mut A, T),
+) -> Result<Option<Vec<InputError>>, Box<InputError>> {
     let text = file.text.as_str();
     let doc: Document<'_> = serde_json::from_str(text).map_err(|e| {
         let offset = file.offset_of(e.line(), e.column());
@@ -108,30 +110,41 @@ pub fn parse<T: Send>(
         return Ok(None);
     }
     let base = text.as_ptr() as usize;
-    let results: Vec<Option<Result<T, Box<InputError>>>> = doc
-        .resource_changes
-        .unwrap_or_default()
-        .into_par_iter()
-        .map(|entry| {
-            let raw = match entry_of(entry, id, file, base) {
-                Ok(raw) => raw,
-                Err(e) => return Some(Err(e)),
-            };
-            let managed = raw.mode.as_deref().is_none_or(|m| m == "managed");
-            (managed && wanted(&raw.ty)).then(|| locate(raw, id, file, base).map(&each))
-        })
-        .collect();
-    let mut parsed = Parsed {
-        changes: Vec::new(),
-        errors: Vec::new(),
-    };
-    for result in results.into_iter().flatten() {
-        match result {
-            Ok(change) => parsed.changes.push(change),
-            Err(e) => parsed.errors.push(*e),
+    let mut errors = Vec::new();
+    // Slices of the plan: a few words per change.
+    let mut read: Vec<RawChange<'_>> = Vec::new();
+    for entry in doc.resource_changes.unwrap_or_default() {
+        match entry_of(entry, id, file, base) {
+            Ok(raw) => {
+                let managed = raw.mode.as_deref().is_none_or(|m| m == "managed");
+                if managed && wanted(&raw.ty) {
+                    read.push(raw);
+                }
+            }
+            Err(e) => errors.push(*e),
         }
     }
-    Ok(Some(parsed))
+    prepare(acc, &read.iter().map(|r| r.ty.as_ref()).collect::<Vec<_>>());
+    let mut rest = read.into_iter();
+    loop {
+        let batch: Vec<RawChange<'_>> = rest.by_ref().take(BATCH).collect();
+        if batch.is_empty() {
+            break;
+        }
+        let located: Vec<Result<T, Box<InputError>>> = batch
+            .into_par_iter()
+            .map(|raw| locate(raw, id, file, base).map(&each))
+            .collect();
+        for one in located {
+            match one {
+                Ok(t) => sink(acc, t),
+                Err(e) => errors.push(*e),
+            }
+        }
+    }
+    // Plan order: the entries' own errors came first above.
+    errors.sort_by_key(|e| e.span.as_ref().map_or(0, |s| s.start));
+    Ok(Some(errors))
 }
 
 /// One entry of `resource_changes`, or an error at it when it is not a resource change.
