@@ -243,3 +243,32 @@ pub fn change_loc(change: &ResourceChange) -> Loc {
         .get("actions")
         .map_or_else(|| change.change.loc.clone(), |a| a.loc.clone())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plans_are_recognised_in_every_encoding_windows_writes() {
+        let text = "\r\n{\"format_version\":\"1.2\",\"resource_changes\":[]}";
+        let utf16 = |unit: fn(u16) -> [u8; 2], bom: [u8; 2]| -> Vec<u8> {
+            bom.into_iter()
+                .chain(text.encode_utf16().flat_map(unit))
+                .collect()
+        };
+        assert!(looks_like_plan(text.as_bytes()));
+        assert!(looks_like_plan(
+            &[b"\xef\xbb\xbf".as_slice(), text.as_bytes()].concat()
+        ));
+        assert!(looks_like_plan(&utf16(u16::to_le_bytes, [0xff, 0xfe])));
+        assert!(looks_like_plan(&utf16(u16::to_be_bytes, [0xfe, 0xff])));
+        // Cut in the middle of a code unit, as the sniffed head may be.
+        let le = utf16(u16::to_le_bytes, [0xff, 0xfe]);
+        assert!(looks_like_plan(&le[..le.len() - 1]));
+        // Not plans: other JSON, and UTF-16 read with the wrong byte order.
+        assert!(!looks_like_plan(b"{\"name\": \"x\"}"));
+        let mut swapped = utf16(u16::to_be_bytes, [0xfe, 0xff]);
+        swapped[..2].copy_from_slice(&[0xff, 0xfe]);
+        assert!(!looks_like_plan(&swapped));
+    }
+}
