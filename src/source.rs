@@ -58,7 +58,9 @@ pub struct SourceFile {
     pub text: String,
     /// Byte length of the BOM that was removed (0 or 3); added to offsets reported as bytes.
     pub bom_len: usize,
-    line_starts: Vec<usize>,
+    /// Byte offset of each line's start; 4 bytes each, as a large pretty-printed plan has tens of
+    /// millions of lines (files are capped far below 4 GiB).
+    line_starts: Vec<u32>,
 }
 
 impl SourceFile {
@@ -70,7 +72,10 @@ impl SourceFile {
             0
         };
         let mut line_starts = vec![0];
-        line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        line_starts.extend(
+            text.match_indices('\n')
+                .map(|(i, _)| u32::try_from(i + 1).unwrap_or(u32::MAX)),
+        );
         SourceFile {
             display,
             path,
@@ -85,9 +90,9 @@ impl SourceFile {
         let offset = self.floor_char_boundary(offset.min(self.text.len()));
         let line = self
             .line_starts
-            .partition_point(|&s| s <= offset)
+            .partition_point(|&s| s as usize <= offset)
             .saturating_sub(1);
-        let start = self.line_starts.get(line).copied().unwrap_or(0);
+        let start = self.line_start(line).unwrap_or(0);
         let column = self
             .text
             .get(start..offset)
@@ -106,16 +111,8 @@ impl SourceFile {
 
     /// The text of one line (1-based) without its line terminator.
     pub fn line_text(&self, line: usize) -> &str {
-        let start = self
-            .line_starts
-            .get(line.wrapping_sub(1))
-            .copied()
-            .unwrap_or(0);
-        let end = self
-            .line_starts
-            .get(line)
-            .copied()
-            .unwrap_or(self.text.len());
+        let start = self.line_start(line.wrapping_sub(1)).unwrap_or(0);
+        let end = self.line_start(line).unwrap_or(self.text.len());
         self.text
             .get(start..end)
             .unwrap_or("")
@@ -124,21 +121,15 @@ impl SourceFile {
 
     /// Byte range of a 1-based line, including its terminator.
     pub fn line_span(&self, line: usize) -> Option<Range<usize>> {
-        let start = *self.line_starts.get(line.checked_sub(1)?)?;
-        let end = self
-            .line_starts
-            .get(line)
-            .copied()
-            .unwrap_or(self.text.len());
+        let start = self.line_start(line.checked_sub(1)?)?;
+        let end = self.line_start(line).unwrap_or(self.text.len());
         Some(start..end)
     }
 
     /// Byte offset of a 1-based line/column pair, as reported by a parser.
     pub fn offset_of(&self, line: usize, column: usize) -> usize {
         let start = self
-            .line_starts
-            .get(line.saturating_sub(1))
-            .copied()
+            .line_start(line.saturating_sub(1))
             .unwrap_or(self.text.len());
         let rest = self.text.get(start..).unwrap_or("");
         rest.char_indices()
@@ -149,6 +140,11 @@ impl SourceFile {
     /// The source text of a span (empty if the span is not valid for this file).
     pub fn slice(&self, span: &Range<usize>) -> &str {
         self.text.get(span.clone()).unwrap_or("")
+    }
+
+    /// Byte offset of the start of a 0-based line.
+    fn line_start(&self, line: usize) -> Option<usize> {
+        self.line_starts.get(line).map(|&s| s as usize)
     }
 
     pub fn line_count(&self) -> usize {

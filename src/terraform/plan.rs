@@ -113,8 +113,14 @@ pub fn parse<T: Send, A>(
     let mut errors = Vec::new();
     // Slices of the plan: a few words per change.
     let mut read: Vec<RawChange<'_>> = Vec::new();
-    for entry in doc.resource_changes.unwrap_or_default() {
-        match entry_of(entry, id, file, base) {
+    let entries: Vec<Result<RawChange<'_>, Box<InputError>>> = doc
+        .resource_changes
+        .unwrap_or_default()
+        .into_par_iter()
+        .map(|entry| entry_of(entry, id, file, base))
+        .collect();
+    for entry in entries {
+        match entry {
             Ok(raw) => {
                 let managed = raw.mode.as_deref().is_none_or(|m| m == "managed");
                 if managed && wanted(&raw.ty) {
