@@ -187,6 +187,7 @@ fn guarded(base: &Path, dir: &Path, analyse: impl FnOnce() -> Analysed) -> Analy
                     what.escape_debug()
                 ),
             )],
+            var_names: None,
         }
     })
 }
@@ -197,6 +198,8 @@ struct Analysed {
     /// [`Inventory::for_scan_rules`] of the unit's inventories.
     inventory: Inventory,
     errors: Vec<InputError>,
+    /// The unit's root module variables among those `--var` names; `None` without a module.
+    var_names: Option<Vec<String>>,
 }
 
 /// A plan file read into the registry; `explicit` when named on the command line.
@@ -212,6 +215,14 @@ fn analyse_unit(
     sources: Vec<(source::FileId, std::sync::Arc<source::SourceFile>)>,
     plans: Vec<PlanFile>,
 ) -> Analysed {
+    // `--var` applies to every root: whether one declares each name is judged over the scan.
+    let var_names = (!sources.is_empty()).then(|| {
+        if settings.var_inputs.vars.is_empty() {
+            Vec::new()
+        } else {
+            terraform::vars::variable_names(&sources)
+        }
+    });
     let (mut configured, mut errors) = if sources.is_empty() {
         (Inventory::default(), Vec::new())
     } else {
@@ -247,6 +258,7 @@ fn analyse_unit(
         findings,
         inventory,
         errors,
+        var_names,
     }
 }
 
@@ -281,17 +293,28 @@ fn analyse_plan(
     let root = from_hcl::root_name(dir);
     let adapter = model::from_plan::Adapter::new(file, &root, configured);
     let wanted = |ty: &str| model::from_plan::wanted(ty, settings);
-    let parsed = terraform::plan::parse(id, file, wanted, |change| {
-        let mut one = Inventory::default();
-        adapter.change(&change, &mut one);
-        one
-    });
+    let parsed = terraform::plan::parse(
+        id,
+        file,
+        wanted,
+        |change| {
+            let mut one = Inventory::default();
+            adapter.change(&change, &mut one);
+            one
+        },
+        &mut inventory,
+        // Keys are most of what a plan leaves: their list is sized once.
+        |inventory, types| {
+            let keys = types
+                .iter()
+                .filter(|t| model::KeyKind::from_resource_type(t).is_some())
+                .count();
+            inventory.keys.reserve_exact(keys);
+        },
+        Inventory::extend,
+    );
     match parsed {
-        Ok(Some(changes)) => {
-            for one in changes {
-                inventory.extend(one);
-            }
-        }
+        Ok(Some(plan_errors)) => errors.extend(plan_errors),
         Ok(None) if explicit => errors.push(InputError::whole(
             diagnostic::InputErrorKind::UnsupportedFile,
             file.display.clone(),
@@ -377,10 +400,17 @@ fn finish(
 ) -> Outcome {
     let mut inventory = Inventory::default();
     let mut findings = Vec::new();
+    let mut var_names: Option<std::collections::BTreeSet<String>> = None;
     for unit in analysed {
+        if let Some(names) = unit.var_names {
+            var_names.get_or_insert_default().extend(names);
+        }
         inventory.extend(unit.inventory);
         findings.extend(unit.findings);
         errors.extend(unit.errors);
+    }
+    if let Some(names) = var_names {
+        errors.extend(terraform::vars::undeclared(&settings.var_inputs, &names));
     }
     // Findings about the whole scan (tiers, required aliases) point at configuration entries.
     let mut config_files: Vec<(PathBuf, source::FileId)> = Vec::new();

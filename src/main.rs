@@ -93,8 +93,8 @@ struct CheckArgs {
     #[arg(long, value_name = "N")]
     max_key_users: Option<usize>,
     /// Set a root-module variable (`NAME=VALUE`), as `terraform -var` does; repeatable.
-    #[arg(long = "var", value_name = "NAME=VALUE")]
-    vars: Vec<String>,
+    #[arg(long = "var", value_name = "NAME=VALUE", value_parser = parse_var)]
+    vars: Vec<(String, String)>,
     /// Read root-module variables from a `.tfvars` or `.tfvars.json` file; repeatable.
     #[arg(long = "var-file", value_name = "FILE")]
     var_files: Vec<PathBuf>,
@@ -254,14 +254,7 @@ fn check(args: CheckArgs) -> ExitCode {
         report_unused_suppressions: args.report_unused_suppressions.then_some(true),
         var_inputs: Some(VarInputs {
             files: args.var_files,
-            vars: args
-                .vars
-                .iter()
-                .map(|v| match v.split_once('=') {
-                    Some((name, value)) => (name.to_string(), value.to_string()),
-                    None => (v.clone(), String::new()),
-                })
-                .collect(),
+            vars: args.vars,
             env: std::env::vars()
                 .filter_map(|(k, v)| Some((k.strip_prefix("TF_VAR_")?.to_string(), v)))
                 .collect(),
@@ -363,5 +356,15 @@ fn repo_prefix(cwd: &Path) -> String {
             format!("{}/", parts.join("/"))
         }
         _ => String::new(),
+    }
+}
+
+/// `--var NAME=VALUE`, split as Terraform splits `-var`: at the first `=`, the name trimmed.
+fn parse_var(arg: &str) -> Result<(String, String), String> {
+    match arg.split_once('=') {
+        Some((name, value)) if !name.trim().is_empty() => {
+            Ok((name.trim().to_string(), value.to_string()))
+        }
+        _ => Err("expected NAME=VALUE: a variable name and its value separated by `=`, as in `--var enabled=false`".to_string()),
     }
 }

@@ -58,7 +58,9 @@ pub struct SourceFile {
     pub text: String,
     /// Byte length of the BOM that was removed (0 or 3); added to offsets reported as bytes.
     pub bom_len: usize,
-    line_starts: Vec<usize>,
+    /// Byte offset of each line's start; 4 bytes each, as a large pretty-printed plan has tens of
+    /// millions of lines (files are capped far below 4 GiB).
+    line_starts: Vec<u32>,
 }
 
 impl SourceFile {
@@ -73,7 +75,10 @@ impl SourceFile {
         // leaves up to half of a large file's index unused.
         let mut line_starts = Vec::with_capacity(text.bytes().filter(|&b| b == b'\n').count() + 1);
         line_starts.push(0);
-        line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        line_starts.extend(
+            text.match_indices('\n')
+                .map(|(i, _)| u32::try_from(i + 1).unwrap_or(u32::MAX)),
+        );
         SourceFile {
             display,
             path,
@@ -88,9 +93,9 @@ impl SourceFile {
         let offset = self.floor_char_boundary(offset.min(self.text.len()));
         let line = self
             .line_starts
-            .partition_point(|&s| s <= offset)
+            .partition_point(|&s| s as usize <= offset)
             .saturating_sub(1);
-        let start = self.line_starts.get(line).copied().unwrap_or(0);
+        let start = self.line_start(line).unwrap_or(0);
         let column = self
             .text
             .get(start..offset)
@@ -109,16 +114,8 @@ impl SourceFile {
 
     /// The text of one line (1-based) without its line terminator.
     pub fn line_text(&self, line: usize) -> &str {
-        let start = self
-            .line_starts
-            .get(line.wrapping_sub(1))
-            .copied()
-            .unwrap_or(0);
-        let end = self
-            .line_starts
-            .get(line)
-            .copied()
-            .unwrap_or(self.text.len());
+        let start = self.line_start(line.wrapping_sub(1)).unwrap_or(0);
+        let end = self.line_start(line).unwrap_or(self.text.len());
         self.text
             .get(start..end)
             .unwrap_or("")
@@ -127,21 +124,15 @@ impl SourceFile {
 
     /// Byte range of a 1-based line, including its terminator.
     pub fn line_span(&self, line: usize) -> Option<Range<usize>> {
-        let start = *self.line_starts.get(line.checked_sub(1)?)?;
-        let end = self
-            .line_starts
-            .get(line)
-            .copied()
-            .unwrap_or(self.text.len());
+        let start = self.line_start(line.checked_sub(1)?)?;
+        let end = self.line_start(line).unwrap_or(self.text.len());
         Some(start..end)
     }
 
     /// Byte offset of a 1-based line/column pair, as reported by a parser.
     pub fn offset_of(&self, line: usize, column: usize) -> usize {
         let start = self
-            .line_starts
-            .get(line.saturating_sub(1))
-            .copied()
+            .line_start(line.saturating_sub(1))
             .unwrap_or(self.text.len());
         let rest = self.text.get(start..).unwrap_or("");
         rest.char_indices()
@@ -152,6 +143,11 @@ impl SourceFile {
     /// The source text of a span (empty if the span is not valid for this file).
     pub fn slice(&self, span: &Range<usize>) -> &str {
         self.text.get(span.clone()).unwrap_or("")
+    }
+
+    /// Byte offset of the start of a 0-based line.
+    fn line_start(&self, line: usize) -> Option<usize> {
+        self.line_starts.get(line).map(|&s| s as usize)
     }
 
     pub fn line_count(&self) -> usize {
@@ -257,6 +253,27 @@ pub(crate) fn from_bytes(
     bytes: Vec<u8>,
 ) -> Result<SourceFile, Box<InputError>> {
     let whole = |kind, message: String| InputError::whole(kind, display, message);
+    let decoded = if path.extension().is_some_and(|e| e == "json") {
+        utf16_text(&bytes)
+    } else {
+        None
+    };
+    if let Some(decoded) = decoded {
+        return match decoded {
+            Ok(text) => Ok(SourceFile::new(
+                path.to_path_buf(),
+                display.to_string(),
+                text,
+            )),
+            Err(at) => Err(Box::new(
+                whole(
+                    InputErrorKind::NotUtf8,
+                    format!("file is not valid UTF-16: unpaired surrogate at byte offset {at}"),
+                )
+                .with_help("re-encode the file as UTF-8"),
+            )),
+        };
+    }
     match String::from_utf8(bytes) {
         Ok(text) => Ok(SourceFile::new(
             path.to_path_buf(),
@@ -280,6 +297,56 @@ pub(crate) fn from_bytes(
             Err(Box::new(err))
         }
     }
+}
+
+/// JSON text that starts with a UTF-16 byte order mark (what Windows PowerShell's `>` writes),
+/// transcoded to UTF-8 without the mark; `None` when there is no such mark, `Err` with the byte
+/// offset of an unpaired surrogate or of a trailing odd byte.
+///
+/// Spans then index the transcoded text: line and column (in characters) are those of the
+/// original file, byte offsets are not.
+pub(crate) fn utf16_text(bytes: &[u8]) -> Option<Result<String, usize>> {
+    let little = match bytes {
+        [0xff, 0xfe, ..] => true,
+        [0xfe, 0xff, ..] => false,
+        _ => return None,
+    };
+    let body = bytes.get(2..).unwrap_or_default();
+    let units = body.chunks(2).map(|pair| match *pair {
+        [a, b] if little => Ok(u16::from_le_bytes([a, b])),
+        [a, b] => Ok(u16::from_be_bytes([a, b])),
+        _ => Err(()),
+    });
+    let mut text = String::with_capacity(body.len() / 2);
+    let mut at = 2;
+    let mut pending: Option<u16> = None;
+    for unit in units {
+        let Ok(unit) = unit else {
+            return Some(Err(at));
+        };
+        let c = match (pending.take(), unit) {
+            (None, 0xd800..=0xdbff) => {
+                pending = Some(unit);
+                at += 2;
+                continue;
+            }
+            (None, 0xdc00..=0xdfff) => return Some(Err(at)),
+            (None, u) => char::from_u32(u32::from(u)),
+            (Some(high), 0xdc00..=0xdfff) => char::from_u32(
+                0x10000 + ((u32::from(high) - 0xd800) << 10) + (u32::from(unit) - 0xdc00),
+            ),
+            (Some(_), _) => return Some(Err(at - 2)),
+        };
+        let Some(c) = c else {
+            return Some(Err(at));
+        };
+        text.push(c);
+        at += 2;
+    }
+    if pending.is_some() {
+        return Some(Err(at - 2));
+    }
+    Some(Ok(text))
 }
 
 #[cfg(test)]
@@ -306,6 +373,31 @@ mod tests {
         assert_eq!(f.bom_len, 3);
         assert_eq!(f.text, "a = 1\n");
         assert_eq!(f.position(4), Position { line: 1, column: 5 });
+    }
+
+    #[test]
+    fn utf16_with_a_byte_order_mark_is_transcoded() {
+        let text = "{\r\n \"é\": \"\u{1f511}\"\r\n}";
+        let le: Vec<u8> = [0xff, 0xfe]
+            .into_iter()
+            .chain(text.encode_utf16().flat_map(u16::to_le_bytes))
+            .collect();
+        let be: Vec<u8> = [0xfe, 0xff]
+            .into_iter()
+            .chain(text.encode_utf16().flat_map(u16::to_be_bytes))
+            .collect();
+        assert_eq!(utf16_text(&le), Some(Ok(text.to_string())));
+        assert_eq!(utf16_text(&be), Some(Ok(text.to_string())));
+        assert_eq!(utf16_text(b"{}"), None);
+        assert_eq!(utf16_text(b"\xef\xbb\xbf{}"), None);
+        // A lone high surrogate, a lone low one, an odd trailing byte.
+        assert_eq!(utf16_text(&[0xff, 0xfe, 0x7b, 0, 0x00, 0xd8]), Some(Err(4)));
+        assert_eq!(utf16_text(&[0xff, 0xfe, 0x00, 0xdc]), Some(Err(2)));
+        assert_eq!(utf16_text(&[0xff, 0xfe, 0x7b, 0, 0x7d]), Some(Err(4)));
+        // Positions count characters of the original text.
+        let f = file(&utf16_text(&le).unwrap().unwrap());
+        let value = f.text.find('\u{1f511}').unwrap();
+        assert_eq!(f.position(value), Position { line: 2, column: 8 });
     }
 
     #[test]

@@ -11,8 +11,10 @@
 //! Interpolations the scan cannot know render as placeholders that keep the document parseable and
 //! come back as `Data::Unknown`.
 //!
-//! Duplicate object keys: the last occurrence wins (Go's `encoding/json`, which the provider uses,
-//! does the same); only that entry is kept, at its own position among the other keys.
+//! Duplicate object keys are a problem at the repeated key: Go's `encoding/json`, which the
+//! provider uses, keeps the last one, but AWS documents no rule for them, and a repeated
+//! `"Principal"` can hide a public `"*"` from a reviewer. Terraform's own JSON readers (`.tfvars.json`,
+//! `jsondecode`) refuse them too.
 
 use std::collections::HashSet;
 use std::ops::Range;
@@ -846,7 +848,18 @@ fn parse(
                 return Err(problem(l));
             }
             match result.value {
-                Some(value) => Ok(Converter { file_id, map }.value(&value)),
+                Some(value) => {
+                    let mut converter = Converter {
+                        file_id,
+                        map,
+                        duplicate: None,
+                    };
+                    let val = converter.value(&value);
+                    match converter.duplicate {
+                        Some(found) => Err(problem(found)),
+                        None => Ok(val),
+                    }
+                }
                 None => Err(JsonProblem {
                     loc: whole,
                     message: wording.empty.to_string(),
@@ -1004,6 +1017,8 @@ fn kind_message(kind: &ParseErrorKind) -> String {
 struct Converter {
     file_id: FileId,
     map: Mapping,
+    /// The first repeated object key in the text.
+    duplicate: Option<Found>,
 }
 
 impl Converter {
@@ -1026,6 +1041,7 @@ impl Converter {
             Value::NullKeyword(_) => Data::Null,
             Value::Array(a) => Data::List(a.elements.iter().map(|e| self.value(e)).collect()),
             Value::Object(o) => {
+                self.find_duplicate(o);
                 let entries = o
                     .properties
                     .iter()
@@ -1043,6 +1059,41 @@ impl Converter {
             }
         };
         Val::new(data, loc)
+    }
+
+    /// Records the object's first repeated key if it comes before any other found so far.
+    fn find_duplicate(&mut self, o: &jsonc_parser::ast::Object<'_>) {
+        if o.properties.len() < 2 {
+            return;
+        }
+        let mut seen: HashSet<&str> = HashSet::new();
+        for p in &o.properties {
+            let (name, range) = match &p.name {
+                ObjectPropName::String(s) => (s.value.as_ref(), s.range),
+                ObjectPropName::Word(w) => (w.value, w.range),
+            };
+            // A key with an unknown part may or may not repeat another: it is not judged.
+            if self
+                .map
+                .hole_overlapping(&(range.start..range.end))
+                .is_some()
+            {
+                continue;
+            }
+            if !seen.insert(name) {
+                if self.duplicate.as_ref().is_none_or(|d| range.start < d.pos) {
+                    self.duplicate = Some(Found {
+                        pos: range.start,
+                        span: self.map.span(range.start..range.end),
+                        detail: format!(
+                            "duplicate key `{}` in one object; which value AWS uses is not documented, keep one",
+                            escape_controls(name)
+                        ),
+                    });
+                }
+                return;
+            }
+        }
     }
 
     fn string(&mut self, r: jsonc_parser::common::Range, value: &str) -> Val {
@@ -1468,15 +1519,20 @@ EOT
     }
 
     #[test]
-    fn duplicate_keys_keep_the_last() {
-        let (f, v) = ok("policy = <<EOT\n{\"a\": 1, \"b\": 2, \"a\": 3}\nEOT\n");
-        let Data::Object(entries) = &v.data else {
-            panic!()
-        };
-        assert_eq!(entries.len(), 2);
-        assert_eq!(entries[0].0.data, Data::String("b".into()));
-        assert_eq!(entries[1].1.data, Data::Number(3.0));
-        assert_eq!(slice(&f, &entries[1].1.loc), "3");
+    fn duplicate_keys_are_a_problem_at_the_repeated_key() {
+        let (f, p) = err("policy = <<EOT\n{\"a\": 1, \"b\": 2, \"a\": 3}\nEOT\n");
+        assert_eq!(p.loc.span.start, f.text.rfind("\"a\"").unwrap());
+        assert_eq!(slice(&f, &p.loc), "\"a\"");
+        assert!(p.message.contains("duplicate key `a`"), "{}", p.message);
+        // Written differently, the same key after JSON escapes; the first repeat in the text wins.
+        let (f, p) = err("policy = <<EOT\n{\"S\": [{\"E\": 1, \"\\u0045\": 2}], \"S\": []}\nEOT\n");
+        assert_eq!(slice(&f, &p.loc), "\"\\u0045\"");
+        // Keys of different objects, or differing in case, do not repeat each other.
+        ok("policy = <<EOT\n{\"a\": {\"a\": 1}, \"b\": [{\"a\": 1}, {\"a\": 2}], \"A\": 0}\nEOT\n");
+        // A key with an unknown part is not judged.
+        ok("policy = <<EOT\n{\"a${var.x}\": 1, \"a${var.x}\": 2}\nEOT\n");
+        let p = text_json("{\"x\": {\"k\": 1, \"k\": 2}}", F, 10).unwrap_err();
+        assert_eq!(p.loc.span, 25..28);
     }
 
     #[test]

@@ -92,7 +92,8 @@ pub fn analyse_root(
     };
     let (parsed, tfvars) = parse(&run, sources);
     let index = ModuleIndex::new(&parsed);
-    let values = vars::root_values(&index, dir, files, inputs, &tfvars);
+    let (values, var_errors) = vars::values_and_errors(&index, dir, files, inputs, &tfvars);
+    run.errors.borrow_mut().extend(var_errors);
     let frame = Frame {
         dir: dir.to_path_buf(),
         prefix: String::new(),

@@ -1,0 +1,1 @@
+rotate = false # expect: KMS002

@@ -1,0 +1,9 @@
+{
+  "Version": "2012-10-17",
+  "Statement": [{
+    "Effect": "Allow",
+    "Principal": {"AWS": "arn:aws:iam::${account}:root", "AWS": "*"},
+    "Action": "kms:*",
+    "Resource": "*"
+  }]
+}
