@@ -344,6 +344,20 @@ impl Reader<'_> {
                     })
                     .collect();
             }
+            // Always encrypted: without the blocks that would name a key, the fallback is used
+            // (unless the plan does not know the outermost block yet).
+            let outer_unknown = row.blocks.first().is_some_and(|b| self.unknown(b));
+            if leaves.is_empty() && row.on == On::Always && !outer_unknown {
+                inventory.encryptions.push(Encryption {
+                    address: self.change.address.clone(),
+                    row,
+                    header: header.clone(),
+                    block: after.loc.clone(),
+                    calls: Vec::new(),
+                    key: Value::Default(None),
+                    on: Value::Default(true),
+                });
+            }
             for leaf in leaves {
                 let attr = |name: &str| leaf.get(name).filter(|v| !v.is_null());
                 let key = match attr(row.key) {
@@ -361,17 +375,9 @@ impl Reader<'_> {
                         None => Value::Unknown(Origin::at(v.loc.clone())),
                     },
                 };
-                let on = match row.on {
-                    On::Explicit => Value::Default(false),
-                    On::Always => Value::Default(true),
-                    On::WhenTrue(a) => flag(a, &|v| v.to_bool()),
-                    On::WhenOneOf(a, values) => {
-                        flag(a, &|v| v.data_str().map(|s| values.contains(&s)))
-                    }
-                    On::WhenBlock(b) => Value::Default(
-                        matches!(leaf.get(b).map(|v| &v.data), Some(Data::List(items)) if !items.is_empty()),
-                    ),
-                };
+                let on = row.on.eval(&flag, &|b| {
+                    matches!(leaf.get(b).map(|v| &v.data), Some(Data::List(items)) if !items.is_empty())
+                });
                 // Keys of resources created in the same plan are unknown until apply (in a nested
                 // block, anything unknown under its outermost block makes the key unknown).
                 let unknown = match row.blocks.first() {

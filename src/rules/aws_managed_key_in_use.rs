@@ -2,8 +2,9 @@
 //! customer-managed one.
 
 use crate::model::Value;
-use crate::model::encryption::aws_managed;
+use crate::model::encryption::{On, aws_managed};
 use crate::rules::{Context, Level, Precision, Requires, Rule, Scope, Sink};
+use crate::terraform::eval::display_markers;
 
 pub(crate) const RULE: Rule = Rule {
     id: "KMS011",
@@ -42,7 +43,6 @@ pub(crate) const RULE: Rule = Rule {
 
 fn check(ctx: &Context<'_>, sink: &mut Sink) {
     for e in &ctx.inventory.encryptions {
-        let managed = e.row.managed;
         match &e.key {
             Value::Set(Some(key), origin) if aws_managed(key) => {
                 let finding = sink.report_in(
@@ -51,8 +51,9 @@ fn check(ctx: &Context<'_>, sink: &mut Sink) {
                     &e.calls,
                     origin.at.clone(),
                     format!(
-                        "`{}` encrypts with the AWS-managed key `{key}`; use a customer-managed key",
-                        e.address
+                        "`{}` encrypts with the AWS-managed key `{}`; use a customer-managed key",
+                        e.address,
+                        display_markers(key)
                     ),
                 );
                 finding.label("AWS-managed key");
@@ -62,22 +63,64 @@ fn check(ctx: &Context<'_>, sink: &mut Sink) {
                 let at =
                     e.on.origin()
                         .map_or_else(|| e.header.clone(), |o| o.at.clone());
-                let finding = sink.report_in(
-                    &e.address,
-                    &e.block,
-                    &e.calls,
-                    at,
-                    format!(
-                        "`{}` turns on KMS encryption without `{}`, so it uses the AWS-managed key ({managed})",
-                        e.address, e.row.key
-                    ),
-                );
-                finding.label(format!("no `{}`", e.row.key));
+                let fallback = e.row.fallback.describe();
+                let (message, label) = if e.row.key.is_empty() {
+                    (
+                        format!(
+                            "`{}` turns on encryption, and `{}` cannot name a key, so it uses {fallback}; use a launch template with a customer-managed key",
+                            e.address, e.row.resource
+                        ),
+                        "no key can be named".to_string(),
+                    )
+                } else if e.row.on == On::Always {
+                    let path = e
+                        .row
+                        .blocks
+                        .iter()
+                        .chain(std::iter::once(&e.row.key))
+                        .copied()
+                        .collect::<Vec<_>>()
+                        .join(".");
+                    (
+                        format!(
+                            "`{}` names no key in `{path}`, so it encrypts with {fallback}",
+                            e.address
+                        ),
+                        format!("no `{path}`"),
+                    )
+                } else {
+                    (
+                        format!(
+                            "`{}` turns on KMS encryption without `{}`, so it uses {fallback}",
+                            e.address, e.row.key
+                        ),
+                        format!("no `{}`", e.row.key),
+                    )
+                };
+                let finding = sink.report_in(&e.address, &e.block, &e.calls, at, message);
+                finding.label(label);
                 if let Some(o) = e.on.origin() {
                     finding.related.extend(o.via.iter().cloned());
                 }
             }
             _ => {}
         }
+    }
+    for n in &ctx.inventory.named_keys {
+        let key = display_markers(&n.key);
+        let message = if n.module_input {
+            format!(
+                "`{}` is given the AWS-managed key `{key}` as `{}`; use a customer-managed key",
+                n.address, n.attribute
+            )
+        } else {
+            format!(
+                "`{}` names the AWS-managed key `{key}` in `{}`; use a customer-managed key",
+                n.address, n.attribute
+            )
+        };
+        let finding = sink.report_in(&n.address, &n.block, &n.calls, n.origin.at.clone(), message);
+        finding.label("AWS-managed key");
+        finding.related.extend(n.origin.via.iter().cloned());
     }
 }

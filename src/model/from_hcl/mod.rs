@@ -22,7 +22,7 @@ use crate::model::{Inventory, KeyKind, Related};
 use crate::source::{FileId, Loc, SourceFile};
 use crate::terraform::eval::{Data, Evaluator, Instance, ModuleOutputs, Scope, Val};
 use crate::terraform::hcl;
-use crate::terraform::module::{ModuleIndex, ParsedFile};
+use crate::terraform::module::{Decl, ModuleIndex, ParsedFile};
 use crate::terraform::vars::{self, VarInputs};
 
 use resources::{Attrs, IAM_POLICY_TYPES, Place};
@@ -192,8 +192,10 @@ fn instantiate(
             resource(run, &scope, file, block, &module_id, frame);
         }
     }
-    for name in index.module_calls.keys() {
-        calls.outputs(&scope, name);
+    for (name, decl) in &index.module_calls {
+        if calls.outputs(&scope, name).is_none() {
+            unread_module_inputs(run, &scope, decl, &module_id, frame);
+        }
     }
     let mut outputs = Vec::new();
     for (name, decl) in index.outputs.iter().filter(|_| outputs_wanted) {
@@ -214,6 +216,27 @@ fn instantiate(
     Val::new(Data::Object(outputs), loc)
 }
 
+/// The inputs of a module call the scan could not read, looked at for AWS-managed keys.
+fn unread_module_inputs(
+    run: &Run<'_>,
+    scope: &Scope<'_>,
+    decl: &Decl<'_>,
+    module: &str,
+    frame: &Frame,
+) {
+    let eval = Evaluator::in_scope(decl.file.id, scope);
+    let attrs = Attrs::new(eval, &decl.file.source, decl.block);
+    let place = Place {
+        module,
+        default_tags: None,
+        root: &run.root_name,
+        prefix: &frame.prefix,
+        instance: String::new(),
+        calls: &frame.calls,
+    };
+    resources::module_inputs(&place, &attrs, &mut run.inventory.borrow_mut());
+}
+
 /// Reads every instance of one resource block that the rules look at.
 fn resource(
     run: &Run<'_>,
@@ -231,7 +254,10 @@ fn resource(
         || crate::model::encryption::known(ty)
         || matches!(ty, "aws_kms_key_policy" | "aws_kms_grant" | "aws_kms_alias")
         || IAM_POLICY_TYPES.contains(&ty);
-    if !relevant {
+    // Any other resource may still name an AWS-managed key in some attribute; KMS and IAM
+    // resources name keys to manage or grant them, not to encrypt with them.
+    let scanned = !ty.starts_with("aws_kms_") && !ty.starts_with("aws_iam_");
+    if !relevant && !scanned {
         return;
     }
     let base = Evaluator::in_scope(file.id, scope);
@@ -260,6 +286,12 @@ fn resource(
             calls: &frame.calls,
         };
         let mut inventory = run.inventory.borrow_mut();
+        if scanned {
+            resources::named_keys(&place, &attrs, ty, &mut inventory);
+        }
+        if !relevant {
+            continue;
+        }
         if let Some(kind) = kind {
             if let Some(key) = resources::key(&place, kind, &attrs) {
                 inventory.keys.push(key);
