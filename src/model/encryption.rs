@@ -650,14 +650,13 @@ pub struct NamedKey {
     pub origin: Origin,
 }
 
+/// Reads an attribute of the block that holds the key through a test of its value.
+pub type Flag<'a> = dyn Fn(&str, &dyn Fn(&Val) -> Option<bool>) -> Value<bool> + 'a;
+
 impl On {
     /// Whether encryption is on. `flag(attribute, test)` reads an attribute of the block that
     /// holds the key (absent: `Default(false)`); `has_block` tells whether a nested block is there.
-    pub fn eval(
-        &self,
-        flag: &dyn Fn(&str, &dyn Fn(&Val) -> Option<bool>) -> Value<bool>,
-        has_block: &dyn Fn(&str) -> bool,
-    ) -> Value<bool> {
+    pub fn eval(&self, flag: &Flag<'_>, has_block: &dyn Fn(&str) -> bool) -> Value<bool> {
         match *self {
             On::Explicit => Value::Default(false),
             On::Always => Value::Default(true),

@@ -10,6 +10,7 @@ pub mod from_plan;
 mod key;
 pub mod policy;
 pub mod principal;
+pub mod schema;
 mod value;
 
 pub use key::{Alias, Deletion, Grant, IamPolicy, Key, KeyKind, KeyPolicyResource, base_address};

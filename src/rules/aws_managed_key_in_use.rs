@@ -15,9 +15,13 @@ pub(crate) const RULE: Rule = Rule {
         the service: their key policy cannot be changed, so access cannot be limited to the roles \
         that need it, cross-account sharing is impossible, usage cannot be separated per tier or \
         data class, and the key cannot be disabled or scheduled for deletion when the data must \
-        be made unreadable. A resource uses one when it names it (as an alias or ARN, or through \
-        `data \"aws_kms_alias\"`) or turns KMS encryption on without naming a key. Resources that \
-        do not use KMS at all are not this rule's business.",
+        be made unreadable. A resource uses one when any of its attributes (or an input of a \
+        module the scan cannot read) names it, as an `alias/aws/...` name or its ARN in any \
+        partition, literally or through `data \"aws_kms_alias\"`; or when, for a resource type \
+        whose provider behaviour is known, it turns KMS encryption on without naming a key, so the \
+        service falls back to its AWS-managed key (or to a key it owns outside the account). A \
+        setting that asks for a customer key without naming one is rejected by AWS, and is not \
+        reported. Resources that do not use KMS at all are not this rule's business.",
     bad: r#"resource "aws_sqs_queue" "orders" {
   name              = "orders"
   kms_master_key_id = "alias/aws/sqs"

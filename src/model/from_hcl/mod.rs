@@ -167,6 +167,7 @@ fn instantiate(
     let provider_tags;
     let frame = if frame.prefix.is_empty() {
         let mut probe = Scope::new(index, &frame.dir, run.files);
+        probe.schema = crate::model::schema::SCHEMA;
         probe.vars = values.clone();
         provider_tags = Frame {
             default_tags: default_tags(index, &probe),
@@ -184,6 +185,7 @@ fn instantiate(
         busy: RefCell::new(BTreeSet::new()),
     };
     let mut scope = Scope::new(index, &frame.dir, run.files);
+    scope.schema = crate::model::schema::SCHEMA;
     scope.prefix = frame.prefix.clone();
     scope.vars = values;
     scope.modules = Some(&calls);

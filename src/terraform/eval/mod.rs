@@ -7,8 +7,10 @@
 //! offending value (a variable default) and each place it is used.
 //!
 //! References known without running Terraform are markers inside strings: the deploying account
-//! (`data.aws_caller_identity.*.account_id`), the partition, a key resource's `arn`/`key_id`/`id`,
-//! and the ARN of an IAM role or user created in the scan.
+//! (`data.aws_caller_identity.*.account_id`), the partition, and the identifiers of resources
+//! created in the scan that the caller's [`Schema`] names (keys, principals). The evaluator knows
+//! no service itself: which resource types those are, and which data sources it may answer from
+//! their own arguments, is the schema's business.
 
 pub mod document;
 mod functions;
@@ -33,8 +35,40 @@ use hcl_edit::expr::{
 };
 
 use crate::diagnostic::InputErrorKind;
-use crate::model::KeyKind;
 use crate::source::{FileId, Loc};
+
+/// What a reference to a resource created in the scan stands for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Marker {
+    /// A key: [`key_ref`].
+    Key,
+    /// An identity of the owner account: [`principal_ref`].
+    Principal,
+}
+
+/// A resource type's marker and the attributes that carry it.
+pub type Marked = (Marker, &'static [&'static str]);
+
+/// What the caller tells the evaluator about resource types and data sources.
+#[derive(Clone, Copy)]
+pub struct Schema {
+    /// For a resource type whose identifiers stand for the resource: the marker, and the
+    /// attributes that carry it (any other attribute is computed at apply, so unknown).
+    pub marker: fn(&str) -> Option<Marked>,
+    /// For a data source answered from one of its own arguments: that argument.
+    pub lookup: fn(&str) -> Option<&'static str>,
+    /// Which looked-up values stand for the data source's attributes (others are unknown).
+    pub answer: fn(&str) -> bool,
+}
+
+impl Schema {
+    /// Knows nothing: every resource attribute and data source is unknown.
+    pub const NONE: Schema = Schema {
+        marker: |_| None,
+        lookup: |_| None,
+        answer: |_| false,
+    };
+}
 
 /// The evaluation work one module instance (or one variable value) may do, in the units of
 /// [`Val::weight`]: about the bytes of the values it builds and copies. Values built from values
@@ -338,8 +372,8 @@ impl<'a> Evaluator<'a> {
                     ("local", Some(name)) => (scope.local(name, loc), 1),
                     ("module", Some(name)) => (scope.module_output(name, loc), 1),
                     ("data", Some(ty)) => match (ty, attr(1), attr(2)) {
-                        ("aws_kms_alias" | "aws_kms_key", Some(name), Some(_)) => {
-                            (self.aws_managed_lookup(scope, ty, name, loc), 3)
+                        (ty, Some(name), Some(_)) if (scope.schema.lookup)(ty).is_some() => {
+                            (self.data_lookup(scope, ty, name, loc), 3)
                         }
                         ("aws_iam_policy_document", Some(name), Some("json" | "minified_json")) => {
                             let doc = scope.document(name, loc);
@@ -381,31 +415,22 @@ impl<'a> Evaluator<'a> {
             None if i == 1 => return (self.instances_value(scope, ty, name, &address, loc), i),
             _ => return (Val::unknown(loc.clone()), ops.len()),
         };
-        let marker = if KeyKind::from_resource_type(ty).is_some()
-            && matches!(attr, "arn" | "key_id" | "id")
-        {
-            Some(key_ref(&address))
-        } else if matches!(ty, "aws_iam_role" | "aws_iam_user") && attr == "arn" {
-            Some(principal_ref(&address))
-        } else {
-            None
-        };
+        let marker = (scope.schema.marker)(ty)
+            .filter(|(_, attrs)| attrs.contains(&attr))
+            .map(|(m, _)| marker_text(m, &address));
         match marker {
             Some(m) => (Val::new(Data::String(m), loc.clone()), i + 1),
             None => (Val::unknown(loc.clone()), ops.len()),
         }
     }
 
-    /// `data.aws_kms_alias.X.*` / `data.aws_kms_key.X.*` looked up by an AWS-managed alias
-    /// (`alias/aws/s3`): the alias, which is all rule KMS011 needs; anything else is unknown.
-    fn aws_managed_lookup(&self, scope: &Scope<'_>, ty: &str, name: &str, loc: &Loc) -> Val {
-        let Some(decl) = scope.index.kms_data.get(&(ty, name)) else {
+    /// `data.TYPE.NAME.*` of a data source the schema answers from its own argument (an alias
+    /// looked up by name): that argument's value when the schema keeps it, else unknown.
+    fn data_lookup(&self, scope: &Scope<'_>, ty: &str, name: &str, loc: &Loc) -> Val {
+        let (Some(attr), Some(decl)) =
+            ((scope.schema.lookup)(ty), scope.index.data.get(&(ty, name)))
+        else {
             return Val::unknown(loc.clone());
-        };
-        let attr = if ty == "aws_kms_alias" {
-            "name"
-        } else {
-            "key_id"
         };
         let eval = Evaluator::in_scope(decl.file.id, scope);
         let block_loc = Loc::new(decl.file.id, decl.block.span().unwrap_or(0..0));
@@ -415,10 +440,7 @@ impl<'a> Evaluator<'a> {
             })
         });
         match looked_up {
-            Some(v)
-                if v.data_str()
-                    .is_some_and(crate::model::encryption::aws_managed) =>
-            {
+            Some(v) if v.data_str().is_some_and(scope.schema.answer) => {
                 v.through(loc.clone(), format!("used through `data.{ty}.{name}`"))
             }
             _ => Val::unknown(loc.clone()),
@@ -426,7 +448,7 @@ impl<'a> Evaluator<'a> {
     }
 
     /// `TYPE.NAME` as a value: an object (or, with `count`, a list) of its instances, each an
-    /// object with `arn`, `key_id` and `id` markers for a key and `arn` for a role or user.
+    /// object of the attributes that carry the resource's marker (none when it has none).
     fn instances_value(
         &self,
         scope: &Scope<'_>,
@@ -435,14 +457,15 @@ impl<'a> Evaluator<'a> {
         address: &str,
         loc: &Loc,
     ) -> Val {
-        let one = |marker: Option<String>| {
-            let entries = match marker {
-                Some(m) => ["arn", "key_id", "id"]
+        let known = (scope.schema.marker)(ty);
+        let one = || {
+            let entries = match known {
+                Some((m, attrs)) => attrs
                     .iter()
                     .map(|a| {
                         (
                             Val::new(Data::String((*a).to_string()), loc.clone()),
-                            Val::new(Data::String(m.clone()), loc.clone()),
+                            Val::new(Data::String(marker_text(m, address)), loc.clone()),
                         )
                     })
                     .collect(),
@@ -450,25 +473,18 @@ impl<'a> Evaluator<'a> {
             };
             Val::new(Data::Object(entries), loc.clone())
         };
-        let marker = if KeyKind::from_resource_type(ty).is_some() {
-            Some(key_ref(address))
-        } else if matches!(ty, "aws_iam_role" | "aws_iam_user") {
-            Some(principal_ref(address))
-        } else {
-            None
-        };
         match scope.instance_keys(ty, name) {
-            None => one(marker),
+            None => one(),
             Some(Err(())) => Val::unknown(loc.clone()),
             Some(Ok(keys)) => {
                 let counted = keys.iter().all(|k| matches!(k.data, Data::Number(_)));
                 if counted {
                     Val::new(
-                        Data::List(keys.iter().map(|_| one(marker.clone())).collect()),
+                        Data::List(keys.iter().map(|_| one()).collect()),
                         loc.clone(),
                     )
                 } else {
-                    let entries = keys.into_iter().map(|k| (k, one(marker.clone()))).collect();
+                    let entries = keys.into_iter().map(|k| (k, one())).collect();
                     Val::new(Data::Object(entries), loc.clone())
                 }
             }
@@ -584,6 +600,14 @@ impl<'a> Evaluator<'a> {
             Data::List(list)
         };
         Val::new(data, loc.clone())
+    }
+}
+
+/// The marker string for the resource at `address`.
+fn marker_text(marker: Marker, address: &str) -> String {
+    match marker {
+        Marker::Key => key_ref(address),
+        Marker::Principal => principal_ref(address),
     }
 }
 

@@ -12,7 +12,7 @@ use hcl_edit::Span;
 use crate::diagnostic::{InputError, InputErrorKind};
 use crate::files::Files;
 use crate::source::Loc;
-use crate::terraform::eval::{Budget, Evaluator, Val, document};
+use crate::terraform::eval::{Budget, Evaluator, Schema, Val, document};
 use crate::terraform::module::{Decl, ModuleIndex};
 
 /// Locals may refer to locals; past this depth the chain is treated as unknown (and reported),
@@ -36,6 +36,8 @@ pub struct Scope<'a> {
     pub files: &'a Files,
     pub vars: BTreeMap<String, Val>,
     pub modules: Option<&'a dyn ModuleOutputs>,
+    /// What resource types and data sources stand for (the evaluator itself knows none).
+    pub schema: Schema,
     locals: RefCell<BTreeMap<String, Val>>,
     local_stack: RefCell<Vec<String>>,
     documents: RefCell<BTreeMap<String, Val>>,
@@ -56,6 +58,7 @@ impl<'a> Scope<'a> {
             files,
             vars: BTreeMap::new(),
             modules: None,
+            schema: Schema::NONE,
             locals: RefCell::new(BTreeMap::new()),
             local_stack: RefCell::new(Vec::new()),
             documents: RefCell::new(BTreeMap::new()),
