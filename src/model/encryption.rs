@@ -678,6 +678,18 @@ impl On {
     }
 }
 
+/// Attributes that hold policy documents or tags: text there that names an AWS-managed key
+/// grants or describes access to it, it does not encrypt with it.
+pub fn not_a_key_setting(attribute: &str) -> bool {
+    attribute.ends_with("policy") || attribute.starts_with("tags")
+}
+
+/// Whether a resource type's attributes are scanned for AWS-managed keys: KMS and IAM resources
+/// name keys to manage them or grant use of them, not to encrypt with them.
+pub fn may_use_keys(resource: &str) -> bool {
+    !resource.starts_with("aws_kms_") && !resource.starts_with("aws_iam_")
+}
+
 /// Whether the table reads this attribute (`blocks` from the resource) of a resource type: the
 /// generic scan leaves those to the table.
 pub fn read_by_table(resource: &str, blocks: &[&str], attribute: &str) -> bool {
@@ -689,5 +701,52 @@ impl Encryption {
     /// Where KMS encryption was turned on, when it was written.
     pub fn on_origin(&self) -> Option<&Origin> {
         self.on.origin()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn aws_managed_names_and_arns_in_every_partition() {
+        for key in [
+            "alias/aws/s3",
+            "arn:aws:kms:us-east-1:111122223333:alias/aws/rds",
+            "arn:aws-cn:kms:cn-north-1:111122223333:alias/aws/ebs",
+            "arn:aws-us-gov:kms:us-gov-west-1:111122223333:alias/aws/ssm",
+        ] {
+            assert!(aws_managed(key), "{key}");
+        }
+        for key in [
+            "alias/awsome",
+            "alias/app/aws/s3",
+            "xalias/aws/s3",
+            "arn:aws:kms:us-east-1:111122223333:alias/app",
+            "arn:aws:kms:us-east-1:111122223333:key/alias/aws/s3",
+            "arn:aws:s3:::bucket/alias/aws/s3",
+            "see alias/aws/s3",
+            "alias/aws/s3 ",
+            "",
+        ] {
+            assert!(!aws_managed(key), "{key}");
+        }
+    }
+
+    #[test]
+    fn rows_are_sorted_and_sourced() {
+        for pair in ROWS.windows(2) {
+            assert!(pair[0].resource <= pair[1].resource, "{}", pair[1].resource);
+        }
+        for row in ROWS {
+            let page = row.resource.trim_start_matches("aws_");
+            assert!(
+                row.source.starts_with(&format!(
+                    "https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/{page} ("
+                )),
+                "{}",
+                row.resource
+            );
+        }
     }
 }

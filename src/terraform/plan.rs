@@ -57,7 +57,8 @@ pub struct ResourceChange {
     pub change: Val,
 }
 
-/// Reads a plan and turns each resource change of a `wanted` type into what `each` makes of it,
+/// Reads a plan and turns each resource change that is `wanted` (given its type and the JSON text
+/// of its `change`) into what `each` makes of it,
 /// in plan order; `Ok(None)` when the JSON is valid but not a plan (no `format_version`, or
 /// neither `resource_changes` nor `planned_values`).
 ///
@@ -66,7 +67,7 @@ pub struct ResourceChange {
 pub fn parse<T: Send>(
     id: FileId,
     file: &SourceFile,
-    wanted: impl Fn(&str) -> bool,
+    wanted: impl Fn(&str, &str) -> bool,
     each: impl Fn(ResourceChange) -> T + Sync,
 ) -> Result<Option<Vec<T>>, Box<InputError>> {
     let text = file.text.as_str();
@@ -89,7 +90,9 @@ pub fn parse<T: Send>(
         .resource_changes
         .unwrap_or_default()
         .into_iter()
-        .filter(|raw| raw.mode.as_deref().is_none_or(|m| m == "managed") && wanted(&raw.ty))
+        .filter(|raw| {
+            raw.mode.as_deref().is_none_or(|m| m == "managed") && wanted(&raw.ty, raw.change.get())
+        })
         .collect();
     let results: Vec<Result<T, Box<InputError>>> = raws
         .into_par_iter()

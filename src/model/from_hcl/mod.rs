@@ -258,7 +258,7 @@ fn resource(
         || IAM_POLICY_TYPES.contains(&ty);
     // Any other resource may still name an AWS-managed key in some attribute; KMS and IAM
     // resources name keys to manage or grant them, not to encrypt with them.
-    let scanned = !ty.starts_with("aws_kms_") && !ty.starts_with("aws_iam_");
+    let scanned = crate::model::encryption::may_use_keys(ty);
     if !relevant && !scanned {
         return;
     }

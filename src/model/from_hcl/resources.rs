@@ -4,7 +4,9 @@
 use hcl_edit::Span;
 use hcl_edit::structure::Block;
 
-use crate::model::encryption::{Encryption, NamedKey, On, ROWS, aws_managed, read_by_table};
+use crate::model::encryption::{
+    Encryption, NamedKey, On, ROWS, aws_managed, not_a_key_setting, read_by_table,
+};
 use crate::model::key::defaults;
 use crate::model::policy::{Policy, Problem};
 use crate::model::{
@@ -353,12 +355,6 @@ pub(super) fn encryptions(
     }
 }
 
-/// Attributes that hold policy documents or tags: text there that names an AWS-managed key
-/// grants or describes access to it, it does not encrypt with it.
-fn not_a_key_setting(attribute: &str) -> bool {
-    attribute.ends_with("policy") || attribute.starts_with("tags")
-}
-
 /// Every attribute of a resource (nested blocks included) whose known value names an
 /// AWS-managed key, outside the attributes the table reads (those are [`encryptions`]).
 pub(super) fn named_keys(
@@ -445,13 +441,22 @@ fn scan_block<'a>(
 /// Whether an expression can evaluate to a string naming an AWS-managed key: literals that do
 /// not say `alias/aws/` cannot, and most attributes are such literals, which keeps the scan cheap.
 fn may_name_key(expr: &hcl_edit::expr::Expression) -> bool {
+    may_name_key_at(expr, 0)
+}
+
+fn may_name_key_at(expr: &hcl_edit::expr::Expression, depth: usize) -> bool {
     use hcl_edit::expr::Expression as E;
+    if depth > MAX_VALUE_DEPTH {
+        // Deeper literals are left to the evaluator, which bounds its own work.
+        return true;
+    }
     match expr {
-        E::Null(_) | E::Bool(_) | E::Number(_) => false,
+        E::Null(_) | E::Bool(_) | E::Number(_) | E::HeredocTemplate(_) => false,
         E::String(s) => s.value().contains("alias/aws/"),
-        E::Array(items) => items.iter().any(may_name_key),
-        E::Object(entries) => entries.iter().any(|(_, v)| may_name_key(v.expr())),
-        E::HeredocTemplate(_) => false,
+        E::Array(items) => items.iter().any(|i| may_name_key_at(i, depth + 1)),
+        E::Object(entries) => entries
+            .iter()
+            .any(|(_, v)| may_name_key_at(v.expr(), depth + 1)),
         _ => true,
     }
 }

@@ -285,3 +285,32 @@ fn values_past_the_evaluation_budget_are_unknown() {
     );
     assert!(eval(&nested).has_unknown());
 }
+
+#[test]
+fn without_a_schema_resources_and_data_sources_are_unknown() {
+    let prelude = "resource \"aws_kms_key\" \"k\" {}\ndata \"aws_kms_alias\" \"a\" {\n  name = \"alias/aws/s3\"\n}\n";
+    let dir = std::env::temp_dir();
+    let files = Files::new(&dir, std::slice::from_ref(&dir), 1 << 20);
+    let text = format!(
+        "{prelude}\nlocals {{\n  k = aws_kms_key.k.arn\n  a = data.aws_kms_alias.a.arn\n}}\n"
+    );
+    let (id, source) = files.add_text("main.tf", text);
+    let body = hcl_edit::parser::parse_body(&source.text).unwrap();
+    let parsed = vec![ParsedFile { id, source, body }];
+    let index = ModuleIndex::new(&parsed);
+    let scope = Scope::new(&index, &dir, &files);
+    assert!(scope.local("k", &Loc::new(id, 0..0)).is_unknown());
+    assert!(scope.local("a", &Loc::new(id, 0..0)).is_unknown());
+    // The same configuration with a schema: the key is a marker, the alias is answered.
+    assert_eq!(
+        eval_in(prelude, "aws_kms_key.k.arn").data,
+        s(&key_ref("aws_kms_key.k"))
+    );
+    assert_eq!(
+        eval_in(prelude, "data.aws_kms_alias.a.arn").data,
+        s("alias/aws/s3")
+    );
+    // A value the schema does not keep stays unknown.
+    let other = "data \"aws_kms_alias\" \"a\" {\n  name = \"alias/app\"\n}\n";
+    assert!(eval_in(other, "data.aws_kms_alias.a.arn").is_unknown());
+}
