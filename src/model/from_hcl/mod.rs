@@ -227,6 +227,10 @@ fn unread_module_inputs(
     frame: &Frame,
 ) {
     let eval = Evaluator::in_scope(decl.file.id, scope);
+    // `count = 0` or an empty `for_each`: the module is not called.
+    if instances(&eval, decl.block).is_empty() {
+        return;
+    }
     let attrs = Attrs::new(eval, &decl.file.source, decl.block);
     let place = Place {
         module,

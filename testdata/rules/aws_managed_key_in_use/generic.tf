@@ -66,6 +66,13 @@ module "remote_db" {
   name       = "db"
 }
 
+# Not called at all.
+module "remote_none" {
+  source     = "terraform-aws-modules/rds/aws"
+  count      = 0
+  kms_key_id = "alias/aws/rds"
+}
+
 # A module the scan reads: its resources are judged, not the call.
 module "local_queue" {
   source = "./queue"
