@@ -307,7 +307,7 @@ pub const ROWS: &[Row] = &[
         "kms_key_id",
         On::WhenOneOf("deployment_type", &["PERSISTENT_1", "PERSISTENT_2"]),
         Fallback::Managed("aws/fsx"),
-        "https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/fsx_lustre_file_system (kms_key_id: for PERSISTENT deployment types, defaults to an AWS-managed key)",
+        "https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/fsx_lustre_file_system (kms_key_id: for PERSISTENT deployment types, defaults to an AWS-managed key; SCRATCH types always use the FSx service key and cannot name one, so nothing can be fixed there)",
     ),
     row(
         "aws_fsx_ontap_file_system",
