@@ -366,7 +366,7 @@ pub(super) fn named_keys(
     let Some(name) = attrs.label(1) else { return };
     let address = format!("{}{ty}.{name}{}", place.prefix, place.instance);
     let mut path = Vec::new();
-    scan_block(place, attrs, ty, &address, &mut path, inventory);
+    scan_block(place, attrs, ty, &address, &mut path, false, inventory);
 }
 
 /// Blocks below this depth are not scanned (a hostile file can nest without end).
@@ -378,6 +378,7 @@ fn scan_block<'a>(
     ty: &str,
     address: &str,
     path: &mut Vec<&'a str>,
+    in_dynamic: bool,
     inventory: &mut Inventory,
 ) {
     for attr in attrs.block.body.attributes() {
@@ -385,7 +386,8 @@ fn scan_block<'a>(
         if (path.is_empty()
             && matches!(attribute, "count" | "for_each" | "provider" | "depends_on"))
             || not_a_key_setting(attribute)
-            || read_by_table(ty, path, attribute)
+            // The table does not read blocks made by `dynamic`: they are scanned here.
+            || (!in_dynamic && read_by_table(ty, path, attribute))
             || !may_name_key(&attr.value)
         {
             continue;
@@ -427,13 +429,29 @@ fn scan_block<'a>(
             };
             for content in block.body.get_blocks("content") {
                 path.push(label);
-                scan_block(place, &attrs.nested(content), ty, address, path, inventory);
+                scan_block(
+                    place,
+                    &attrs.nested(content),
+                    ty,
+                    address,
+                    path,
+                    true,
+                    inventory,
+                );
                 path.pop();
             }
             continue;
         }
         path.push(ident);
-        scan_block(place, &attrs.nested(block), ty, address, path, inventory);
+        scan_block(
+            place,
+            &attrs.nested(block),
+            ty,
+            address,
+            path,
+            in_dynamic,
+            inventory,
+        );
         path.pop();
     }
 }

@@ -78,3 +78,17 @@ module "local_queue" {
   source = "./queue"
   key    = "alias/aws/sqs" # expect: KMS011 "`module.local_queue.aws_sqs_queue.q` encrypts with the AWS-managed key `alias/aws/sqs`"
 }
+
+# A key written in a block that `dynamic` makes: the table does not read those, the scan does.
+resource "aws_s3_bucket_server_side_encryption_configuration" "dynamic" {
+  bucket = "d"
+  dynamic "rule" {
+    for_each = ["one"]
+    content {
+      apply_server_side_encryption_by_default {
+        sse_algorithm     = "aws:kms"
+        kms_master_key_id = "alias/aws/s3" # expect: KMS011 "names the AWS-managed key `alias/aws/s3` in `rule.apply_server_side_encryption_by_default.kms_master_key_id`"
+      }
+    }
+  }
+}
