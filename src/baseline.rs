@@ -89,6 +89,17 @@ pub fn write(findings: &[Finding], sources: &SourceMap, out: &mut dyn Write) -> 
     out.write_all(b"\n")
 }
 
+/// Baselines larger than this are refused: one fingerprint is under 100 bytes, so the cap holds
+/// over a million findings, and `--baseline /dev/zero` fails at once instead of filling memory.
+pub const MAX_BASELINE_SIZE: u64 = 128 << 20;
+
+/// Reads the baseline file at `path` (a regular file of at most [`MAX_BASELINE_SIZE`] bytes).
+pub fn read_file(path: &std::path::Path) -> Result<BTreeSet<String>, String> {
+    let bytes = crate::files::read_regular(path, MAX_BASELINE_SIZE).map_err(|e| e.to_string())?;
+    let text = String::from_utf8(bytes).map_err(|e| format!("not UTF-8: {e}"))?;
+    read(&text)
+}
+
 /// Reads a baseline written by [`write()`]: the fingerprints it holds.
 pub fn read(text: &str) -> Result<BTreeSet<String>, String> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);

@@ -1,14 +1,16 @@
 //! Finds the Terraform files to analyse and groups them into modules (one directory each).
 //!
 //! Directories are walked in parallel. Like Terraform itself, the walk skips hidden entries
-//! (names starting with `.`, which covers `.git` and `.terraform`). Symbolic links are followed,
-//! and a link that loops back to an ancestor is reported once and skipped. A file given on the
+//! (names starting with `.`, which covers `.git` and `.terraform`). Symbolic links are followed
+//! while they stay inside the repository; one that leads out of it is not followed and is named
+//! once in a note, and one that loops back to an ancestor is reported once and skipped. A
+//! dangling link is an error only when its name is one kmslint would read. A file given on the
 //! command line brings in its whole directory, because rules need the module's other files
 //! (variables, locals, a key policy declared elsewhere).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use crate::config::Exclude;
 use crate::diagnostic::{InputError, InputErrorKind};
@@ -27,11 +29,13 @@ pub enum FileKind {
 
 impl FileKind {
     fn of(path: &Path) -> Option<FileKind> {
-        let name = path.file_name()?.to_str()?;
+        // A name that is not UTF-8 is still a Terraform file when it ends in `.tf`: Terraform
+        // loads it, so it must not be skipped.
+        let name = path.file_name()?.to_string_lossy();
         if name.starts_with('.') || name.ends_with('~') {
             return None;
         }
-        match path.extension()?.to_str()? {
+        match name.rsplit_once('.')?.1 {
             "tf" => Some(FileKind::Config),
             "tfvars" => Some(FileKind::Vars),
             // Terraform's JSON configuration syntax and JSON variable files are not plans.
@@ -75,7 +79,14 @@ struct Found {
 
 /// Walks `paths` (files or directories) and returns the modules to analyse; paths matching
 /// `exclude` are left out (also when named on the command line, as a pre-commit hook names them).
-pub fn discover(paths: &[PathBuf], base: &Path, exclude: Option<&Exclude>) -> Discovery {
+/// Symbolic links whose real path is outside `boundaries` (the repositories, as real paths) are
+/// not followed.
+pub fn discover(
+    paths: &[PathBuf],
+    base: &Path,
+    exclude: Option<&Exclude>,
+    boundaries: &[PathBuf],
+) -> Discovery {
     let excluded = |p: &Path| exclude.is_some_and(|e| e.matches(&base.join(p)));
     let paths: Vec<PathBuf> = paths.iter().filter(|p| !excluded(p)).cloned().collect();
     let paths = paths.as_slice();
@@ -111,7 +122,7 @@ pub fn discover(paths: &[PathBuf], base: &Path, exclude: Option<&Exclude>) -> Di
                 Some(_) => {
                     // A file argument stands for its whole module.
                     let dir = path.parent().filter(|p| !p.as_os_str().is_empty());
-                    list_module(dir.unwrap_or(Path::new(".")), base, &found);
+                    list_module(dir.unwrap_or(Path::new(".")), base, &found, boundaries);
                     // Also include the file itself, in case it is hidden or otherwise skipped.
                     add_file(path, &found);
                 }
@@ -127,7 +138,7 @@ pub fn discover(paths: &[PathBuf], base: &Path, exclude: Option<&Exclude>) -> Di
         }
     }
     if !dirs.is_empty() {
-        walk(&dirs, base, &found, &excluded);
+        walk(&dirs, base, &found, &excluded, boundaries);
     }
     let found = found.into_inner().unwrap_or_else(|e| e.into_inner());
     let mut modules: BTreeMap<PathBuf, Vec<Input>> = BTreeMap::new();
@@ -176,7 +187,7 @@ fn push_error(found: &Mutex<Found>, error: InputError) {
 fn add_file(path: &Path, found: &Mutex<Found>) {
     let Some(kind) = FileKind::of(path).or_else(|| {
         // An explicitly named hidden file is still analysed.
-        match path.extension().and_then(|e| e.to_str()) {
+        match path.extension().map(|e| e.to_string_lossy()).as_deref() {
             Some("tf") => Some(FileKind::Config),
             Some("tfvars") => Some(FileKind::Vars),
             _ => None,
@@ -192,8 +203,26 @@ fn add_file(path: &Path, found: &Mutex<Found>) {
     }
 }
 
+/// Whether `path`, a symbolic link, leads outside `boundaries`; a dangling link does not (it is
+/// judged by its name where it is read).
+fn leaves(path: &Path, boundaries: &[PathBuf]) -> bool {
+    std::fs::canonicalize(path).is_ok_and(|real| !crate::files::inside(&real, boundaries))
+}
+
+fn is_symlink(path: &Path) -> bool {
+    std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink())
+}
+
+fn skipped(path: &Path, base: &Path) -> InputError {
+    InputError::whole(
+        InputErrorKind::Skipped,
+        display_path(path, base),
+        "symbolic link leading outside the repository; it was not followed",
+    )
+}
+
 /// The files of one directory, without descending into subdirectories.
-fn list_module(dir: &Path, base: &Path, found: &Mutex<Found>) {
+fn list_module(dir: &Path, base: &Path, found: &Mutex<Found>, boundaries: &[PathBuf]) {
     let entries = match std::fs::read_dir(dir) {
         Ok(entries) => entries,
         Err(e) => {
@@ -214,6 +243,10 @@ fn list_module(dir: &Path, base: &Path, found: &Mutex<Found>) {
         if matches!(FileKind::of(&path), None | Some(FileKind::Json)) {
             continue;
         }
+        if is_symlink(&path) && leaves(&path, boundaries) {
+            push_error(found, skipped(&path, base));
+            continue;
+        }
         match std::fs::metadata(&path) {
             Ok(meta) if meta.is_file() => add_file(&path, found),
             Ok(meta) if meta.is_dir() => {}
@@ -228,15 +261,32 @@ fn walk(
     base: &Path,
     found: &Mutex<Found>,
     excluded: &(dyn Fn(&Path) -> bool + Sync),
+    boundaries: &[PathBuf],
 ) {
     let mut builder = ignore::WalkBuilder::new(&dirs[0]);
     for dir in &dirs[1..] {
         builder.add(dir);
     }
+    // Links are judged before the walker lists what they lead to; the filter must own its data.
+    let left: Arc<Mutex<Vec<PathBuf>>> = Arc::default();
+    let filter_left = Arc::clone(&left);
+    let filter_bounds = boundaries.to_vec();
     builder
         .standard_filters(false)
         .hidden(true)
         .follow_links(true)
+        .filter_entry(move |entry| {
+            if !entry.path_is_symlink() || !leaves(entry.path(), &filter_bounds) {
+                return true;
+            }
+            let dir = entry.file_type().is_some_and(|ft| ft.is_dir());
+            if dir || FileKind::of(entry.path()).is_some() {
+                if let Ok(mut left) = filter_left.lock() {
+                    left.push(entry.path().to_path_buf());
+                }
+            }
+            false
+        })
         .threads(0);
     builder.build_parallel().run(|| {
         Box::new(|entry| {
@@ -259,19 +309,41 @@ fn walk(
                         }
                     }
                 }
-                Err(err) => push_error(found, walk_error(&err, base)),
+                Err(err) => {
+                    if let Some(e) = walk_error(&err, base) {
+                        push_error(found, e);
+                    }
+                }
             }
             ignore::WalkState::Continue
         })
     });
+    let left = std::mem::take(&mut *left.lock().unwrap_or_else(|e| e.into_inner()));
+    for path in left {
+        if !excluded(&path) {
+            push_error(found, skipped(&path, base));
+        }
+    }
 }
 
-fn walk_error(err: &ignore::Error, base: &Path) -> InputError {
-    match err {
-        ignore::Error::WithPath { path, err } => match err.as_ref() {
-            ignore::Error::Io(io) => unreadable(path, base, &io.to_string()),
+/// The input error for a walk error; `None` for a dangling link with a name kmslint does not read
+/// (a `README` pointing nowhere is not input).
+fn walk_error(err: &ignore::Error, base: &Path) -> Option<InputError> {
+    Some(match err {
+        ignore::Error::WithPath { path, err } => match innermost(err) {
+            ignore::Error::Io(io) => {
+                if io.kind() == std::io::ErrorKind::NotFound && is_symlink(path) {
+                    return match FileKind::of(path) {
+                        Some(FileKind::Config | FileKind::Vars) => {
+                            Some(unreadable(path, base, "dangling symbolic link"))
+                        }
+                        _ => None,
+                    };
+                }
+                unreadable(path, base, &io.to_string())
+            }
             other => {
-                let mut e = walk_error(other, base);
+                let mut e = walk_error(other, base)?;
                 if e.path.is_empty() {
                     e.path = display_path(path, base);
                 }
@@ -279,7 +351,7 @@ fn walk_error(err: &ignore::Error, base: &Path) -> InputError {
             }
         },
         ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
-            walk_error(err, base)
+            walk_error(err, base)?
         }
         ignore::Error::Loop { ancestor, child } => InputError::whole(
             InputErrorKind::SymlinkLoop,
@@ -290,6 +362,16 @@ fn walk_error(err: &ignore::Error, base: &Path) -> InputError {
             ),
         ),
         other => InputError::whole(InputErrorKind::Unreadable, String::new(), other.to_string()),
+    })
+}
+
+/// The error inside depth and line-number wrappers.
+fn innermost(err: &ignore::Error) -> &ignore::Error {
+    match err {
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+            innermost(err)
+        }
+        other => other,
     }
 }
 
@@ -354,7 +436,7 @@ mod tests {
         fs::write(root.join("a/b/x.tf"), "").unwrap();
         fs::write(root.join(".terraform/modules/x/m.tf"), "").unwrap();
         fs::write(root.join(".git/m.tf"), "").unwrap();
-        let d = discover(&[root.to_path_buf()], root, None);
+        let d = discover(&[root.to_path_buf()], root, None, &[root.to_path_buf()]);
         assert!(d.errors.is_empty(), "{:?}", d.errors);
         assert_eq!(
             names(&d),
@@ -368,7 +450,7 @@ mod tests {
         let root = t.path();
         fs::write(root.join("main.tf"), "").unwrap();
         fs::write(root.join("variables.tf"), "").unwrap();
-        let d = discover(&[root.join("main.tf")], root, None);
+        let d = discover(&[root.join("main.tf")], root, None, &[root.to_path_buf()]);
         assert_eq!(names(&d), vec![vec!["main.tf", "variables.tf"]]);
     }
 
@@ -377,7 +459,12 @@ mod tests {
         let t = tempfile::tempdir().unwrap();
         let root = t.path();
         fs::write(root.join("x.txt"), "").unwrap();
-        let d = discover(&[root.join("nope"), root.join("x.txt")], root, None);
+        let d = discover(
+            &[root.join("nope"), root.join("x.txt")],
+            root,
+            None,
+            &[root.to_path_buf()],
+        );
         let kinds: Vec<_> = d.errors.iter().map(|e| e.kind).collect();
         assert_eq!(
             kinds,
@@ -393,7 +480,7 @@ mod tests {
         fs::create_dir_all(root.join("m")).unwrap();
         fs::write(root.join("m/main.tf"), "").unwrap();
         std::os::unix::fs::symlink(root, root.join("m/loop")).unwrap();
-        let d = discover(&[root.to_path_buf()], root, None);
+        let d = discover(&[root.to_path_buf()], root, None, &[root.to_path_buf()]);
         assert_eq!(names(&d), vec![vec!["main.tf"]]);
         assert_eq!(d.errors.len(), 1, "{:?}", d.errors);
         assert_eq!(d.errors[0].kind, InputErrorKind::SymlinkLoop);
@@ -412,8 +499,86 @@ mod tests {
             .status()
             .unwrap();
         assert!(status.success());
-        let d = discover(&[root.to_path_buf()], root, None);
+        let d = discover(&[root.to_path_buf()], root, None, &[root.to_path_buf()]);
         assert_eq!(names(&d), vec![vec!["main.tf"]]);
         assert_eq!(d.errors[0].kind, InputErrorKind::NotARegularFile);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn links_leaving_the_repository_are_not_followed_and_noted_once() {
+        let t = tempfile::tempdir().unwrap();
+        let outside = t.path().join("outside");
+        let root = t.path().join("repo");
+        fs::create_dir_all(outside.join("sub")).unwrap();
+        fs::create_dir_all(root.join("m")).unwrap();
+        fs::write(outside.join("x.tf"), "").unwrap();
+        fs::write(root.join("m/main.tf"), "").unwrap();
+        std::os::unix::fs::symlink(&outside, root.join("vendor")).unwrap();
+        std::os::unix::fs::symlink(outside.join("x.tf"), root.join("m/x.tf")).unwrap();
+        std::os::unix::fs::symlink(outside.join("x.tf"), root.join("notes.txt")).unwrap();
+        // A link that stays inside is followed.
+        std::os::unix::fs::symlink(root.join("m"), root.join("alias")).unwrap();
+        let d = discover(
+            std::slice::from_ref(&root),
+            &root,
+            None,
+            std::slice::from_ref(&root),
+        );
+        assert_eq!(names(&d), vec![vec!["main.tf"], vec!["main.tf"]]);
+        let errors: Vec<_> = d.errors.iter().map(|e| (e.kind, e.path.as_str())).collect();
+        assert_eq!(
+            errors,
+            [
+                (InputErrorKind::Skipped, "alias/x.tf"),
+                (InputErrorKind::Skipped, "m/x.tf"),
+                (InputErrorKind::Skipped, "vendor")
+            ]
+        );
+        assert!(
+            d.errors
+                .iter()
+                .all(|e| e.level() == crate::rules::Level::Note)
+        );
+        // The same through a file argument.
+        let d = discover(
+            &[root.join("m/main.tf")],
+            &root,
+            None,
+            std::slice::from_ref(&root),
+        );
+        assert_eq!(names(&d), vec![vec!["main.tf"]]);
+        assert_eq!(d.errors.len(), 1, "{:?}", d.errors);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn dangling_links_matter_only_for_files_kmslint_reads() {
+        let t = tempfile::tempdir().unwrap();
+        let root = t.path();
+        fs::write(root.join("main.tf"), "").unwrap();
+        for name in ["README", "notes.txt", "data.json", "broken.tf"] {
+            std::os::unix::fs::symlink("nowhere", root.join(name)).unwrap();
+        }
+        let d = discover(&[root.to_path_buf()], root, None, &[root.to_path_buf()]);
+        let errors: Vec<_> = d.errors.iter().map(|e| (e.kind, e.path.as_str())).collect();
+        assert_eq!(errors, [(InputErrorKind::Unreadable, "broken.tf")]);
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn names_that_are_not_utf8_are_found() {
+        use std::os::unix::ffi::OsStrExt;
+        let t = tempfile::tempdir().unwrap();
+        let root = t.path();
+        let name = std::ffi::OsStr::from_bytes(b"key_\xff.tf");
+        fs::write(root.join(name), "").unwrap();
+        let d = discover(&[root.to_path_buf()], root, None, &[root.to_path_buf()]);
+        assert_eq!(d.modules.len(), 1);
+        assert_eq!(d.modules[0].files[0].path.file_name(), Some(name));
+        assert_eq!(
+            crate::source::display_path(&d.modules[0].files[0].path, root),
+            "key_\\xFF.tf"
+        );
     }
 }

@@ -62,9 +62,14 @@ pub(crate) fn redact(findings: &mut [Finding], sensitive: &[Loc]) {
     }
 }
 
+/// How many of the instances merged into one finding keep their call chains as related
+/// locations; the others are counted in one "and N more" entry, so that a report grows with
+/// the configuration and not with what its `count`s multiply into.
+pub(crate) const SHOWN_INSTANCES: usize = 3;
+
 /// Sorts findings by file path, position, rule and message, and merges the findings of one rule
 /// at one place (the same literal seen through several module calls or resource instances)
-/// into one that keeps every call chain as related locations.
+/// into one that keeps the call chains of the first [`SHOWN_INSTANCES`] as related locations.
 pub(crate) fn dedup_and_sort(mut findings: Vec<Finding>, sources: &SourceMap) -> Vec<Finding> {
     let path = |f: &Finding| sources.display(f.primary.file).to_string();
     // The same problem seen through another instance differs only in the resource address.
@@ -81,22 +86,37 @@ pub(crate) fn dedup_and_sort(mut findings: Vec<Finding>, sources: &SourceMap) ->
     };
     // The key allocates (path, gist): computed once per finding, not once per comparison.
     findings.par_sort_by_cached_key(|f| (key(f), f.message.clone()));
-    let mut out: Vec<Finding> = Vec::with_capacity(findings.len());
+    // Each kept finding with the number of findings merged into it.
+    let mut out: Vec<(Finding, usize)> = Vec::with_capacity(findings.len());
     for f in findings {
         match out.last_mut() {
-            Some(last)
+            Some((last, merged))
                 if last.rule.id == f.rule.id
                     && last.primary == f.primary
                     && gist(last) == gist(&f) =>
             {
-                for r in f.related {
-                    if !last.related.contains(&r) {
-                        last.related.push(r);
+                *merged += 1;
+                if *merged <= SHOWN_INSTANCES {
+                    for r in f.related {
+                        if !last.related.contains(&r) {
+                            last.related.push(r);
+                        }
                     }
                 }
             }
-            _ => out.push(f),
+            _ => out.push((f, 1)),
         }
     }
-    out
+    out.into_iter()
+        .map(|(mut f, merged)| {
+            if let Some(more) = merged.checked_sub(SHOWN_INSTANCES).filter(|n| *n > 0) {
+                let loc = f.primary.clone();
+                f.related(
+                    loc,
+                    format!("and {more} more module or resource instances with this finding"),
+                );
+            }
+            f
+        })
+        .collect()
 }

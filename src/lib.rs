@@ -75,23 +75,24 @@ impl Outcome {
 /// to. Files outside the git repository of each given path (or outside the path itself when it is
 /// in none) are never read, whatever a module source or `file()` names.
 pub fn check(paths: &[PathBuf], base: &Path, settings: &Settings) -> Outcome {
-    let found = discover::discover(paths, base, settings.exclude.as_ref());
-    let boundaries: Vec<PathBuf> = paths
-        .iter()
-        .map(|p| {
-            let p = files::normalize(&base.join(p));
-            let dir = if p.is_file() {
-                p.parent().map(Path::to_path_buf).unwrap_or_default()
-            } else {
-                p
-            };
-            dir.ancestors()
-                .find(|d| d.join(".git").exists())
-                .unwrap_or(&dir)
-                .to_path_buf()
-        })
-        .collect();
-    let files = Files::new(base, &boundaries, settings.max_file_size);
+    let boundaries = files::repositories(paths, base);
+    let found = discover::discover(paths, base, settings.exclude.as_ref(), &boundaries);
+    let mut files = Files::new(base, &boundaries, settings.max_file_size);
+    // Files the user named are read where they are; only the scanned tree is confined.
+    files.trust(
+        settings
+            .var_inputs
+            .files
+            .iter()
+            .cloned()
+            .chain(settings.tiers.iter().map(|t| t.at.path.clone()))
+            .chain(
+                settings
+                    .required_aliases
+                    .iter()
+                    .map(|(_, at)| at.path.clone()),
+            ),
+    );
     let cache = from_hcl::ModuleCache::default();
     let units = units(found.modules, found.plans);
     // The end of the run (sorting, suppressions) is parallel too, in the same pool.
@@ -110,7 +111,9 @@ pub fn check(paths: &[PathBuf], base: &Path, settings: &Settings) -> Outcome {
                     .iter()
                     .filter_map(|(path, explicit)| load_plan(&files, path, *explicit, settings))
                     .collect();
-                analyse_unit(&files, &cache, settings, &unit.dir, sources, plans)
+                guarded(base, &unit.dir, || {
+                    analyse_unit(&files, &cache, settings, &unit.dir, sources, plans)
+                })
             })
             .collect::<Vec<_>>();
         finish(files, analysed, found.errors, settings)
@@ -156,6 +159,38 @@ fn units(modules: Vec<discover::Module>, plans: Vec<(PathBuf, bool)>) -> Vec<Uni
     units
 }
 
+/// Runs the analysis of the unit in `dir`; a panic in it (a bug) becomes an internal error on
+/// that unit, so every other unit is still analysed and reported.
+fn guarded(base: &Path, dir: &Path, analyse: impl FnOnce() -> Analysed) -> Analysed {
+    // The unit's state is dropped with the panic; what the other units share (the file
+    // registry, the module cache) is behind mutexes that recover from poisoning.
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        #[cfg(test)]
+        tests::inject_fault(dir);
+        analyse()
+    }));
+    outcome.unwrap_or_else(|payload| {
+        let what = payload
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown cause".to_string());
+        let shown = source::display_path(dir, base);
+        Analysed {
+            findings: Vec::new(),
+            inventory: Inventory::default(),
+            errors: vec![InputError::whole(
+                diagnostic::InputErrorKind::Internal,
+                shown.clone(),
+                format!(
+                    "the analysis of `{shown}` stopped: {}; this is a kmslint bug (please report it); the other directories were analysed",
+                    what.escape_debug()
+                ),
+            )],
+        }
+    })
+}
+
 /// What one unit leaves for the end of the run.
 struct Analysed {
     findings: Vec<Finding>,
@@ -180,7 +215,14 @@ fn analyse_unit(
     let (mut configured, mut errors) = if sources.is_empty() {
         (Inventory::default(), Vec::new())
     } else {
-        from_hcl::analyse_root(files, cache, &settings.var_inputs, dir, sources)
+        from_hcl::analyse_root(
+            files,
+            cache,
+            &settings.var_inputs,
+            settings.max_instances,
+            dir,
+            sources,
+        )
     };
     // Nothing is kept when no scan-wide rule will run (no tiers or required aliases configured).
     let keep = rules::scan_rules_active(settings);
@@ -265,19 +307,23 @@ fn analyse_plan(
 fn sniff(path: &Path) -> bool {
     use std::io::Read;
     let mut head = Vec::with_capacity(terraform::plan::SNIFF_BYTES);
-    std::fs::File::open(path)
-        .and_then(|f| {
+    // Opened as every read is: a FIFO named `plan.json` must not block the scan.
+    files::open_regular(path)
+        .ok()
+        .and_then(|(f, _)| {
             f.take(terraform::plan::SNIFF_BYTES as u64)
                 .read_to_end(&mut head)
+                .ok()
         })
-        .is_ok_and(|_| terraform::plan::looks_like_plan(&head))
+        .is_some_and(|_| terraform::plan::looks_like_plan(&head))
 }
 
 /// Reads and parses every file `check` would, in the same thread pool, and nothing more: the
 /// floor that benchmarks compare `check` against. Returns the number of files parsed.
 pub fn parse_only(paths: &[PathBuf], base: &Path, settings: &Settings) -> usize {
-    let found = discover::discover(paths, base, settings.exclude.as_ref());
-    let files = Files::new(base, &[base.to_path_buf()], settings.max_file_size);
+    let boundaries = files::repositories(paths, base);
+    let found = discover::discover(paths, base, settings.exclude.as_ref(), &boundaries);
+    let files = Files::new(base, &boundaries, settings.max_file_size);
     in_pool(|| {
         found
             .modules
@@ -316,7 +362,9 @@ pub fn check_sources(sources: Vec<(String, String)>, settings: &Settings) -> Out
         .collect();
     let cache = from_hcl::ModuleCache::default();
     in_pool(|| {
-        let analysed = analyse_unit(&files, &cache, settings, &dir, loaded, plans);
+        let analysed = guarded(&dir, &dir, || {
+            analyse_unit(&files, &cache, settings, &dir, loaded, plans)
+        });
         finish(files, vec![analysed], Vec::new(), settings)
     })
 }
@@ -406,5 +454,68 @@ fn in_pool<T: Send>(f: impl FnOnce() -> T + Send) -> T {
     match pool {
         Some(pool) => pool.install(f),
         None => f(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::{Path, PathBuf};
+    use std::sync::Mutex;
+
+    use super::*;
+
+    /// Directories whose analysis panics, as a bug would: only tests can add one.
+    static FAULTS: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+    pub(super) fn inject_fault(dir: &Path) {
+        let faulty = FAULTS
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .iter()
+            .any(|f| files::normalize(f) == files::normalize(dir));
+        if faulty {
+            panic!("injected fault in {}", dir.display());
+        }
+    }
+
+    #[test]
+    fn a_panic_in_one_unit_leaves_the_others_reported() {
+        let tmp = tempfile::tempdir().unwrap();
+        let key = "resource \"aws_kms_key\" \"k\" {\n  enable_key_rotation = false\n}\n";
+        for dir in ["a", "b", "c"] {
+            std::fs::create_dir(tmp.path().join(dir)).unwrap();
+            std::fs::write(tmp.path().join(dir).join("main.tf"), key).unwrap();
+        }
+        FAULTS.lock().unwrap().push(tmp.path().join("b"));
+        let outcome = check(
+            &[tmp.path().to_path_buf()],
+            tmp.path(),
+            &Settings::resolve(Options {
+                select: Some(vec!["KMS002".into()]),
+                ..Options::default()
+            })
+            .unwrap(),
+        );
+        let files: Vec<&str> = outcome
+            .findings
+            .iter()
+            .map(|f| outcome.sources.display(f.primary.file))
+            .collect();
+        assert_eq!(files, ["a/main.tf", "c/main.tf"]);
+        assert_eq!(outcome.errors.len(), 1, "{:?}", outcome.errors);
+        let error = &outcome.errors[0];
+        assert_eq!(error.kind, diagnostic::InputErrorKind::Internal);
+        assert_eq!(error.path, "b");
+        assert!(
+            error.message.contains("injected fault in"),
+            "{}",
+            error.message
+        );
+        assert!(
+            error.message.contains("this is a kmslint bug"),
+            "{}",
+            error.message
+        );
+        assert_eq!(outcome.exit_code(FailLevel::None), 2);
     }
 }

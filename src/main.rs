@@ -70,6 +70,9 @@ struct CheckArgs {
     /// Skip (and report) plan files larger than this many bytes [default: 536870912].
     #[arg(long, value_name = "BYTES")]
     max_plan_size: Option<u64>,
+    /// Most module and resource instances one root module may create [default: 10000].
+    #[arg(long, value_name = "N")]
+    max_instances: Option<usize>,
     /// An account this code deploys to (owner account); repeat or comma-separate.
     #[arg(long = "account", value_delimiter = ',', value_name = "ID")]
     accounts: Option<Vec<String>>,
@@ -135,6 +138,7 @@ enum ColorArg {
 }
 
 fn main() -> ExitCode {
+    quiet_panics();
     let cli = Cli::parse();
     match cli.command {
         Some(Command::Rules) => {
@@ -156,6 +160,28 @@ fn main() -> ExitCode {
         Some(Command::Check(args)) => check(*args),
         None => check(cli.check),
     }
+}
+
+/// A panic (a bug) is told in one escaped line, not with the default hook's backtrace advice:
+/// one in the analysis of a directory is also an internal error in the report, and the rest of
+/// the scan goes on.
+fn quiet_panics() {
+    std::panic::set_hook(Box::new(|info| {
+        let what = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_string())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        let at = info
+            .location()
+            .map(|l| format!(" ({}:{})", l.file(), l.line()))
+            .unwrap_or_default();
+        eprintln!(
+            "kmslint: internal error{at}: {}; this is a kmslint bug",
+            what.escape_debug()
+        );
+    }));
 }
 
 fn print(text: &str) -> ExitCode {
@@ -219,6 +245,7 @@ fn check(args: CheckArgs) -> ExitCode {
         }),
         max_file_size: args.max_file_size,
         max_plan_size: args.max_plan_size,
+        max_instances: args.max_instances,
         accounts: args.accounts,
         trusted_accounts: args.trusted_accounts,
         trusted_organizations: args.trusted_organizations,
@@ -258,10 +285,7 @@ fn check(args: CheckArgs) -> ExitCode {
         }
     }
     if let Some(path) = &args.baseline {
-        let known = match std::fs::read_to_string(path)
-            .map_err(|e| e.to_string())
-            .and_then(|t| kmslint::baseline::read(&t))
-        {
+        let known = match kmslint::baseline::read_file(path) {
             Ok(k) => k,
             Err(e) => {
                 eprintln!("error: {}: {e}", path.display());
@@ -285,6 +309,11 @@ fn check(args: CheckArgs) -> ExitCode {
     let report_options = ReportOptions {
         color,
         repo_prefix: repo_prefix(&cwd),
+        repo_root: kmslint::files::repositories(&paths, &cwd)
+            .into_iter()
+            .next()
+            .filter(|root| root.join(".git").exists())
+            .map(|root| (std::fs::canonicalize(&cwd).unwrap_or(cwd.clone()), root)),
         ..ReportOptions::default()
     };
     let written = match &args.output {

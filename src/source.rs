@@ -198,12 +198,29 @@ pub(crate) fn display_path(path: &Path, base: &Path) -> String {
     // call (`root/../modules/kms`) shows as `modules/kms`, whichever way it was first read.
     let path = crate::files::normalize(path);
     let base = crate::files::normalize(base);
-    let rel = path.strip_prefix(&base).unwrap_or(&path);
+    // A file outside the working directory but beside it (`envs/prod` calling
+    // `../../modules/kms`) is shown climbing out of it, as when the tree is named relatively,
+    // so the report is the same whichever way the scan was invoked.
+    let climbed = (path.is_absolute() && base.is_absolute())
+        .then(|| {
+            let shared = path
+                .components()
+                .zip(base.components())
+                .take_while(|(a, b)| a == b)
+                .filter(|(a, _)| matches!(a, std::path::Component::Normal(_)))
+                .count();
+            (shared > 0).then(|| crate::files::relative(&path, &base))?
+        })
+        .flatten();
+    let rel = match &climbed {
+        Some(rel) => rel.as_path(),
+        None => path.strip_prefix(&base).unwrap_or(&path),
+    };
     let mut parts: Vec<String> = Vec::new();
     for c in rel.components() {
         match c {
             std::path::Component::RootDir => parts.push(String::new()),
-            other => parts.push(other.as_os_str().to_string_lossy().into_owned()),
+            other => parts.push(escape_component(other.as_os_str())),
         }
     }
     let joined = parts.join("/");
@@ -214,47 +231,29 @@ pub(crate) fn display_path(path: &Path, base: &Path) -> String {
     }
 }
 
-/// Reads a file as UTF-8 text, refusing files over `max_size` bytes; `meta` is the file's
-/// metadata, as the caller already asked for it.
-pub(crate) fn read(
+/// One path component as text: a name that is not UTF-8 (Terraform loads such files too) keeps
+/// its valid parts and shows each other byte as `\xHH`, so it is named, not silently dropped.
+pub(crate) fn escape_component(name: &std::ffi::OsStr) -> String {
+    if let Some(s) = name.to_str() {
+        return s.to_string();
+    }
+    let mut out = String::new();
+    for chunk in name.as_encoded_bytes().utf8_chunks() {
+        out.push_str(chunk.valid());
+        for b in chunk.invalid() {
+            out.push_str(&format!("\\x{b:02X}"));
+        }
+    }
+    out
+}
+
+/// A file's text from its bytes, which must be UTF-8 (the error says where they are not).
+pub(crate) fn from_bytes(
     path: &Path,
     display: &str,
-    max_size: u64,
-    meta: std::io::Result<std::fs::Metadata>,
+    bytes: Vec<u8>,
 ) -> Result<SourceFile, Box<InputError>> {
     let whole = |kind, message: String| InputError::whole(kind, display, message);
-    let meta = meta.map_err(|e| {
-        Box::new(whole(
-            InputErrorKind::Unreadable,
-            format!("cannot read: {e}"),
-        ))
-    })?;
-    if !meta.is_file() {
-        return Err(Box::new(whole(
-            InputErrorKind::NotARegularFile,
-            "not a regular file (FIFO, socket or device); it was skipped".to_string(),
-        )));
-    }
-    if meta.len() > max_size {
-        return Err(Box::new(
-            whole(
-                InputErrorKind::TooLarge,
-                format!(
-                    "file is {} bytes, larger than the limit of {max_size} bytes; it was skipped",
-                    meta.len()
-                ),
-            )
-            .with_help(
-                "raise the limit with `--max-file-size BYTES` (`--max-plan-size BYTES` for plans)",
-            ),
-        ));
-    }
-    let bytes = std::fs::read(path).map_err(|e| {
-        Box::new(whole(
-            InputErrorKind::Unreadable,
-            format!("cannot read: {e}"),
-        ))
-    })?;
     match String::from_utf8(bytes) {
         Ok(text) => Ok(SourceFile::new(
             path.to_path_buf(),

@@ -951,3 +951,25 @@ fn modules_calling_each_other_are_reported_once_with_clean_paths() {
     assert_eq!(findings.len(), 1, "{findings:?}");
     assert_eq!(findings[0]["location"]["path"], "a/main.tf");
 }
+
+#[test]
+fn the_instance_budget_is_a_flag_and_a_warning() {
+    let t = tempfile::tempdir().unwrap();
+    write(
+        t.path(),
+        "main.tf",
+        b"module \"a\" {\n  count  = 4\n  source = \"./m\"\n}\n",
+    );
+    write(t.path(), "m/main.tf", CLEAN);
+    let o = kmslint(t.path(), &["--format", "json", "--max-instances", "3", "."]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    let report = json(&o);
+    let errors = report["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!(errors[0]["kind"], "limit");
+    assert_eq!(errors[0]["level"], "warning");
+    assert_eq!(errors[0]["path"], "main.tf");
+    assert_eq!(errors[0]["start"]["line"], 2);
+    let o = kmslint(t.path(), &["--format", "json", "--max-instances", "4", "."]);
+    assert_eq!(json(&o)["errors"].as_array().unwrap().len(), 0);
+}

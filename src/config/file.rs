@@ -51,6 +51,7 @@ struct FileOptions {
     min_deletion_window_days: Option<i64>,
     max_file_size: Option<u64>,
     max_plan_size: Option<u64>,
+    max_instances: Option<usize>,
     required_aliases: Option<Vec<Spanned<String>>>,
     report_unused_suppressions: Option<bool>,
     tiers: Option<Tiers>,
@@ -131,15 +132,22 @@ pub fn options_for(
 }
 
 /// Reads a configuration file; `display` is how its path is shown.
+/// A regular file of at most [`MAX_CONFIG_SIZE`] bytes: `--config /dev/zero` is refused at once.
 pub fn load(path: &Path, display: &str) -> Result<Options, Box<FileError>> {
-    let text = std::fs::read_to_string(path).map_err(|e| {
+    let unreadable = |message: String| {
         Box::new(FileError::Unreadable {
             path: display.to_string(),
-            message: e.to_string(),
+            message,
         })
-    })?;
+    };
+    let bytes =
+        crate::files::read_regular(path, MAX_CONFIG_SIZE).map_err(|e| unreadable(e.to_string()))?;
+    let text = String::from_utf8(bytes).map_err(|e| unreadable(format!("not UTF-8: {e}")))?;
     parse(&text, path, display)
 }
+
+/// Configuration files larger than this are refused (real ones are a few KiB).
+pub const MAX_CONFIG_SIZE: u64 = 1 << 20;
 
 /// Parses configuration text (a leading BOM is ignored, as the file registry does, so spans agree).
 pub fn parse(text: &str, path: &Path, display: &str) -> Result<Options, Box<FileError>> {
@@ -200,6 +208,7 @@ pub fn parse(text: &str, path: &Path, display: &str) -> Result<Options, Box<File
         min_deletion_window_days: file.min_deletion_window_days,
         max_file_size: file.max_file_size,
         max_plan_size: file.max_plan_size,
+        max_instances: file.max_instances,
         accounts: file.accounts,
         trusted_accounts: file.trusted_accounts,
         trusted_organizations: file.trusted_organizations,

@@ -76,6 +76,11 @@ pub const KEYS: &[Key] = &[
         doc: "Plan files larger than this many bytes are reported and skipped. Default: 512 MiB.",
     },
     Key {
+        name: "max-instances",
+        example: "max-instances = 10000",
+        doc: "Most module and resource instances (`count`, `for_each`, module calls) one root module may create in all; past it each `count` and `for_each` is analysed once with an unknown index, and a warning says where. Default: 10000, ten times what the largest of the 358 root modules of ministryofjustice/modernisation-platform-environments creates (between 300 and 1000); three nested calls with a `count` of 100 each make a million.",
+    },
+    Key {
         name: "report-unused-suppressions",
         example: "report-unused-suppressions = false",
         doc: "Report `kmslint:ignore` comments that silence no finding (as input errors, exit code 2). Default: false.",

@@ -48,6 +48,7 @@ pub struct Options {
     pub min_deletion_window_days: Option<i64>,
     pub max_file_size: Option<u64>,
     pub max_plan_size: Option<u64>,
+    pub max_instances: Option<usize>,
     pub accounts: Option<Vec<String>>,
     pub trusted_accounts: Option<Vec<String>>,
     pub trusted_organizations: Option<Vec<String>>,
@@ -112,6 +113,7 @@ impl Options {
             .or(self.min_deletion_window_days);
         self.max_file_size = other.max_file_size.or(self.max_file_size);
         self.max_plan_size = other.max_plan_size.or(self.max_plan_size);
+        self.max_instances = other.max_instances.or(self.max_instances);
         self.accounts = other.accounts.or(self.accounts);
         self.trusted_accounts = other.trusted_accounts.or(self.trusted_accounts);
         self.trusted_organizations = other.trusted_organizations.or(self.trusted_organizations);
@@ -164,6 +166,9 @@ pub struct Settings {
     pub max_file_size: u64,
     /// Plans larger than this many bytes are reported and skipped.
     pub max_plan_size: u64,
+    /// Module and resource instances one root module may create; past it, `count` and
+    /// `for_each` are analysed once with an unknown index.
+    pub max_instances: usize,
     /// The accounts this code deploys to (owner accounts); empty: inferred per key policy.
     pub accounts: Vec<String>,
     /// Other accounts allowed to use the keys.
@@ -201,6 +206,7 @@ impl Exclude {
 
 pub const DEFAULT_MAX_FILE_SIZE: u64 = 4 * 1024 * 1024;
 pub const DEFAULT_MAX_PLAN_SIZE: u64 = 512 * 1024 * 1024;
+pub use crate::model::from_hcl::DEFAULT_MAX_INSTANCES;
 
 impl Default for Settings {
     fn default() -> Self {
@@ -212,6 +218,7 @@ impl Default for Settings {
             min_deletion_window_days: 30,
             max_file_size: DEFAULT_MAX_FILE_SIZE,
             max_plan_size: DEFAULT_MAX_PLAN_SIZE,
+            max_instances: DEFAULT_MAX_INSTANCES,
             accounts: Vec::new(),
             trusted_accounts: Vec::new(),
             trusted_organizations: Vec::new(),
@@ -297,6 +304,7 @@ impl Settings {
             min_deletion_window_days,
             max_file_size: options.max_file_size.unwrap_or(DEFAULT_MAX_FILE_SIZE),
             max_plan_size: options.max_plan_size.unwrap_or(DEFAULT_MAX_PLAN_SIZE),
+            max_instances: options.max_instances.unwrap_or(DEFAULT_MAX_INSTANCES),
             exclude: match options.exclude {
                 Some((patterns, base)) => {
                     let mut set = globset::GlobSetBuilder::new();

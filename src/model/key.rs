@@ -94,7 +94,8 @@ pub struct Key {
     /// `deletion_window_in_days` (default 30).
     pub deletion_window_in_days: Value<i64>,
     pub multi_region: Value<bool>,
-    /// `valid_to` of imported key material (none by default: material does not expire).
+    /// `valid_to` of imported key material (none by default: material does not expire);
+    /// `Set(None, _)` when it is set to a time computed only when Terraform runs.
     pub valid_to: Value<Option<String>>,
 }
 
@@ -181,6 +182,14 @@ pub fn base_address(address: &str) -> &str {
         Some(base) if !base.ends_with('.') => base,
         _ => address,
     }
+}
+
+/// Whether a reference to a key (`aws_kms_key.k[0]`, as a `key_id` names it) names the key at
+/// `address`: the same instance, or the whole block when the index could not be evaluated (then
+/// it is one of the block's instances, and each is taken as named).
+pub fn names_key(reference: &str, address: &str) -> bool {
+    reference == address
+        || (base_address(reference) == reference && base_address(address) == reference)
 }
 
 /// Provider defaults, in one place.

@@ -13,7 +13,9 @@ pub mod principal;
 pub mod schema;
 mod value;
 
-pub use key::{Alias, Deletion, Grant, IamPolicy, Key, KeyKind, KeyPolicyResource, base_address};
+pub use key::{
+    Alias, Deletion, Grant, IamPolicy, Key, KeyKind, KeyPolicyResource, base_address, names_key,
+};
 pub use value::{Origin, Related, Value};
 
 use crate::source::Loc;

@@ -193,6 +193,29 @@ pub fn allow_statements(policy: &Policy) -> impl Iterator<Item = &Statement> {
     })
 }
 
+/// Whether an `Allow` statement of the policy names the deploying account
+/// (`data.aws_caller_identity`), as a principal or in an account condition.
+pub fn names_caller(policy: &Policy) -> bool {
+    allow_statements(policy).any(|s| {
+        let principal =
+            s.principals.iter().flat_map(|p| &p.items).any(|p| {
+                Identity::of(p).as_ref().and_then(Identity::account) == Some(&Account::Owner)
+            });
+        let condition = s.conditions.iter().any(|c| {
+            c.key.value.as_deref().is_some_and(|k| {
+                matches!(
+                    k.to_ascii_lowercase().as_str(),
+                    "kms:calleraccount" | "aws:principalaccount"
+                )
+            }) && c
+                .values
+                .iter()
+                .any(|v| v.value.as_deref().map(Account::parse) == Some(Account::Owner))
+        });
+        principal || condition
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

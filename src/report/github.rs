@@ -7,11 +7,18 @@
 use std::io::Write;
 
 use crate::Outcome;
+use crate::report::{ReportOptions, repo_path};
 use crate::rules::Level;
 
 const PER_LEVEL: usize = 10;
 
-pub(super) fn write(outcome: &Outcome, out: &mut dyn Write) -> std::io::Result<()> {
+/// Paths are repository-relative, as GitHub places annotations, also when run from a
+/// sub-directory.
+pub(super) fn write(
+    outcome: &Outcome,
+    options: &ReportOptions,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
     let mut shown = [0usize; 3];
     let mut hidden = [0usize; 3];
     for e in &outcome.errors {
@@ -25,7 +32,7 @@ pub(super) fn write(outcome: &Outcome, out: &mut dyn Write) -> std::io::Result<(
             out,
             "::{} file={},line={},col={},title={}::{}",
             command(e.level()),
-            property(&e.path),
+            property(&repo_path(options, &e.path)),
             e.position.line,
             e.position.column,
             property("kmslint input error"),
@@ -54,7 +61,7 @@ pub(super) fn write(outcome: &Outcome, out: &mut dyn Write) -> std::io::Result<(
             out,
             "::{} file={},line={},endLine={}{columns},title={}::{}",
             command(f.level),
-            property(&file.display),
+            property(&repo_path(options, &file.display)),
             start.line,
             end.line,
             property(&format!("{} {}", f.rule.id, f.rule.name)),
@@ -110,14 +117,35 @@ mod tests {
     use crate::config::Settings;
 
     fn render(sources: Vec<(&str, &str)>) -> String {
+        render_in("", sources)
+    }
+
+    /// Renders as if run from `prefix` inside the repository.
+    fn render_in(prefix: &str, sources: Vec<(&str, &str)>) -> String {
         let sources = sources
             .into_iter()
             .map(|(name, text)| (name.to_string(), text.to_string()))
             .collect();
         let outcome = crate::check_sources(sources, &Settings::default());
         let mut out = Vec::new();
-        write(&outcome, &mut out).unwrap();
+        let options = ReportOptions {
+            repo_prefix: prefix.to_string(),
+            ..ReportOptions::default()
+        };
+        write(&outcome, &options, &mut out).unwrap();
         String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn paths_are_relative_to_the_repository_root() {
+        let out = render_in(
+            "envs/prod/",
+            vec![(
+                "../../modules/kms/main.tf",
+                "resource \"aws_kms_key\" \"k\" {\n  enable_key_rotation = false\n}\n",
+            )],
+        );
+        assert!(out.contains("file=modules/kms/main.tf,line=2"), "{out}");
     }
 
     #[test]

@@ -30,6 +30,10 @@ pub struct ReportOptions {
     /// Prefix that turns a displayed path (relative to the working directory) into a path
     /// relative to the repository root, for SARIF; empty when the two are the same. Ends in `/`.
     pub repo_prefix: String,
+    /// The working directory and the scanned repository's root (absolute): when set, a path the
+    /// repository holds is given relative to its root, wherever kmslint ran from; otherwise
+    /// `repo_prefix` applies.
+    pub repo_root: Option<(std::path::PathBuf, std::path::PathBuf)>,
     /// The tool version written into SARIF and JSON.
     pub version: String,
 }
@@ -39,9 +43,19 @@ impl Default for ReportOptions {
         ReportOptions {
             color: false,
             repo_prefix: String::new(),
+            repo_root: None,
             version: env!("CARGO_PKG_VERSION").to_string(),
         }
     }
+}
+
+/// A display path as a path relative to the repository root (SARIF, GitHub annotations).
+pub(crate) fn repo_path(options: &ReportOptions, display: &str) -> String {
+    options
+        .repo_root
+        .as_ref()
+        .and_then(|(cwd, root)| crate::files::under_root(cwd, root, display))
+        .unwrap_or_else(|| crate::files::repo_relative(&options.repo_prefix, display))
 }
 
 /// Writes the outcome in `format`.
@@ -55,6 +69,6 @@ pub fn write(
         Format::Pretty => pretty::write(outcome, options, out),
         Format::Sarif => sarif::write(outcome, options, out),
         Format::Json => json::write(outcome, options, out),
-        Format::Github => github::write(outcome, out),
+        Format::Github => github::write(outcome, options, out),
     }
 }

@@ -369,11 +369,9 @@ fn location(
 
 /// A repository-relative URI reference: `/`-separated, percent-encoded where URIs require it.
 fn uri(options: &ReportOptions, path: &str) -> String {
-    let full = if path.starts_with('/') {
-        path.to_string()
-    } else {
-        format!("{}{path}", options.repo_prefix)
-    };
+    // A display path may climb out of the working directory (`../../modules/kms/main.tf`, run
+    // from `envs/prod`): joined to the working directory's place it names the repository file.
+    let full = crate::report::repo_path(options, path);
     let mut out = String::with_capacity(full.len());
     for b in full.bytes() {
         if b.is_ascii_alphanumeric() || b"-._~/!$&'()*+,;=:@".contains(&b) {
@@ -408,6 +406,7 @@ mod tests {
         };
         assert_eq!(uri(&o, "a b/main.tf"), "infra/a%20b/main.tf");
         assert_eq!(uri(&o, "/abs/x.tf"), "file:///abs/x.tf");
+        assert_eq!(uri(&o, "../modules/kms/main.tf"), "modules/kms/main.tf");
     }
 
     #[test]

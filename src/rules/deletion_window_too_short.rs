@@ -1,6 +1,7 @@
 //! KMS014 deletion-window-too-short: `deletion_window_in_days` below the configured minimum.
 
 use crate::model::Value;
+use crate::rules::key_configuration_invalid::DELETION_WINDOW_DAYS;
 use crate::rules::{Context, Level, Precision, Requires, Rule, Scope, Sink};
 
 pub(crate) const RULE: Rule = Rule {
@@ -39,17 +40,13 @@ fn check(ctx: &Context<'_>, sink: &mut Sink) {
     let min = ctx.settings.min_deletion_window_days;
     for key in &ctx.inventory.keys {
         if let Value::Set(days, origin) = &key.deletion_window_in_days {
-            if *days < min {
-                let range = if (7..=30).contains(days) {
-                    ""
-                } else {
-                    " (AWS accepts only 7 to 30)"
-                };
+            // A window KMS rejects is KMS020's finding, not a short one.
+            if *days < min && DELETION_WINDOW_DAYS.contains(days) {
                 sink.report_key(
                     key,
                     Some(origin),
                     format!(
-                        "`{}` would be deleted {days} days after it is scheduled for deletion, less than the minimum of {min}{range}",
+                        "`{}` would be deleted {days} days after it is scheduled for deletion, less than the minimum of {min}",
                         key.address
                     ),
                 )

@@ -2,8 +2,8 @@
 //! encryption-context constraints, or goes to an untrusted account.
 
 use crate::model::policy::{Principal, PrincipalKind, Str};
-use crate::model::principal::{Account, Identity, owner_accounts};
-use crate::model::{Grant, Value};
+use crate::model::principal::{Account, Identity, names_caller, owner_accounts};
+use crate::model::{Grant, Value, names_key};
 use crate::rules::{Context, Level, Precision, Requires, Rule, Scope, Sink};
 
 pub(crate) const RULE: Rule = Rule {
@@ -126,19 +126,28 @@ fn untrusted_grantee(ctx: &Context<'_>, grant: &Grant, sink: &mut Sink) {
         .iter()
         .map(|a| Account::Id(a.clone()))
         .collect();
+    let mut caller_only = false;
     if owners.is_empty() {
         // The owner of the key the grant is for, as its key policy shows it.
         let policy = ctx
             .inventory
             .keys
             .iter()
-            .find(|k| k.module == grant.module && grant.key.as_deref() == Some(k.address.as_str()))
+            .find(|k| {
+                grant
+                    .key
+                    .as_deref()
+                    .is_some_and(|r| names_key(r, &k.address))
+            })
             .and_then(|k| k.policy.known()?.as_ref());
         if let Some(policy) = policy {
             owners = owner_accounts(policy, &[]);
+            // Known only as the deploying account: an account number is another account.
+            caller_only =
+                !owners.iter().any(|a| matches!(a, Account::Id(_))) && names_caller(policy);
         }
     }
-    if !owners.iter().any(|a| matches!(a, Account::Id(_))) {
+    if !caller_only && !owners.iter().any(|a| matches!(a, Account::Id(_))) {
         return;
     }
     if owners.contains(&account) || settings.trusted_accounts.contains(id) {
@@ -150,8 +159,15 @@ fn untrusted_grantee(ctx: &Context<'_>, grant: &Grant, sink: &mut Sink) {
         &grant.calls,
         origin.at.clone(),
         format!(
-            "`{}` grants to {grantee}, in account {id}, which is neither the owner nor trusted",
-            grant.address
+            "`{}` grants to {grantee}, in account {id}, {}",
+            grant.address,
+            if caller_only {
+                format!(
+                    "an account other than the deploying one (`data.aws_caller_identity`); if this code deploys into {id}, list it in `accounts`"
+                )
+            } else {
+                "which is neither the owner nor trusted".to_string()
+            }
         ),
     )
     .label("untrusted grantee")

@@ -35,12 +35,16 @@ pub(crate) const RULE: Rule = Rule {
 
 fn check(ctx: &Context<'_>, sink: &mut Sink) {
     for key in &ctx.inventory.keys {
-        if let Value::Set(Some(date), origin) = &key.valid_to {
+        if let Value::Set(date, origin) = &key.valid_to {
+            let when = match date {
+                Some(date) => format!("at {date}"),
+                None => "at a time computed when Terraform runs".to_string(),
+            };
             sink.report_key(
                 key,
                 Some(origin),
                 format!(
-                    "the imported key material of `{}` expires at {date}; the key becomes unusable then",
+                    "the imported key material of `{}` expires {when}; the key becomes unusable then",
                     key.address
                 ),
             )

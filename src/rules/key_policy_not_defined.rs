@@ -1,6 +1,6 @@
 //! KMS012 key-policy-not-defined: a key with no explicit key policy.
 
-use crate::model::Value;
+use crate::model::{Value, names_key};
 use crate::rules::{Context, Level, Precision, Requires, Rule, Scope, Sink};
 
 pub(crate) const RULE: Rule = Rule {
@@ -51,9 +51,14 @@ fn check(ctx: &Context<'_>, sink: &mut Sink) {
         }
         // An aws_kms_key_policy replaces the key's policy. One whose `key_id` the scan cannot
         // resolve might target this key: no finding in that module rather than a guess.
-        let covered = inventory.key_policies.iter().any(|kp| {
-            kp.module == key.module && kp.key.as_deref().is_none_or(|k| k == key.address)
-        });
+        // A resolved `key_id` carries the module path, so it may name a key of another module.
+        let covered = inventory
+            .key_policies
+            .iter()
+            .any(|kp| match kp.key.as_deref() {
+                Some(k) => names_key(k, &key.address),
+                None => kp.module == key.module,
+            });
         if !covered {
             sink.report_key(
                 key,

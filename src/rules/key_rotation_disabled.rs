@@ -2,6 +2,7 @@
 //! rotates less often than the configured maximum.
 
 use crate::model::{Key, KeyKind, Value};
+use crate::rules::key_configuration_invalid::ROTATION_PERIOD_DAYS;
 use crate::rules::{Context, Level, Precision, Requires, Rule, Scope, Sink};
 
 pub(crate) const RULE: Rule = Rule {
@@ -67,7 +68,8 @@ fn check(ctx: &Context<'_>, sink: &mut Sink) {
                 .label("no `enable_key_rotation = true` in this key");
             }
             Value::Set(true, _) | Value::Default(true) => match &key.rotation_period_in_days {
-                Value::Set(days, origin) if *days > max => {
+                // A period KMS rejects is KMS020's finding.
+                Value::Set(days, origin) if *days > max && ROTATION_PERIOD_DAYS.contains(days) => {
                     sink.report_key(
                         key,
                         Some(origin),

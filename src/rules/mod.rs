@@ -11,6 +11,7 @@ mod deletion_window_too_short;
 mod grant_too_permissive;
 pub(crate) mod iam_policy_allows_decrypt_on_all_keys;
 mod imported_key_material_expires;
+pub(crate) mod key_configuration_invalid;
 mod key_disabled;
 mod key_policy_invalid;
 mod key_policy_not_defined;
@@ -155,6 +156,7 @@ pub static ALL: &[Rule] = &[
     multi_region_key::RULE,
     key_policy_invalid::RULE,
     imported_key_material_expires::RULE,
+    key_configuration_invalid::RULE,
 ];
 
 /// Looks a rule up by id (`KMS002`) or name (`key-rotation-disabled`).

@@ -3,7 +3,7 @@
 
 use crate::model::Carrier;
 use crate::model::policy::{Effect, Str};
-use crate::model::principal::{Account, Identity, allow_statements, owner_accounts};
+use crate::model::principal::{Account, Identity, allow_statements, names_caller, owner_accounts};
 use crate::rules::{Context, Level, Precision, Requires, Rule, Scope, Sink};
 
 pub(crate) const RULE: Rule = Rule {
@@ -16,9 +16,10 @@ pub(crate) const RULE: Rule = Rule {
         account's administrators decide who there may use the key: the data it protects is only \
         as safe as that other account. Such access must be deliberate. The owner account is the \
         configured `--account`, the account of `data.aws_caller_identity`, or, when nothing is \
-        configured, the account the policy lets administer the key. Other accounts must be listed \
-        with `--trusted-account`, organizations in aws:PrincipalOrgID with \
-        `--trusted-organization`.",
+        configured, the account the policy lets administer the key. When the owner is known \
+        only as `data.aws_caller_identity`, an account number written beside it is another \
+        account. Other accounts must be listed with `--trusted-account`, organizations in \
+        aws:PrincipalOrgID with `--trusted-organization`.",
     bad: r#"resource "aws_kms_key" "app" {
   enable_key_rotation = true
   policy = jsonencode({
@@ -55,7 +56,8 @@ pub(crate) const RULE: Rule = Rule {
   })
 }"#,
     remediation: "Remove the other account, or, if the access is intended, list it with \
-        `--trusted-account` (organizations with `--trusted-organization`).",
+        `--trusted-account` (organizations with `--trusted-organization`). If the code deploys \
+        into that account, list it in `accounts`.",
     references: &[
         "https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-modifying-external-accounts.html",
         "https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-caller-account",
@@ -83,8 +85,18 @@ fn check(ctx: &Context<'_>, sink: &mut Sink) {
     } in ctx.inventory.key_policy_documents()
     {
         let owners = owner_accounts(policy, &settings.accounts);
-        // Without a known owner account, "another account" cannot be told apart: no guess.
-        let owner_known = owners.iter().any(|a| matches!(a, Account::Id(_)));
+        let owner_id = owners.iter().any(|a| matches!(a, Account::Id(_)));
+        // Known only as the deploying account (`data.aws_caller_identity`): an account number
+        // written beside it is another account, unless the code deploys into it, which only
+        // `accounts` can say. Without any owner, "another account" cannot be told apart.
+        let caller_only = !owner_id && names_caller(policy);
+        let owner_known = owner_id || caller_only;
+        let why = |account: &Account| match account {
+            Account::Id(id) if caller_only => format!(
+                "an account other than the deploying one (`data.aws_caller_identity`); if this code deploys into {id}, list it in `accounts`"
+            ),
+            _ => "an account that is neither the owner nor trusted".to_string(),
+        };
         for (i, s) in allow_statements(policy).enumerate() {
             for p in s.principals.iter().flat_map(|p| &p.items) {
                 let Some(id) = Identity::of(p) else { continue };
@@ -109,7 +121,7 @@ fn check(ctx: &Context<'_>, sink: &mut Sink) {
                             if *account == Account::Any {
                                 "which is every account".to_string()
                             } else {
-                                "an account that is neither the owner nor trusted".to_string()
+                                why(account)
                             }
                         ),
                     )
@@ -133,7 +145,7 @@ fn check(ctx: &Context<'_>, sink: &mut Sink) {
                         "kms:calleraccount" | "aws:principalaccount" if owner_known => {
                             let a = Account::parse(value);
                             (matches!(a, Account::Id(_)) && !trusted(&a, &owners))
-                                .then(|| format!("account {value}"))
+                                .then(|| format!("account {value}, {}", why(&a)))
                         }
                         "aws:principalorgid" => {
                             (!settings.trusted_organizations.iter().any(|o| o == value)
@@ -143,6 +155,14 @@ fn check(ctx: &Context<'_>, sink: &mut Sink) {
                         _ => None,
                     }
                 };
+                let untrusted = |v: &Str| -> Option<String> {
+                    let what = untrusted(v)?;
+                    Some(if what.starts_with("organization") {
+                        format!("{what}, which is not trusted")
+                    } else {
+                        what
+                    })
+                };
                 for v in &c.values {
                     if let Some(what) = untrusted(v) {
                         sink.report_in(
@@ -151,7 +171,7 @@ fn check(ctx: &Context<'_>, sink: &mut Sink) {
                             calls,
                             v.loc.clone(),
                             format!(
-                                "{} of the key policy of `{address}` lets {what} use the key through `{key}`, and it is not trusted",
+                                "{} of the key policy of `{address}` lets {what} use the key through `{key}`",
                                 s.name(i)
                             ),
                         )

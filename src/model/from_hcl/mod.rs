@@ -8,9 +8,10 @@
 
 mod resources;
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use hcl_edit::Span;
@@ -33,6 +34,12 @@ const MAX_MODULE_DEPTH: usize = 16;
 /// `count`/`for_each` with more instances than this are analysed once, as unknown.
 const MAX_INSTANCES: usize = 1000;
 
+/// The default of `max-instances`: how many module and resource instances one root module may
+/// create in all. Nested calls multiply (three calls with `count = 100` make a million instances
+/// of the innermost module), so the sum is what bounds time and memory. The largest of the 358
+/// roots of ministryofjustice/modernisation-platform-environments creates fewer than 1000.
+pub const DEFAULT_MAX_INSTANCES: usize = 10_000;
+
 /// The parsed files of module directories reached through `module` blocks, shared by every root
 /// that calls them: a module library called from a thousand roots is parsed once.
 #[derive(Default)]
@@ -47,15 +54,27 @@ struct Run<'a> {
     root: PathBuf,
     /// `root` as recorded in the inventory (see [`root_name`]).
     root_name: String,
+    /// Only ever borrowed for one push or extend: evaluation, which can instantiate a module
+    /// and so add to it, never runs while it is borrowed.
     inventory: RefCell<Inventory>,
     errors: RefCell<Vec<InputError>>,
+    /// Module and resource instances created so far, against `max_instances`.
+    instances: Cell<usize>,
+    max_instances: usize,
+    /// Whether reaching `max_instances` was reported (once per root).
+    limit_reported: Cell<bool>,
+    /// Module calls instantiated once after the budget ran out (by file and offset): any other
+    /// instance of their caller gets unknown outputs instead of another copy.
+    past_budget: RefCell<BTreeSet<(FileId, usize)>>,
 }
 
-/// Analyses the module made of `sources` (one directory) as a root module.
+/// Analyses the module made of `sources` (one directory) as a root module, creating at most
+/// about `max_instances` module and resource instances.
 pub fn analyse_root(
     files: &Files,
     cache: &ModuleCache,
     inputs: &VarInputs,
+    max_instances: usize,
     dir: &Path,
     sources: Vec<(FileId, Arc<SourceFile>)>,
 ) -> (Inventory, Vec<InputError>) {
@@ -66,6 +85,10 @@ pub fn analyse_root(
         root_name: root_name(dir),
         inventory: RefCell::new(Inventory::default()),
         errors: RefCell::new(Vec::new()),
+        instances: Cell::new(0),
+        max_instances,
+        limit_reported: Cell::new(false),
+        past_budget: RefCell::new(BTreeSet::new()),
     };
     let (parsed, tfvars) = parse(&run, sources);
     let index = ModuleIndex::new(&parsed);
@@ -80,7 +103,9 @@ pub fn analyse_root(
     };
     // Nothing reads a root module's outputs.
     instantiate(&run, &index, &frame, values, false);
-    (run.inventory.into_inner(), run.errors.into_inner())
+    let mut inventory = run.inventory.into_inner();
+    resources::resolve_aliases(&mut inventory);
+    (inventory, run.errors.into_inner())
 }
 
 /// How a root module directory is named in the inventory, so a plan in the same directory finds
@@ -111,7 +136,66 @@ fn parse(
             Err(e) => run.errors.borrow_mut().push(*e),
         }
     }
+    run.errors.borrow_mut().extend(duplicate_blocks(&config));
     (config, tfvars)
+}
+
+/// `override.tf`, `x_override.tf` (and `.tf.json`): Terraform merges their blocks into the
+/// blocks of the same address, so repeating an address there is what they are for.
+fn is_override(path: &Path) -> bool {
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    let stem = name
+        .strip_suffix(".tf.json")
+        .or_else(|| name.strip_suffix(".tf"))
+        .unwrap_or(name);
+    stem == "override" || stem.ends_with("_override")
+}
+
+/// A `resource` or `data` block whose type and name another block of the module already has:
+/// Terraform rejects the module ("Duplicate resource configuration"), so kmslint does not pick
+/// one of them silently.
+fn duplicate_blocks(config: &[ParsedFile]) -> Vec<InputError> {
+    let mut seen: BTreeMap<(&str, &str, &str), (&ParsedFile, usize)> = BTreeMap::new();
+    let mut errors = Vec::new();
+    for file in config.iter().filter(|f| !is_override(&f.source.path)) {
+        for block in file.body.blocks() {
+            let kind = block.ident.as_str();
+            if !matches!(kind, "resource" | "data") {
+                continue;
+            }
+            let [ty, name] = block.labels.as_slice() else {
+                continue;
+            };
+            let span = block.span().unwrap_or(0..0);
+            let key = (kind, ty.as_str(), name.as_str());
+            match seen.get(&key) {
+                None => {
+                    seen.insert(key, (file, span.start));
+                }
+                Some((first, at)) => {
+                    let line = first.source.position(*at).line;
+                    let what = if kind == "data" {
+                        "data source"
+                    } else {
+                        "resource"
+                    };
+                    errors.push(InputError::at(
+                        InputErrorKind::Evaluation,
+                        file.id,
+                        &file.source,
+                        span,
+                        format!(
+                            "duplicate {what} configuration: `{kind} \"{}\" \"{}\"` is already declared at {}:{line}; Terraform rejects the module",
+                            ty.as_str(),
+                            name.as_str(),
+                            first.source.display
+                        ),
+                    ));
+                }
+            }
+        }
+    }
+    errors
 }
 
 impl ModuleCache {
@@ -168,6 +252,7 @@ fn instantiate(
     let frame = if frame.prefix.is_empty() {
         let mut probe = Scope::new(index, &frame.dir, run.files);
         probe.schema = crate::model::schema::SCHEMA;
+        probe.root = run.root.clone();
         probe.vars = values.clone();
         provider_tags = Frame {
             default_tags: default_tags(index, &probe),
@@ -186,6 +271,7 @@ fn instantiate(
     };
     let mut scope = Scope::new(index, &frame.dir, run.files);
     scope.schema = crate::model::schema::SCHEMA;
+    scope.root = run.root.clone();
     scope.prefix = frame.prefix.clone();
     scope.vars = values;
     scope.modules = Some(&calls);
@@ -210,7 +296,8 @@ fn instantiate(
             .map_or_else(|| Val::unknown(loc.clone()), |a| eval.eval(&a.value, &loc));
         outputs.push((Val::new(Data::String((*name).to_string()), loc), value));
     }
-    run.errors.borrow_mut().extend(scope.take_errors());
+    let errors = scope.take_errors();
+    run.errors.borrow_mut().extend(errors);
     let loc = index
         .files
         .first()
@@ -228,7 +315,7 @@ fn unread_module_inputs(
 ) {
     let eval = Evaluator::in_scope(decl.file.id, scope);
     // `count = 0` or an empty `for_each`: the module is not called.
-    if instances(&eval, decl.block).is_empty() {
+    if expand(&eval, decl.block).is_empty() {
         return;
     }
     let attrs = Attrs::new(eval, &decl.file.source, decl.block);
@@ -240,7 +327,10 @@ fn unread_module_inputs(
         instance: String::new(),
         calls: &frame.calls,
     };
-    resources::module_inputs(&place, &attrs, &mut run.inventory.borrow_mut());
+    // As for a resource: reading an input may instantiate another module call.
+    let mut found = Inventory::default();
+    resources::module_inputs(&place, &attrs, &mut found);
+    run.inventory.borrow_mut().extend(found);
 }
 
 /// Reads every instance of one resource block that the rules look at.
@@ -267,7 +357,7 @@ fn resource(
         return;
     }
     let base = Evaluator::in_scope(file.id, scope);
-    for (instance, inst) in instances(&base, block) {
+    for (instance, inst) in instances(run, &base, block) {
         let attrs = Attrs::new(base.clone().with_instance(&inst), &file.source, block);
         let provider = block
             .body
@@ -291,35 +381,40 @@ fn resource(
             instance,
             calls: &frame.calls,
         };
-        let mut inventory = run.inventory.borrow_mut();
+        // Reading an attribute can instantiate a module call (`module.kms.key_arn`), which
+        // adds that module's resources to the run's inventory: what this instance gives is
+        // collected apart and added once every attribute is read.
+        let mut found = Inventory::default();
         if scanned {
-            resources::named_keys(&place, &attrs, ty, &mut inventory);
+            resources::named_keys(&place, &attrs, ty, &mut found);
         }
         if !relevant {
+            run.inventory.borrow_mut().extend(found);
             continue;
         }
         if let Some(kind) = kind {
             if let Some(key) = resources::key(&place, kind, &attrs) {
-                inventory.keys.push(key);
+                found.keys.push(key);
             }
         } else if ty == "aws_kms_key_policy" {
             if let Some(kp) = resources::key_policy_resource(&place, &attrs) {
-                inventory.key_policies.push(kp);
+                found.key_policies.push(kp);
             }
         } else if ty == "aws_kms_grant" {
             if let Some(grant) = resources::grant(&place, &attrs) {
-                inventory.grants.push(grant);
+                found.grants.push(grant);
             }
         } else if crate::model::encryption::known(ty) {
-            resources::encryptions(&place, &attrs, ty, &mut inventory);
+            resources::encryptions(&place, &attrs, ty, &mut found);
             // `aws_iam_role` is not in the table; nothing else is both.
         } else if ty == "aws_kms_alias" {
             if let Some(alias) = resources::alias(&place, &attrs) {
-                inventory.aliases.push(alias);
+                found.aliases.push(alias);
             }
         } else {
-            resources::iam_policies(&place, &attrs, &mut inventory);
+            resources::iam_policies(&place, &attrs, &mut found);
         }
+        run.inventory.borrow_mut().extend(found);
     }
 }
 
@@ -348,10 +443,60 @@ fn default_tags(index: &ModuleIndex<'_>, scope: &Scope<'_>) -> BTreeMap<String, 
     out
 }
 
+/// The instances of a resource or module block, counted against the root's budget: once it is
+/// spent, one instance with unknown `count.index`/`each.*` stands for them all (reported once).
+fn instances(run: &Run<'_>, eval: &Evaluator<'_>, block: &Block) -> Vec<(String, Instance)> {
+    let expanded = expand(eval, block);
+    let used = run.instances.get();
+    let total = used.saturating_add(expanded.len());
+    if total <= run.max_instances || expanded.len() <= 1 {
+        run.instances.set(total);
+        return expanded;
+    }
+    run.instances.set(used.saturating_add(1));
+    if !run.limit_reported.replace(true)
+        && let Some(scope) = eval.scope()
+    {
+        let at = ["count", "for_each"]
+            .iter()
+            .find_map(|a| block.body.get_attribute(a))
+            .and_then(|a| a.span())
+            .or_else(|| block.span())
+            .unwrap_or(0..0);
+        scope.error(
+            InputErrorKind::Limit,
+            &Loc::new(eval.file, at),
+            format!(
+                "this root module creates more than {} module and resource instances (`max-instances`); from here on each `count` and `for_each` is analysed once with an unknown index, and each module call at most once",
+                run.max_instances
+            ),
+        );
+    }
+    let unknown = || {
+        Some(Val::unknown(Loc::new(
+            eval.file,
+            block.span().unwrap_or(0..0),
+        )))
+    };
+    let inst = if block.body.get_attribute("count").is_some() {
+        Instance {
+            count_index: unknown(),
+            ..Instance::default()
+        }
+    } else {
+        Instance {
+            each_key: unknown(),
+            each_value: unknown(),
+            count_index: None,
+        }
+    };
+    vec![(String::new(), inst)]
+}
+
 /// The instances of a resource or module block: `[i]` for `count`, `["key"]` for `for_each`,
 /// one with unknown `count.index`/`each.*` when the collection is unknown (or huge), none for
 /// `count = 0` or an empty `for_each`.
-fn instances(eval: &Evaluator<'_>, block: &Block) -> Vec<(String, Instance)> {
+fn expand(eval: &Evaluator<'_>, block: &Block) -> Vec<(String, Instance)> {
     let loc = Loc::new(eval.file, block.span().unwrap_or(0..0));
     if let Some(count) = block.body.get_attribute("count") {
         let v = eval.eval(&count.value, &loc);
@@ -419,20 +564,21 @@ struct Calls<'a> {
     run: &'a Run<'a>,
     index: &'a ModuleIndex<'a>,
     frame: &'a Frame,
-    cache: RefCell<BTreeMap<String, Option<Val>>>,
+    cache: RefCell<BTreeMap<String, Option<Rc<Val>>>>,
     busy: RefCell<BTreeSet<String>>,
 }
 
 impl ModuleOutputs for Calls<'_> {
-    fn outputs(&self, scope: &Scope<'_>, name: &str) -> Option<Val> {
-        if let Some(v) = self.cache.borrow().get(name) {
-            return v.clone();
+    fn outputs(&self, scope: &Scope<'_>, name: &str) -> Option<Rc<Val>> {
+        let cached = self.cache.borrow().get(name).cloned();
+        if let Some(v) = cached {
+            return v;
         }
         // A call whose inputs need its own outputs (through another call) cannot be resolved.
         if !self.busy.borrow_mut().insert(name.to_string()) {
             return None;
         }
-        let v = self.call(scope, name);
+        let v = self.call(scope, name).map(Rc::new);
         self.busy.borrow_mut().remove(name);
         self.cache.borrow_mut().insert(name.to_string(), v.clone());
         v
@@ -469,9 +615,10 @@ impl Calls<'_> {
             ));
         }
         if self.frame.stack.len() > MAX_MODULE_DEPTH {
-            return error(format!(
+            scope.error(InputErrorKind::Limit, &source_loc, format!(
                 "modules are nested more than {MAX_MODULE_DEPTH} deep; module `{name}` was not analysed"
             ));
+            return None;
         }
         let parsed = self.run.cache.get(self.run, &dir);
         if parsed.is_empty() {
@@ -489,7 +636,17 @@ impl Calls<'_> {
             decl.file.id,
             block_loc.span.start..header_end.max(block_loc.span.start),
         );
-        let instances = instances(&eval, decl.block);
+        // Once the budget is spent, a call is instantiated for one instance of its caller only.
+        if self.run.instances.get() >= self.run.max_instances
+            && !self
+                .run
+                .past_budget
+                .borrow_mut()
+                .insert((decl.file.id, block_loc.span.start))
+        {
+            return None;
+        }
+        let instances = instances(self.run, &eval, decl.block);
         let counted = decl.block.body.get_attribute("count").is_some();
         let mut results = Vec::new();
         for (suffix, inst) in &instances {
@@ -554,14 +711,20 @@ impl Calls<'_> {
         })
     }
 
-    /// The directory of a module source: a local path, or where `terraform init` put it.
+    /// The directory of a module source: a local path, or where `terraform init` put it. The
+    /// caller checks that it stays inside the repository.
     fn resolve(&self, source: &str, key_path: &[String]) -> Option<PathBuf> {
         if source.starts_with("./") || source.starts_with("../") {
-            return Some(self.frame.dir.join(source));
+            return Some(normalize(&self.frame.dir.join(source)));
         }
         let manifest = self.run.root.join(".terraform/modules/modules.json");
-        let text = std::fs::read_to_string(manifest).ok()?;
-        let json: serde_json::Value = serde_json::from_str(&text).ok()?;
+        // The manifest is read like any file of the tree: inside the repository, a regular file,
+        // capped in size.
+        if !self.run.files.allowed(&manifest) {
+            return None;
+        }
+        let bytes = crate::files::read_regular(&manifest, MAX_MANIFEST_SIZE).ok()?;
+        let json: serde_json::Value = serde_json::from_slice(&bytes).ok()?;
         let key = key_path.join(".");
         let entry = json
             .get("Modules")?
@@ -569,25 +732,29 @@ impl Calls<'_> {
             .iter()
             .find(|m| m.get("Key").and_then(|k| k.as_str()) == Some(key.as_str()))?;
         let dir = entry.get("Dir")?.as_str()?;
-        Some(self.run.root.join(dir))
+        Some(normalize(&self.run.root.join(dir)))
     }
 }
 
-/// The `.tf` files of a module directory, read through the registry.
+/// `.terraform/modules/modules.json` larger than this is not read (real ones are a few KiB).
+const MAX_MANIFEST_SIZE: u64 = 16 << 20;
+
+/// The `.tf` files of a module directory, read through the registry (which refuses a file
+/// whose real path leaves the repository). A name that is not UTF-8 is read too, as Terraform
+/// reads it.
 fn module_files(files: &Files, dir: &Path) -> Vec<(FileId, Arc<SourceFile>)> {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return Vec::new();
     };
     let mut paths: Vec<PathBuf> = entries
         .flatten()
-        .map(|e| e.path())
-        .filter(|p| {
-            p.extension().is_some_and(|e| e == "tf")
-                && p.file_name()
-                    .and_then(|n| n.to_str())
-                    .is_some_and(|n| !n.starts_with('.'))
-                && p.is_file()
+        .filter(|e| {
+            let name = e.file_name();
+            let name = name.to_string_lossy();
+            name.ends_with(".tf") && !name.starts_with('.')
         })
+        .map(|e| e.path())
+        .filter(|p| p.is_file())
         .collect();
     paths.sort();
     paths.iter().filter_map(|p| files.load(p)).collect()

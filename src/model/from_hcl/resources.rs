@@ -2,6 +2,7 @@
 //! attribute evaluated in the scope of its module instance.
 
 use hcl_edit::Span;
+use hcl_edit::expr::Expression;
 use hcl_edit::structure::Block;
 
 use crate::model::encryption::{
@@ -13,7 +14,7 @@ use crate::model::{
     Alias, Grant, IamPolicy, Inventory, Key, KeyKind, KeyPolicyResource, Origin, Related, Value,
 };
 use crate::source::{Loc, SourceFile};
-use crate::terraform::eval::{Data, Evaluator, Val, key_ref_address, relocate};
+use crate::terraform::eval::{Data, Evaluator, Val, alias_ref_name, key_ref_address, relocate};
 use crate::terraform::json;
 
 /// Resource types whose `policy` (or `inline_policy { policy }`) is an IAM identity policy.
@@ -23,6 +24,21 @@ pub(super) const IAM_POLICY_TYPES: &[&str] = &[
     "aws_iam_user_policy",
     "aws_iam_group_policy",
     "aws_iam_role",
+];
+
+/// Functions that always return a string (or fail): their result is never null.
+const STRING_FUNCTIONS: &[&str] = &[
+    "timeadd",
+    "timestamp",
+    "plantimestamp",
+    "formatdate",
+    "format",
+    "replace",
+    "join",
+    "lower",
+    "upper",
+    "trimspace",
+    "substr",
 ];
 
 /// Where a resource instance sits: its module instance and instance key.
@@ -94,12 +110,18 @@ impl<'a> Attrs<'a> {
         let expr = &attr.value;
         let file = self.block_loc.file;
         let expr_loc = Loc::new(file, expr.span().unwrap_or(self.block_loc.span.clone()));
+        // The provider sends no policy for `""` (AWS then applies the default key policy), and
+        // `terraform validate` accepts it: absent, not invalid JSON.
+        if matches!(expr, Expression::String(s) if s.value().is_empty()) {
+            return Value::Default(None);
+        }
         let parsed = json::string_json(expr, file, self.source, &self.eval)
             .or_else(|| self.eval.templatefile_json(expr))
             .or_else(|| {
                 let v = self.eval.eval(expr, &self.block_loc);
                 match v.data {
                     Data::Null => None,
+                    Data::String(ref text) if text.is_empty() => None,
                     Data::Json(doc) => Some(Ok(*doc)),
                     Data::String(ref text) => Some(computed_json(text, &v)),
                     _ => Some(Ok(Val::unknown(v.loc))),
@@ -154,15 +176,52 @@ impl<'a> Attrs<'a> {
         self.value(name, default.to_string(), Val::to_string_value)
     }
 
+    /// An optional string; the provider treats `""` as not set (`kms_key_id = ""`,
+    /// `custom_key_store_id = ""`), so it is the default here too.
     fn opt_string(&self, name: &str) -> Value<Option<String>> {
-        self.value(name, None, |v| v.to_string_value().map(Some))
+        match self.value(name, None, |v| v.to_string_value().map(Some)) {
+            Value::Set(Some(s), _) if s.is_empty() => Value::Default(None),
+            v => v,
+        }
+    }
+
+    /// `valid_to` of imported key material. A value computed when Terraform runs
+    /// (`timeadd(plantimestamp(), "8760h")`) is unknown but certainly set: a string function
+    /// or template never gives null, so the material expires even though the date is not known.
+    fn expiry(&self) -> Value<Option<String>> {
+        let value = self.opt_string("valid_to");
+        let Value::Unknown(origin) = value else {
+            return value;
+        };
+        let never_null =
+            self.block
+                .body
+                .get_attribute("valid_to")
+                .is_some_and(|a| match &a.value {
+                    Expression::StringTemplate(_) | Expression::HeredocTemplate(_) => true,
+                    Expression::FuncCall(call) => {
+                        call.name.namespace.is_empty()
+                            && STRING_FUNCTIONS.contains(&call.name.name.as_str())
+                    }
+                    _ => false,
+                });
+        if never_null {
+            Value::Set(None, origin)
+        } else {
+            Value::Unknown(origin)
+        }
     }
 
     /// The key an attribute such as `key_id` refers to (`aws_kms_key.app.arn` directly or
-    /// through variables, locals and module outputs).
+    /// through variables, locals and module outputs), or the alias marker of a key looked up by
+    /// an alias name, which [`resolve_aliases`] replaces.
     fn key_reference(&self, name: &str) -> Option<String> {
         let v = self.get(name)?;
-        key_ref_address(v.data_str()?).map(str::to_string)
+        let text = v.data_str()?;
+        match key_ref_address(text) {
+            Some(address) => Some(address.to_string()),
+            None => alias_ref_name(text).map(|_| text.to_string()),
+        }
     }
 }
 
@@ -241,7 +300,7 @@ pub(super) fn key(place: &Place<'_>, kind: KeyKind, attrs: &Attrs<'_>) -> Option
             .int("deletion_window_in_days", defaults::DELETION_WINDOW_DAYS),
         multi_region: attrs.bool("multi_region", false),
         valid_to: if kind.is_imported() {
-            attrs.opt_string("valid_to")
+            attrs.expiry()
         } else {
             Value::Default(None)
         },
@@ -611,4 +670,32 @@ pub(super) fn grant(place: &Place<'_>, attrs: &Attrs<'_>) -> Option<Grant> {
         has_constraints: attrs.block.body.get_blocks("constraints").next().is_some()
             || attrs.block.body.get_blocks("dynamic").next().is_some(),
     })
+}
+
+/// Replaces the alias markers of key policies and grants with the key that an `aws_kms_alias`
+/// of the root module's inventory gives that name, or with nothing (a key the scan cannot name).
+pub(super) fn resolve_aliases(inventory: &mut Inventory) {
+    let target = |reference: &mut Option<String>| {
+        let Some(name) = reference.as_deref().and_then(alias_ref_name) else {
+            return;
+        };
+        let found = inventory
+            .aliases
+            .iter()
+            .find_map(|a| match (&a.name, &a.target) {
+                (Value::Set(n, _), Value::Set(Some(key), _)) if n == name => Some(key.clone()),
+                _ => None,
+            });
+        *reference = found;
+    };
+    let mut policies = std::mem::take(&mut inventory.key_policies);
+    for kp in &mut policies {
+        target(&mut kp.key);
+    }
+    let mut grants = std::mem::take(&mut inventory.grants);
+    for g in &mut grants {
+        target(&mut g.key);
+    }
+    inventory.key_policies = policies;
+    inventory.grants = grants;
 }

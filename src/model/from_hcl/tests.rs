@@ -12,6 +12,7 @@ fn inventory(src: &str) -> Inventory {
         &files,
         &ModuleCache::default(),
         &VarInputs::default(),
+        DEFAULT_MAX_INSTANCES,
         &dir,
         loaded,
     )
@@ -51,7 +52,7 @@ resource "aws_kms_key_policy" "d" {
         keys,
         vec![
             Some("aws_kms_key.k".into()),
-            Some("aws_kms_key.each".into()),
+            Some("aws_kms_key.each[\"x\"]".into()),
             Some("aws_kms_key.k".into()),
             None
         ]
@@ -157,4 +158,68 @@ fn evaluation_fixtures() {
 fn plan_fixtures() {
     let failures = run_cases("plans");
     assert!(failures.is_empty(), "\n{}\n", failures.join("\n"));
+}
+
+/// Past `max-instances`, a finding repeated over the instances that were analysed lists a few of
+/// them and counts the others, and the report does not grow with the instances.
+#[test]
+fn instances_past_the_budget_are_counted_not_listed() {
+    let case = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/eval/module_fanout");
+    let file = crate::config::file::options_for(std::slice::from_ref(&case), &case, None).unwrap();
+    let settings = Settings::resolve(file.merge(Options {
+        select: Some(vec!["KMS003".into()]),
+        ..Options::default()
+    }))
+    .unwrap();
+    assert_eq!(settings.max_instances, 50);
+    let outcome = crate::check(std::slice::from_ref(&case), &case, &settings);
+    assert_eq!(outcome.findings.len(), 1, "{:?}", outcome.findings);
+    let related = &outcome.findings[0].related;
+    let more: Vec<_> = related
+        .iter()
+        .filter(|r| r.message.starts_with("and ") && r.message.ends_with("with this finding"))
+        .collect();
+    assert_eq!(more.len(), 1, "{related:?}");
+    let shown = related
+        .iter()
+        .filter(|r| r.message.ends_with("called here"))
+        .count();
+    // Three call chains of at most four calls each.
+    assert!(shown <= 3 * 4, "{related:?}");
+    assert_eq!(outcome.errors.len(), 1, "{:?}", outcome.errors);
+    assert_eq!(outcome.errors[0].kind, InputErrorKind::Limit);
+    assert_eq!(outcome.exit_code(crate::FailLevel::None), 0);
+}
+
+/// Without a budget in the way, every instance is analysed, and the one finding counts them.
+#[test]
+fn instances_within_the_budget_are_all_analysed() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("m")).unwrap();
+    std::fs::write(
+        dir.path().join("main.tf"),
+        "module \"a\" {\n  count  = 7\n  source = \"./m\"\n}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("m/main.tf"),
+        "resource \"aws_kms_key\" \"k\" {\n  is_enabled = false\n}\n",
+    )
+    .unwrap();
+    let settings = Settings::resolve(Options {
+        select: Some(vec!["KMS003".into()]),
+        ..Options::default()
+    })
+    .unwrap();
+    let outcome = crate::check(&[dir.path().to_path_buf()], dir.path(), &settings);
+    assert!(outcome.errors.is_empty(), "{:?}", outcome.errors);
+    assert_eq!(outcome.findings.len(), 1);
+    let related = &outcome.findings[0].related;
+    // The root `m` and seven instances: three shown, five counted.
+    assert!(
+        related
+            .iter()
+            .any(|r| r.message == "and 5 more module or resource instances with this finding"),
+        "{related:?}"
+    );
 }

@@ -1,10 +1,11 @@
 //! Terraform's built-in functions, natively: unknown in, unknown out, spans kept where a value
 //! passes through unchanged. A function kmslint does not implement yields unknown.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use hcl_edit::expr::{Expression, FuncCall};
 
+use crate::diagnostic::InputErrorKind;
 use crate::source::Loc;
 use crate::terraform::eval::{Data, Evaluator, NODE, Val, format_number, template};
 use crate::terraform::json;
@@ -278,6 +279,14 @@ fn builtin(eval: &Evaluator<'_>, name: &str, args: Vec<Val>, loc: &Loc) -> Optio
                 None => args.get(2).cloned(),
             }
         }
+        "one" => {
+            let l = list(args.first()?)?;
+            match l.as_slice() {
+                [] => Some(val(Data::Null, loc)),
+                [item] => Some(item.clone()),
+                _ => None,
+            }
+        }
         "element" => {
             let (l, i) = (list(args.first()?)?, args.get(1)?.to_int()?);
             if l.is_empty() {
@@ -371,9 +380,10 @@ fn builtin(eval: &Evaluator<'_>, name: &str, args: Vec<Val>, loc: &Loc) -> Optio
         }
         "fileexists" => {
             let path = resolve(eval, &string(args.first()?)?)?;
-            let files = eval.scope()?.files;
-            Some(val(Data::Bool(files.allowed(&path) && path.is_file()), loc))
+            confined(eval, &path, loc)?;
+            Some(val(Data::Bool(path.is_file()), loc))
         }
+        "fileset" => fileset(eval, &args, loc),
         "templatefile" => templatefile(eval, &args, loc),
         _ => None,
     }
@@ -568,28 +578,104 @@ pub(crate) fn relocate(v: &mut Val, loc: &Loc) {
     }
 }
 
-/// A path argument of `file`/`templatefile`, relative to the working directory as Terraform
-/// resolves it (`path.module` makes it module-relative).
+/// A path argument of `file`/`templatefile`/`fileexists`/`fileset`, resolved as Terraform does:
+/// relative to the working directory, which is the root module's directory, wherever the call
+/// is written (`path.module` makes it module-relative, since it is root-relative itself).
 fn resolve(eval: &Evaluator<'_>, path: &str) -> Option<PathBuf> {
     let scope = eval.scope()?;
     let p = PathBuf::from(path);
-    Some(if p.is_absolute() || p.starts_with(&scope.dir) {
+    Some(if p.is_absolute() {
         p
     } else {
-        scope.dir.join(p)
+        scope.root.join(p)
     })
 }
 
-/// Reads a file inside the scanned tree; its text is located at the whole file.
+/// `Some(())` when `path` (after symbolic links) is inside the repository; else one diagnostic at
+/// the call and `None`, so the value is unknown.
+fn confined(eval: &Evaluator<'_>, path: &Path, loc: &Loc) -> Option<()> {
+    let scope = eval.scope()?;
+    if scope.files.allowed(path) {
+        return Some(());
+    }
+    scope.error(
+        InputErrorKind::Skipped,
+        loc,
+        format!(
+            "`{}` leads outside the repository; it was not read and the value is unknown",
+            scope.files.display(path)
+        ),
+    );
+    None
+}
+
+/// Reads a file inside the repository; its text is located at the whole file. One that leads
+/// out of it (through a link), is not a regular file or is too large is reported by the registry
+/// (naming the path, never what it holds) and gives unknown.
 fn read_file(eval: &Evaluator<'_>, arg: &Val) -> Option<(crate::source::FileId, Val)> {
     let path = resolve(eval, &string(arg)?)?;
-    let files = eval.scope()?.files;
-    if !files.allowed(&path) {
-        return None;
-    }
-    let (id, file) = files.load(&path)?;
+    let (id, file) = eval.scope()?.files.load_if_exists(&path)?;
     let loc = Loc::new(id, 0..file.text.len());
     Some((id, Val::new(Data::String(file.text.clone()), loc)))
+}
+
+/// Entries `fileset` looks at, at most: a pattern over a huge tree gives unknown instead.
+const FILESET_MAX_ENTRIES: usize = 10_000;
+
+/// `fileset(path, pattern)`: the regular files under `path` whose path relative to it matches
+/// `pattern` (`*`, `**`, `?`, `{a,b}`, `[...]`), sorted. Directories reached through a link that
+/// leaves the repository are not listed.
+fn fileset(eval: &Evaluator<'_>, args: &[Val], loc: &Loc) -> Option<Val> {
+    let dir = resolve(eval, &string(args.first()?)?)?;
+    let pattern = string(args.get(1)?)?;
+    confined(eval, &dir, loc)?;
+    let glob = globset::GlobBuilder::new(&pattern)
+        .literal_separator(true)
+        .build()
+        .ok()?
+        .compile_matcher();
+    let files = eval.scope()?.files;
+    let mut found = Vec::new();
+    let mut pending = vec![(dir.clone(), String::new(), 0usize)];
+    let mut seen = 0usize;
+    while let Some((at, rel, depth)) = pending.pop() {
+        let mut entries: Vec<_> = std::fs::read_dir(&at).ok()?.flatten().collect();
+        seen += entries.len();
+        if seen > FILESET_MAX_ENTRIES || depth > 32 {
+            return None;
+        }
+        entries.sort_by_key(|e| e.file_name());
+        for entry in entries {
+            let name = crate::source::escape_component(&entry.file_name());
+            let path = entry.path();
+            let rel = if rel.is_empty() {
+                name
+            } else {
+                format!("{rel}/{name}")
+            };
+            let Ok(meta) = std::fs::metadata(&path) else {
+                continue;
+            };
+            if !files.allowed(&path) {
+                continue;
+            }
+            if meta.is_dir() {
+                pending.push((path, rel, depth + 1));
+            } else if meta.is_file() && glob.is_match(&rel) {
+                found.push(rel);
+            }
+        }
+    }
+    found.sort();
+    Some(val(
+        Data::List(
+            found
+                .into_iter()
+                .map(|f| val(Data::String(f), loc))
+                .collect(),
+        ),
+        loc,
+    ))
 }
 
 /// `templatefile(path, vars)` written directly as a policy: the rendered JSON located in the
@@ -607,11 +693,7 @@ pub(super) fn templatefile_json(
     let loc = Loc::new(eval.file, 0..0);
     let args: Vec<Val> = call.args.iter().map(|a| eval.eval(a, &loc)).collect();
     let path = resolve(eval, &string(args.first()?)?)?;
-    let files = eval.scope()?.files;
-    if !files.allowed(&path) {
-        return None;
-    }
-    let (id, file) = files.load(&path)?;
+    let (id, file) = eval.scope()?.files.load_if_exists(&path)?;
     let names = bindings(args.get(1)?)?;
     let parsed = hcl_edit::parser::parse_template(&file.text).ok()?;
     let inner = eval.for_file(id).isolated_with(names);

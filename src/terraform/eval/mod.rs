@@ -22,8 +22,8 @@ mod value;
 
 pub use scope::{ModuleOutputs, Scope};
 pub use value::{
-    Data, KEY_REF, NODE, OWNER_ACCOUNT, PARTITION, PRINCIPAL_REF, Val, display_markers,
-    format_number, key_ref, key_ref_address, principal_ref,
+    ALIAS_REF, Data, KEY_REF, NODE, OWNER_ACCOUNT, PARTITION, PRINCIPAL_REF, Val, alias_ref,
+    alias_ref_name, display_markers, format_number, key_ref, key_ref_address, principal_ref,
 };
 
 use std::cell::Cell;
@@ -49,16 +49,42 @@ pub enum Marker {
 /// A resource type's marker and the attributes that carry it.
 pub type Marked = (Marker, &'static [&'static str]);
 
+/// A data source the evaluator answers from one of its own arguments.
+#[derive(Debug, Clone, Copy)]
+pub struct Lookup {
+    /// The argument it looks up by.
+    pub by: &'static str,
+    /// Its attributes that give the key it finds (any other is computed at apply, so unknown).
+    pub key: &'static [&'static str],
+}
+
+/// The resource type that gives a key another name, which a [`Lookup`] may look up by.
+#[derive(Debug, Clone, Copy)]
+pub struct Aliases {
+    /// The resource type.
+    pub ty: &'static str,
+    /// Its argument holding the name.
+    pub name: &'static str,
+    /// Its argument holding the key.
+    pub target: &'static str,
+    /// Its attributes that read as the key.
+    pub key: &'static [&'static str],
+    /// The name a written name or ARN stands for, when it stands for one.
+    pub parse: fn(&str) -> Option<&str>,
+}
+
 /// What the caller tells the evaluator about resource types and data sources.
 #[derive(Clone, Copy)]
 pub struct Schema {
     /// For a resource type whose identifiers stand for the resource: the marker, and the
     /// attributes that carry it (any other attribute is computed at apply, so unknown).
     pub marker: fn(&str) -> Option<Marked>,
-    /// For a data source answered from one of its own arguments: that argument.
-    pub lookup: fn(&str) -> Option<&'static str>,
-    /// Which looked-up values stand for the data source's attributes (others are unknown).
+    /// For a data source answered from one of its own arguments: how.
+    pub lookup: fn(&str) -> Option<Lookup>,
+    /// Which looked-up values stand for every attribute of the data source, as they are.
     pub answer: fn(&str) -> bool,
+    /// The resource type that names keys, if any.
+    pub aliases: Option<Aliases>,
 }
 
 impl Schema {
@@ -67,6 +93,7 @@ impl Schema {
         marker: |_| None,
         lookup: |_| None,
         answer: |_| false,
+        aliases: None,
     };
 }
 
@@ -205,8 +232,9 @@ impl<'a> Evaluator<'a> {
         if let Some(scope) = self.scope
             && !self.budget.reported.replace(true)
         {
+            // A limit of kmslint's own, not a fault of the input: a warning.
             scope.error(
-                InputErrorKind::Evaluation,
+                InputErrorKind::Limit,
                 loc,
                 format!(
                     "evaluating this module builds and copies more than {} MiB of values; values from here on are treated as unknown",
@@ -311,12 +339,105 @@ impl<'a> Evaluator<'a> {
         let ops: Vec<&TraversalOperator> = t.operators.iter().map(|o| o.value()).collect();
         let (value, used) = match &t.expr {
             Expression::Variable(root) => {
+                if let Some(selected) = self.select_shared(root.as_str(), &ops, loc) {
+                    return selected;
+                }
                 let (value, used) = self.reference(root.as_str(), &ops, loc);
                 (self.charged(value, loc), used)
             }
             other => (self.eval(other, loc), 0),
         };
         self.apply(value, ops.get(used..).unwrap_or(&[]), loc)
+    }
+
+    /// `local.X.a`, `var.X["k"]`, `module.M.out`, `each.value.a`, or a bound name followed by
+    /// attributes or indexes: the part read is found inside the value where it is kept, and only
+    /// that part is copied and paid for (large locals, such as a decoded JSON file read one
+    /// setting at a time, are read hundreds of times). `None`, having evaluated nothing, for any
+    /// other reference.
+    fn select_shared(&self, root: &str, ops: &[&TraversalOperator], loc: &Loc) -> Option<Val> {
+        let selects = |i: usize| {
+            matches!(
+                ops.get(i),
+                Some(
+                    TraversalOperator::GetAttr(_)
+                        | TraversalOperator::Index(_)
+                        | TraversalOperator::LegacyIndex(_)
+                )
+            )
+        };
+        let attr = |i: usize| match ops.get(i) {
+            Some(TraversalOperator::GetAttr(id)) => Some(id.as_str()),
+            _ => None,
+        };
+        let unknown = || Val::unknown(loc.clone());
+        if let Some((_, v)) = self.bindings.iter().rev().find(|(n, _)| n == root) {
+            return selects(0).then(|| self.select(v, ops, 0, loc));
+        }
+        if self.isolated || !selects(1) {
+            return None;
+        }
+        match (root, attr(0)) {
+            ("each", Some("value")) => {
+                Some(match self.instance.and_then(|i| i.each_value.as_ref()) {
+                    Some(v) => self.select(v, ops, 1, loc),
+                    None => unknown(),
+                })
+            }
+            ("var", Some(name)) => {
+                let scope = self.scope?;
+                Some(match scope.vars.get(name) {
+                    Some(v) => self.select(v, ops, 1, loc),
+                    None => unknown(),
+                })
+            }
+            ("local", Some(name)) => {
+                let scope = self.scope?;
+                Some(match scope.local_shared(name) {
+                    Some(v) => self.select(&v, ops, 1, loc),
+                    None => unknown(),
+                })
+            }
+            ("module", Some(name)) => {
+                let scope = self.scope?;
+                Some(match scope.module_output_shared(name) {
+                    Some(v) => self.select(&v, ops, 1, loc),
+                    None => unknown(),
+                })
+            }
+            _ => None,
+        }
+    }
+
+    /// Follows attributes and indexes from `ops[start]` inside `root` without copying it, then
+    /// copies what they reach and applies the rest (splats) to the copy.
+    fn select(&self, root: &Val, ops: &[&TraversalOperator], start: usize, loc: &Loc) -> Val {
+        let mut current = root;
+        let mut i = start;
+        while let Some(op) = ops.get(i) {
+            let next = match op {
+                TraversalOperator::GetAttr(id) => current.get(id.as_str()),
+                TraversalOperator::Index(e) => {
+                    let key = self.eval(e, loc);
+                    index_ref(current, &key)
+                }
+                TraversalOperator::LegacyIndex(n) => {
+                    let key = Val::new(Data::Number(*n.value() as f64), loc.clone());
+                    index_ref(current, &key)
+                }
+                TraversalOperator::AttrSplat(_) | TraversalOperator::FullSplat(_) => break,
+            };
+            let Some(next) = next else {
+                return Val::unknown(loc.clone());
+            };
+            current = next;
+            i += 1;
+            if current.is_unknown() {
+                return current.clone();
+            }
+        }
+        let value = self.charged(current.clone(), loc);
+        self.apply(value, ops.get(i..).unwrap_or(&[]), loc)
     }
 
     /// Resolves the start of a reference; returns the value and how many operators it used.
@@ -354,12 +475,14 @@ impl<'a> Evaluator<'a> {
             ("data", Some("aws_partition")) if attr(2) == Some("partition") => {
                 (Val::new(Data::String(PARTITION.into()), loc.clone()), 3)
             }
+            // Paths are relative to the root module's directory, Terraform's working
+            // directory: `path.root` is `.` as Terraform shows it, and so is `path.cwd`, which
+            // Terraform shows absolute. The absolute form would name wherever kmslint runs, so
+            // the report would depend on the invocation; `.` resolves to the same directory.
             ("path", Some(kind @ ("module" | "root" | "cwd"))) => {
-                let dir = self.scope.map(|s| s.dir.clone()).unwrap_or_default();
-                let text = if kind == "module" {
-                    dir.to_string_lossy().into_owned()
-                } else {
-                    ".".to_string()
+                let text = match self.scope {
+                    Some(scope) if kind == "module" => scope.path_module(),
+                    _ => ".".to_string(),
                 };
                 (Val::new(Data::String(text), loc.clone()), 1)
             }
@@ -372,8 +495,8 @@ impl<'a> Evaluator<'a> {
                     ("local", Some(name)) => (scope.local(name, loc), 1),
                     ("module", Some(name)) => (scope.module_output(name, loc), 1),
                     ("data", Some(ty)) => match (ty, attr(1), attr(2)) {
-                        (ty, Some(name), Some(_)) if (scope.schema.lookup)(ty).is_some() => {
-                            (self.data_lookup(scope, ty, name, loc), 3)
+                        (ty, Some(name), Some(wanted)) if (scope.schema.lookup)(ty).is_some() => {
+                            (self.data_lookup(scope, ty, name, wanted, loc), 3)
                         }
                         ("aws_iam_policy_document", Some(name), Some("json" | "minified_json")) => {
                             let doc = scope.document(name, loc);
@@ -390,8 +513,11 @@ impl<'a> Evaluator<'a> {
         }
     }
 
-    /// `TYPE.NAME[...].ATTR` of a resource declared in the module: a key's identifiers and the
-    /// ARNs of IAM roles and users are markers; anything else is computed at apply time.
+    /// `TYPE.NAME[...].ATTR` of a resource declared in the module: the attributes the schema
+    /// gives a marker are markers, an alias resource's name and key are what it was given;
+    /// anything else is computed at apply time.
+    /// An index the scan can evaluate names the instance (`aws_kms_key.k[0]`, `aws_kms_key.k["a"]`);
+    /// one it cannot still names the resource block, which is all of its instances.
     fn resource_reference(
         &self,
         scope: &Scope<'_>,
@@ -400,6 +526,30 @@ impl<'a> Evaluator<'a> {
         ops: &[&TraversalOperator],
         loc: &Loc,
     ) -> (Val, usize) {
+        let address = format!("{}{ty}.{name}", scope.prefix);
+        let rest = ops.get(1..).unwrap_or(&[]);
+        if let Some(aliases) = scope.schema.aliases
+            && aliases.ty == ty
+            && let [TraversalOperator::GetAttr(attr)] = rest
+        {
+            return (
+                self.alias_attribute(scope, aliases, name, attr.as_str(), loc),
+                ops.len(),
+            );
+        }
+        // Only the resource types the schema marks have attributes the scan knows.
+        let known = (scope.schema.marker)(ty);
+        if !rest.is_empty() && known.is_none() {
+            return (Val::unknown(loc.clone()), ops.len());
+        }
+        let whole = self.instances_value(scope, ty, name, &address, loc);
+        if rest.is_empty() {
+            return (whole, ops.len());
+        }
+        let exact = self.apply(whole, rest, loc);
+        if !exact.is_unknown() {
+            return (exact, ops.len());
+        }
         let mut i = 1;
         while matches!(
             ops.get(i),
@@ -407,15 +557,11 @@ impl<'a> Evaluator<'a> {
         ) {
             i += 1;
         }
-        let address = format!("{}{ty}.{name}", scope.prefix);
         let attr = match ops.get(i) {
             Some(TraversalOperator::GetAttr(id)) => id.as_str(),
-            // The whole resource (`for_each = aws_kms_key.tenant`): its instances, each with
-            // the identifiers the rules follow.
-            None if i == 1 => return (self.instances_value(scope, ty, name, &address, loc), i),
             _ => return (Val::unknown(loc.clone()), ops.len()),
         };
-        let marker = (scope.schema.marker)(ty)
+        let marker = known
             .filter(|(_, attrs)| attrs.contains(&attr))
             .map(|(m, _)| marker_text(m, &address));
         match marker {
@@ -424,31 +570,125 @@ impl<'a> Evaluator<'a> {
         }
     }
 
-    /// `data.TYPE.NAME.*` of a data source the schema answers from its own argument (an alias
-    /// looked up by name): that argument's value when the schema keeps it, else unknown.
-    fn data_lookup(&self, scope: &Scope<'_>, ty: &str, name: &str, loc: &Loc) -> Val {
-        let (Some(attr), Some(decl)) =
+    /// `data.TYPE.NAME.WANTED` of a data source the schema answers from its own argument:
+    /// looked up by a value the schema keeps as it is (an AWS-managed alias), that value;
+    /// looked up by a key of the module or by an alias an alias resource of the module creates,
+    /// that key's marker when `wanted` is an attribute that gives the key; looked up by another
+    /// alias, an alias marker the caller resolves; anything else is unknown.
+    fn data_lookup(&self, scope: &Scope<'_>, ty: &str, name: &str, wanted: &str, loc: &Loc) -> Val {
+        let (Some(lookup), Some(decl)) =
             ((scope.schema.lookup)(ty), scope.index.data.get(&(ty, name)))
         else {
             return Val::unknown(loc.clone());
         };
         let eval = Evaluator::in_scope(decl.file.id, scope);
         let block_loc = Loc::new(decl.file.id, decl.block.span().unwrap_or(0..0));
-        let looked_up = decl.block.body.get_attribute(attr).and_then(|a| {
+        let looked_up = decl.block.body.get_attribute(lookup.by).and_then(|a| {
             scope.guarded(&format!("data.{ty}.{name}"), decl, a, || {
                 eval.eval(&a.value, &block_loc)
             })
         });
-        match looked_up {
-            Some(v) if v.data_str().is_some_and(scope.schema.answer) => {
-                v.through(loc.clone(), format!("used through `data.{ty}.{name}`"))
+        let Some(v) = looked_up else {
+            return Val::unknown(loc.clone());
+        };
+        let via = format!("used through `data.{ty}.{name}`");
+        let Some(text) = v.data_str() else {
+            return Val::unknown(loc.clone());
+        };
+        if (scope.schema.answer)(text) {
+            return v.through(loc.clone(), via);
+        }
+        if !lookup.key.contains(&wanted) {
+            return Val::unknown(loc.clone());
+        }
+        let key = if key_ref_address(text).is_some() {
+            Some(v.clone())
+        } else {
+            self.alias_target(scope, text)
+        };
+        match key {
+            Some(k) if k.data_str().and_then(key_ref_address).is_some() => {
+                Val::new(k.data, v.loc.clone()).through(loc.clone(), via)
+            }
+            // An alias another module of the root may create: resolved with the inventory.
+            None => match alias_name(scope, text) {
+                Some(alias) => Val::new(Data::String(alias_ref(alias)), v.loc.clone())
+                    .through(loc.clone(), via),
+                None => Val::unknown(loc.clone()),
+            },
+            _ => Val::unknown(loc.clone()),
+        }
+    }
+
+    /// The key that the alias resource of the module named `alias` (`alias/app`, or its ARN)
+    /// points at.
+    fn alias_target(&self, scope: &Scope<'_>, alias: &str) -> Option<Val> {
+        let aliases = scope.schema.aliases?;
+        let alias = alias_name(scope, alias)?;
+        for ((ty, res), decl) in &scope.index.resources {
+            if *ty != aliases.ty {
+                continue;
+            }
+            let eval = Evaluator::in_scope(decl.file.id, scope);
+            let block_loc = Loc::new(decl.file.id, decl.block.span().unwrap_or(0..0));
+            let address = format!("{ty}.{res}");
+            let read = |attr: &str| {
+                let a = decl.block.body.get_attribute(attr)?;
+                scope.guarded(&address, decl, a, || eval.eval(&a.value, &block_loc))
+            };
+            if read(aliases.name).is_some_and(|n| n.data_str() == Some(alias)) {
+                return read(aliases.target);
+            }
+        }
+        None
+    }
+
+    /// `ALIAS.NAME.ATTR` of a single alias resource: its name as written, and for the
+    /// attributes that read as its key, the key it points at when that is a key of the scan.
+    fn alias_attribute(
+        &self,
+        scope: &Scope<'_>,
+        aliases: Aliases,
+        name: &str,
+        attr: &str,
+        loc: &Loc,
+    ) -> Val {
+        let names = attr == aliases.name;
+        let from = if names {
+            aliases.name
+        } else if aliases.key.contains(&attr) {
+            aliases.target
+        } else {
+            return Val::unknown(loc.clone());
+        };
+        let Some(decl) = scope.index.resources.get(&(aliases.ty, name)) else {
+            return Val::unknown(loc.clone());
+        };
+        if scope.instance_keys(aliases.ty, name).is_some() {
+            return Val::unknown(loc.clone());
+        }
+        let eval = Evaluator::in_scope(decl.file.id, scope);
+        let block_loc = Loc::new(decl.file.id, decl.block.span().unwrap_or(0..0));
+        let address = format!("{}.{name}", aliases.ty);
+        let v = decl
+            .block
+            .body
+            .get_attribute(from)
+            .and_then(|a| scope.guarded(&address, decl, a, || eval.eval(&a.value, &block_loc)));
+        match v {
+            Some(v)
+                if (names && v.data_str().is_some())
+                    || v.data_str().and_then(key_ref_address).is_some() =>
+            {
+                v.through(loc.clone(), format!("used through `{address}`"))
             }
             _ => Val::unknown(loc.clone()),
         }
     }
 
     /// `TYPE.NAME` as a value: an object (or, with `count`, a list) of its instances, each an
-    /// object of the attributes that carry the resource's marker (none when it has none).
+    /// object of the attributes that carry the resource's marker (none when it has none),
+    /// naming that instance (`aws_kms_key.k[0]`, `aws_kms_key.k["a"]`).
     fn instances_value(
         &self,
         scope: &Scope<'_>,
@@ -458,7 +698,7 @@ impl<'a> Evaluator<'a> {
         loc: &Loc,
     ) -> Val {
         let known = (scope.schema.marker)(ty);
-        let one = || {
+        let one = |address: &str| {
             let entries = match known {
                 Some((m, attrs)) => attrs
                     .iter()
@@ -474,17 +714,29 @@ impl<'a> Evaluator<'a> {
             Val::new(Data::Object(entries), loc.clone())
         };
         match scope.instance_keys(ty, name) {
-            None => one(),
+            None => one(address),
             Some(Err(())) => Val::unknown(loc.clone()),
             Some(Ok(keys)) => {
                 let counted = keys.iter().all(|k| matches!(k.data, Data::Number(_)));
                 if counted {
                     Val::new(
-                        Data::List(keys.iter().map(|_| one()).collect()),
+                        Data::List(
+                            (0..keys.len())
+                                .map(|i| one(&format!("{address}[{i}]")))
+                                .collect(),
+                        ),
                         loc.clone(),
                     )
                 } else {
-                    let entries = keys.into_iter().map(|k| (k, one())).collect();
+                    let entries = keys
+                        .into_iter()
+                        .map(|k| {
+                            let key = k.to_string_value().unwrap_or_default();
+                            let quoted = serde_json::to_string(&key).unwrap_or_default();
+                            let v = one(&format!("{address}[{quoted}]"));
+                            (k, v)
+                        })
+                        .collect();
                     Val::new(Data::Object(entries), loc.clone())
                 }
             }
@@ -603,6 +855,13 @@ impl<'a> Evaluator<'a> {
     }
 }
 
+/// The alias a written alias name or ARN names (`alias/app`), as the schema reads it; none
+/// when the text holds a marker, so is not written out.
+fn alias_name<'t>(scope: &Scope<'_>, text: &'t str) -> Option<&'t str> {
+    let aliases = scope.schema.aliases?;
+    (aliases.parse)(text).filter(|a| !a.contains('\u{1}'))
+}
+
 /// The marker string for the resource at `address`.
 fn marker_text(marker: Marker, address: &str) -> String {
     match marker {
@@ -628,17 +887,20 @@ pub fn attribute_path(t: &Traversal) -> Option<Vec<&str>> {
 }
 
 fn index(value: &Val, key: &Val, loc: &Loc) -> Val {
-    match (&value.data, &key.data) {
-        (Data::List(items), _) => key
+    index_ref(value, key)
+        .cloned()
+        .unwrap_or_else(|| Val::unknown(loc.clone()))
+}
+
+/// The element of a list or object `key` selects, when there is one.
+fn index_ref<'v>(value: &'v Val, key: &Val) -> Option<&'v Val> {
+    match &value.data {
+        Data::List(items) => key
             .to_int()
             .and_then(|i| usize::try_from(i).ok())
-            .and_then(|i| items.get(i).cloned())
-            .unwrap_or_else(|| Val::unknown(loc.clone())),
-        (Data::Object(_), _) => key
-            .to_string_value()
-            .and_then(|k| value.get(&k).cloned())
-            .unwrap_or_else(|| Val::unknown(loc.clone())),
-        _ => Val::unknown(loc.clone()),
+            .and_then(|i| items.get(i)),
+        Data::Object(_) => key.to_string_value().and_then(|k| value.get(&k)),
+        _ => None,
     }
 }
 

@@ -19,11 +19,16 @@ use crate::terraform::module::{Decl, ModuleIndex};
 /// so a hostile chain cannot exhaust the stack.
 const MAX_LOCAL_DEPTH: usize = 200;
 
+/// The `count`/`for_each` instance keys of a resource block: `None` for a single instance,
+/// `Some(Err(()))` when they cannot be known.
+pub(crate) type InstanceKeys = Option<Result<Vec<Val>, ()>>;
+
 /// Gives the outputs of a module call, instantiating the called module on first use.
 pub trait ModuleOutputs {
     /// The value of `module.NAME`: an object of outputs, or a list/map of them for a call with
-    /// `count`/`for_each`; unknown when the module cannot be read.
-    fn outputs(&self, scope: &Scope<'_>, name: &str) -> Option<Val>;
+    /// `count`/`for_each`; unknown when the module cannot be read. Shared: a reference copies
+    /// only the output it reads.
+    fn outputs(&self, scope: &Scope<'_>, name: &str) -> Option<Rc<Val>>;
 }
 
 /// One module instance.
@@ -33,15 +38,22 @@ pub struct Scope<'a> {
     pub prefix: String,
     /// The module's directory.
     pub dir: PathBuf,
+    /// The root module's directory: Terraform's working directory, against which relative
+    /// paths (`file("x")`, `path.module`) resolve. The module's own directory until set.
+    pub root: PathBuf,
     pub files: &'a Files,
     pub vars: BTreeMap<String, Val>,
     pub modules: Option<&'a dyn ModuleOutputs>,
     /// What resource types and data sources stand for (the evaluator itself knows none).
     pub schema: Schema,
-    locals: RefCell<BTreeMap<String, Val>>,
+    /// Evaluated locals, shared so that `local.x.y` copies `y` only, and so that no borrow is
+    /// held while an index expression evaluates (and perhaps adds a local).
+    locals: RefCell<BTreeMap<String, Rc<Val>>>,
     local_stack: RefCell<Vec<String>>,
     documents: RefCell<BTreeMap<String, Val>>,
     document_stack: RefCell<Vec<String>>,
+    /// The instance keys of each resource block, once known (see [`Scope::instance_keys`]).
+    instance_keys: RefCell<BTreeMap<(String, String), InstanceKeys>>,
     /// Blocks whose expressions are being evaluated for a reference to the block itself.
     block_stack: RefCell<Vec<String>>,
     errors: RefCell<Vec<InputError>>,
@@ -55,6 +67,7 @@ impl<'a> Scope<'a> {
             index,
             prefix: String::new(),
             dir: dir.to_path_buf(),
+            root: dir.to_path_buf(),
             files,
             vars: BTreeMap::new(),
             modules: None,
@@ -63,6 +76,7 @@ impl<'a> Scope<'a> {
             local_stack: RefCell::new(Vec::new()),
             documents: RefCell::new(BTreeMap::new()),
             document_stack: RefCell::new(Vec::new()),
+            instance_keys: RefCell::new(BTreeMap::new()),
             block_stack: RefCell::new(Vec::new()),
             errors: RefCell::new(Vec::new()),
             budget: Rc::default(),
@@ -83,14 +97,22 @@ impl<'a> Scope<'a> {
     }
 
     pub fn local(&self, name: &str, at: &Loc) -> Val {
-        if let Some(v) = self.locals.borrow().get(name) {
-            return v
+        match self.local_shared(name) {
+            Some(v) => (*v)
                 .clone()
-                .through(at.clone(), format!("used through `local.{name}`"));
+                .through(at.clone(), format!("used through `local.{name}`")),
+            None => Val::unknown(at.clone()),
         }
-        let Some(decl) = self.index.locals.get(name).copied() else {
-            return Val::unknown(at.clone());
-        };
+    }
+
+    /// The value of `local.NAME`, evaluated on first use; `None` when it is unknown (undeclared,
+    /// in a cycle, or too deep: the last two are reported).
+    pub(super) fn local_shared(&self, name: &str) -> Option<Rc<Val>> {
+        let cached = self.locals.borrow().get(name).cloned();
+        if cached.is_some() {
+            return cached;
+        }
+        let decl = self.index.locals.get(name).copied()?;
         let cycle = {
             let stack = self.local_stack.borrow();
             stack.iter().any(|n| n == name).then(|| stack.clone())
@@ -108,7 +130,7 @@ impl<'a> Scope<'a> {
                 &def_loc,
                 format!("cycle between locals: {}", chain.join(" → ")),
             );
-            return Val::unknown(at.clone());
+            return None;
         }
         if self.local_stack.borrow().len() >= MAX_LOCAL_DEPTH {
             self.error(
@@ -116,19 +138,25 @@ impl<'a> Scope<'a> {
                 &def_loc,
                 format!("locals refer to each other more than {MAX_LOCAL_DEPTH} levels deep; `local.{name}` is treated as unknown"),
             );
-            return Val::unknown(at.clone());
+            return None;
         }
         self.local_stack.borrow_mut().push(name.to_string());
-        let v = Evaluator::in_scope(decl.file.id, self).eval(decl.expr, &def_loc);
+        let v = Rc::new(Evaluator::in_scope(decl.file.id, self).eval(decl.expr, &def_loc));
         self.local_stack.borrow_mut().pop();
-        self.locals.borrow_mut().insert(name.to_string(), v.clone());
-        v.through(at.clone(), format!("used through `local.{name}`"))
+        self.locals
+            .borrow_mut()
+            .insert(name.to_string(), Rc::clone(&v));
+        Some(v)
     }
 
     pub fn module_output(&self, name: &str, at: &Loc) -> Val {
-        self.modules
-            .and_then(|m| m.outputs(self, name))
-            .unwrap_or_else(|| Val::unknown(at.clone()))
+        self.module_output_shared(name)
+            .map_or_else(|| Val::unknown(at.clone()), |v| (*v).clone())
+    }
+
+    /// `module.NAME`, shared with the cache of the call's outputs.
+    pub(super) fn module_output_shared(&self, name: &str) -> Option<Rc<Val>> {
+        self.modules.and_then(|m| m.outputs(self, name))
     }
 
     /// `data.aws_iam_policy_document.NAME.json`, built once per instance.
@@ -159,6 +187,14 @@ impl<'a> Scope<'a> {
         self.errors.borrow_mut().push(error);
     }
 
+    /// `path.module`: the module's directory relative to the root module's, as Terraform shows
+    /// it (`.` for the root itself, `modules/kms` or `../modules/kms` for a called module).
+    pub fn path_module(&self) -> String {
+        let rel = crate::files::relative(&self.dir, &self.root)
+            .unwrap_or_else(|| crate::files::normalize(&self.dir));
+        crate::files::slash_path(&rel)
+    }
+
     pub fn take_errors(&self) -> Vec<InputError> {
         std::mem::take(&mut self.errors.borrow_mut())
     }
@@ -170,7 +206,21 @@ impl<'a> Scope<'a> {
 
     /// The `count`/`for_each` instance keys of a resource block: `None` for a single instance,
     /// `Some(Err(()))` when they cannot be known.
-    pub fn instance_keys(&self, ty: &str, name: &str) -> Option<Result<Vec<Val>, ()>> {
+    pub fn instance_keys(&self, ty: &str, name: &str) -> InstanceKeys {
+        let key = (ty.to_string(), name.to_string());
+        if let Some(keys) = self.instance_keys.borrow().get(&key) {
+            return keys.clone();
+        }
+        let keys = self.evaluate_instance_keys(ty, name);
+        // Keys that could not be known may come from a cycle, which is reported at each block
+        // it goes through: evaluated again.
+        if !matches!(keys, Some(Err(()))) {
+            self.instance_keys.borrow_mut().insert(key, keys.clone());
+        }
+        keys
+    }
+
+    fn evaluate_instance_keys(&self, ty: &str, name: &str) -> InstanceKeys {
         let decl = self.index.resources.get(&(ty, name))?;
         let body = &decl.block.body;
         let attr = body

@@ -18,16 +18,37 @@ fn eval_in(prelude: &str, src: &str) -> Val {
     scope.local("x", &Loc::new(id, 0..0))
 }
 
-/// A schema as a caller gives one: keys and roles stand for themselves, one data source is
-/// answered from its `name` when that starts with `alias/aws/`.
+/// A schema as a caller gives one: keys and roles stand for themselves; two data sources
+/// look keys up, answered as they are when looked up by a name that starts with `alias/aws/`;
+/// one resource type names keys.
 const TEST_SCHEMA: Schema = Schema {
     marker: |ty| match ty {
         "aws_kms_key" => Some((Marker::Key, &["arn", "key_id", "id"])),
         "aws_iam_role" => Some((Marker::Principal, &["arn"])),
         _ => None,
     },
-    lookup: |ty| (ty == "aws_kms_alias").then_some("name"),
+    lookup: |ty| match ty {
+        "aws_kms_alias" => Some(Lookup {
+            by: "name",
+            key: &["target_key_id", "target_key_arn"],
+        }),
+        "aws_kms_key" => Some(Lookup {
+            by: "key_id",
+            key: &["arn", "id", "key_id"],
+        }),
+        _ => None,
+    },
     answer: |v| v.starts_with("alias/aws/"),
+    aliases: Some(Aliases {
+        ty: "aws_kms_alias",
+        name: "name",
+        target: "target_key_id",
+        key: &["target_key_id", "target_key_arn"],
+        parse: |t| match t.find(":alias/") {
+            Some(i) if t.starts_with("arn:") => t.get(i + 1..),
+            _ => t.starts_with("alias/").then_some(t),
+        },
+    }),
 };
 
 fn eval(src: &str) -> Val {
@@ -231,6 +252,86 @@ fn markers_for_what_terraform_knows_only_at_apply() {
 }
 
 #[test]
+fn references_name_the_instance_they_index() {
+    let prelude = r#"resource "aws_kms_key" "c" {
+  count = 2
+}
+resource "aws_kms_key" "e" {
+  for_each = toset(["a", "b"])
+}
+variable "n" {}
+"#;
+    let k = |src: &str| eval_in(prelude, src).data;
+    assert_eq!(k("aws_kms_key.c[1].arn"), s(&key_ref("aws_kms_key.c[1]")));
+    assert_eq!(
+        k("aws_kms_key.e[\"b\"].id"),
+        s(&key_ref("aws_kms_key.e[\"b\"]"))
+    );
+    assert_eq!(
+        k("aws_kms_key.e.a.key_id"),
+        s(&key_ref("aws_kms_key.e[\"a\"]"))
+    );
+    assert_eq!(
+        k("element(aws_kms_key.c[*].arn, 3)"),
+        s(&key_ref("aws_kms_key.c[1]"))
+    );
+    assert_eq!(
+        k("one(values(aws_kms_key.e)[*].arn)"),
+        Data::Unknown,
+        "one() of two values is an error"
+    );
+    // An index the scan cannot know still names the block.
+    assert_eq!(k("aws_kms_key.c[var.n].arn"), s(&key_ref("aws_kms_key.c")));
+    assert_eq!(k("one([])"), Data::Null);
+    assert_eq!(k("one([\"x\"])"), s("x"));
+    assert_eq!(
+        k("one(aws_kms_key.c[*].arn)"),
+        Data::Unknown,
+        "two instances"
+    );
+}
+
+#[test]
+fn kms_data_sources_resolve_keys_of_the_module() {
+    let prelude = r#"resource "aws_kms_key" "k" {}
+resource "aws_kms_alias" "a" {
+  name          = "alias/app"
+  target_key_id = aws_kms_key.k.key_id
+}
+data "aws_kms_alias" "by_name" {
+  name = "alias/app"
+}
+data "aws_kms_key" "by_arn" {
+  key_id = "arn:aws:kms:us-east-1:111122223333:alias/app"
+}
+data "aws_kms_key" "by_ref" {
+  key_id = aws_kms_key.k.arn
+}
+data "aws_kms_alias" "other" {
+  name = "alias/other"
+}
+data "aws_kms_key" "by_alias_resource" {
+  key_id = aws_kms_alias.a.name
+}
+"#;
+    let k = |src: &str| eval_in(prelude, src).data;
+    let key = s(&key_ref("aws_kms_key.k"));
+    assert_eq!(k("data.aws_kms_alias.by_name.target_key_arn"), key);
+    assert_eq!(k("data.aws_kms_key.by_arn.id"), key);
+    assert_eq!(k("data.aws_kms_key.by_ref.arn"), key);
+    assert_eq!(k("data.aws_kms_alias.by_name.arn"), Data::Unknown);
+    // An alias the module does not create: a marker the adapter resolves with the root's aliases.
+    assert_eq!(
+        k("data.aws_kms_alias.other.target_key_id"),
+        s(&alias_ref("alias/other"))
+    );
+    assert_eq!(k("data.aws_kms_key.by_alias_resource.arn"), key);
+    assert_eq!(k("aws_kms_alias.a.target_key_arn"), key);
+    assert_eq!(k("aws_kms_alias.a.name"), s("alias/app"));
+    assert_eq!(k("aws_kms_alias.a.arn"), Data::Unknown);
+}
+
+#[test]
 fn variables_are_converted_to_their_type() {
     let prelude = r#"variable "n" {
   type    = number
@@ -313,4 +414,59 @@ fn without_a_schema_resources_and_data_sources_are_unknown() {
     // A value the schema does not keep stays unknown.
     let other = "data \"aws_kms_alias\" \"a\" {\n  name = \"alias/app\"\n}\n";
     assert!(eval_in(other, "data.aws_kms_alias.a.arn").is_unknown());
+}
+
+#[test]
+fn a_spent_budget_is_one_warning() {
+    let dir = std::env::temp_dir();
+    let files = Files::new(&dir, std::slice::from_ref(&dir), 1 << 20);
+    let mut text = String::from("locals {\n  l0 = \"xx\"\n");
+    for i in 1..=40 {
+        text += &format!("  l{i} = \"${{local.l{0}}}${{local.l{0}}}\"\n", i - 1);
+    }
+    text += "}\n";
+    let (id, source) = files.add_text("main.tf", text);
+    let body = hcl_edit::parser::parse_body(&source.text).unwrap();
+    let parsed = vec![ParsedFile { id, source, body }];
+    let index = ModuleIndex::new(&parsed);
+    let scope = Scope::new(&index, &dir, &files);
+    assert!(scope.local("l40", &Loc::new(id, 0..0)).is_unknown());
+    assert!(scope.local("l39", &Loc::new(id, 0..0)).is_unknown());
+    let errors = scope.take_errors();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!(errors[0].kind, InputErrorKind::Limit);
+    assert_eq!(errors[0].level(), crate::rules::Level::Warning);
+    assert!(errors[0].message.contains("MiB of values"));
+}
+
+#[test]
+fn reading_one_setting_of_a_large_local_copies_that_setting_only() {
+    // A decoded settings file of 3000 entries (about 1 MiB of values), read 100 times one
+    // setting at a time: 100 copies of the whole would pass the budget.
+    let entries: Vec<String> = (0..3000)
+        .map(|i| {
+            format!(
+                "\"k{i}\": {{\"id\": \"{i:012}\", \"name\": \"{}\"}}",
+                "n".repeat(200)
+            )
+        })
+        .collect();
+    let prelude = format!(
+        "locals {{\n  big = jsondecode(<<EOT\n{{{}}}\nEOT\n  )\n}}\n",
+        entries.join(", ")
+    );
+    let reads: Vec<String> = (0..100)
+        .map(|i| format!("local.big[\"k{i}\"].id"))
+        .collect();
+    let v = eval_in(&prelude, &format!("[{}]", reads.join(", ")));
+    assert!(!v.has_unknown(), "{:?}", v.data);
+    assert_eq!(strings(&v)[7], "000000000007");
+    // Past the selection, a splat applies to the copy.
+    let v = eval_in(
+        "locals {\n  m = { a = [{ id = \"x\" }, { id = \"y\" }] }\n}\n",
+        "local.m.a[*].id",
+    );
+    assert_eq!(strings(&v), ["x", "y"]);
+    let v = eval_in("locals {\n  m = { a = 1 }\n}\n", "local.m.b");
+    assert!(v.is_unknown());
 }

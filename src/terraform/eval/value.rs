@@ -14,6 +14,21 @@ pub const PARTITION: &str = "\u{1}partition\u{1}";
 /// Prefix of the marker for a key resource's `arn`/`key_id`/`id`: `\u{1}key:ADDRESS\u{1}`.
 pub const KEY_REF: &str = "\u{1}key:";
 
+/// Prefix of the marker for a key looked up by an alias name (`data.aws_kms_alias`) that the
+/// module does not create: `\u{1}alias:NAME\u{1}`. The adapter resolves it once every alias
+/// of the root module is known.
+pub const ALIAS_REF: &str = "\u{1}alias:";
+
+/// The marker for the key that the alias `name` points at.
+pub fn alias_ref(name: &str) -> String {
+    format!("{ALIAS_REF}{name}\u{1}")
+}
+
+/// The alias name an alias marker refers to.
+pub fn alias_ref_name(s: &str) -> Option<&str> {
+    s.strip_prefix(ALIAS_REF)?.strip_suffix('\u{1}')
+}
+
 /// Prefix of the marker for the ARN of an IAM role or user created in the scan (an identity of
 /// the owner account): `\u{1}principal:ADDRESS\u{1}`.
 pub const PRINCIPAL_REF: &str = "\u{1}principal:";
@@ -52,6 +67,7 @@ pub fn display_markers(s: &str) -> String {
         match inner.split_once(':') {
             Some(("key", addr)) => out.push_str(&format!("${{{addr}.arn}}")),
             Some(("principal", addr)) => out.push_str(&format!("${{{addr}.arn}}")),
+            Some(("alias", name)) => out.push_str(name),
             _ => out.push_str(inner),
         }
         rest = &tail[end + 1..];

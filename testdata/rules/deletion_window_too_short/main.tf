@@ -28,10 +28,10 @@ resource "aws_kms_key" "string" {
   deletion_window_in_days = "10" # expect: KMS014
 }
 
-# Outside what AWS accepts: still reported, and the message says so.
+# Outside what AWS accepts: KMS020 reports it, not this rule.
 resource "aws_kms_key" "invalid" {
   enable_key_rotation     = true
-  deletion_window_in_days = 3 # expect: KMS014 "AWS accepts only 7 to 30"
+  deletion_window_in_days = 3
 }
 
 resource "aws_kms_external_key" "short" {

@@ -23,3 +23,26 @@ resource "aws_kms_key" "generated" {
   enable_key_rotation = true
   valid_to            = "2027-01-01T00:00:00Z"
 }
+
+# Computed when Terraform runs: the date is unknown, the expiry is certain.
+resource "aws_kms_external_key" "computed" {
+  key_material_base64 = var.key_material
+  valid_to            = replace(timeadd(plantimestamp(), "4380h"), "/T.*/", "T00:00:00Z") # expect: KMS019 "computed when Terraform runs"
+}
+
+resource "aws_kms_external_key" "template" {
+  key_material_base64 = var.key_material
+  valid_to            = "${var.year}-01-01T00:00:00Z" # expect: KMS019
+}
+
+# try() may give null: no expiry is certain.
+resource "aws_kms_external_key" "maybe" {
+  key_material_base64 = var.key_material
+  valid_to            = try(var.valid_to, null)
+}
+
+# The provider treats "" as not set.
+resource "aws_kms_external_key" "empty" {
+  key_material_base64 = var.key_material
+  valid_to            = ""
+}

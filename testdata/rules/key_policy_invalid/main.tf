@@ -86,3 +86,14 @@ resource "aws_kms_key_policy" "broken" {
   key_id = aws_kms_key.valid.id
   policy = "{\"Version\": \"2012-10-17\" \"Statement\": []}" # expect: KMS018
 }
+
+# "" is no policy (KMS012), not an invalid one.
+resource "aws_kms_key" "empty_string" {
+  enable_key_rotation = true
+  policy              = ""
+}
+
+resource "aws_kms_key" "whitespace" {
+  enable_key_rotation = true
+  policy              = " " # expect: KMS018
+}

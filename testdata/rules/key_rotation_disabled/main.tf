@@ -113,3 +113,9 @@ resource "aws_kms_key" "unknown_period" {
 resource "aws_kms_key" "none" {
   count = 0
 }
+
+# A period KMS rejects is KMS020's finding, not this rule's.
+resource "aws_kms_key" "period_rejected" {
+  enable_key_rotation     = true
+  rotation_period_in_days = 3000
+}

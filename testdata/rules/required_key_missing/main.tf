@@ -24,3 +24,32 @@ resource "aws_kms_alias" "tenant" {
   name          = "alias/tenant-${each.key}"
   target_key_id = each.value.key_id
 }
+
+# Indexed, through a local, and through a module output: each points at a key of the scan.
+resource "aws_kms_key" "counted" {
+  count               = 2
+  enable_key_rotation = true
+}
+
+resource "aws_kms_alias" "counted" {
+  name          = "alias/counted"
+  target_key_id = aws_kms_key.counted[1].arn
+}
+
+locals {
+  keys = { main = aws_kms_key.counted[0] }
+}
+
+resource "aws_kms_alias" "via_local" {
+  name          = "alias/via-local"
+  target_key_id = local.keys.main.key_id
+}
+
+module "key" {
+  source = "./modules/key"
+}
+
+resource "aws_kms_alias" "from_module" {
+  name          = "alias/from-module"
+  target_key_id = module.key.key_id
+}

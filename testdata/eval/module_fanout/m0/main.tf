@@ -1,0 +1,4 @@
+module "a" {
+  count  = 10
+  source = "../m1"
+}

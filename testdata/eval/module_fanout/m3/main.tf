@@ -1,0 +1,3 @@
+resource "aws_kms_key" "leaf" {
+  is_enabled = false # expect: KMS003
+}
