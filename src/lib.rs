@@ -292,7 +292,7 @@ fn analyse_plan(
     let mut errors = Vec::new();
     let root = from_hcl::root_name(dir);
     let adapter = model::from_plan::Adapter::new(file, &root, configured);
-    let wanted = |ty: &str| model::from_plan::wanted(ty, settings);
+    let wanted = |ty: &str, change: &str| model::from_plan::wanted(ty, change, settings);
     let parsed = terraform::plan::parse(
         id,
         file,

@@ -9,6 +9,9 @@
 use std::collections::HashMap;
 
 use crate::config::Settings;
+use crate::model::encryption::{
+    NamedKey, aws_managed, known, may_use_keys, not_a_key_setting, read_by_table,
+};
 use crate::model::key::defaults;
 use crate::model::policy::{Policy, Problem};
 use crate::model::{
@@ -21,14 +24,17 @@ use crate::terraform::eval::{Data, Val, key_ref_address};
 use crate::terraform::json;
 use crate::terraform::plan::{ResourceChange, change_loc};
 
-/// Resource types the plan adapter reads for the enabled rules. The resources that encrypt
-/// with KMS and the IAM policies can be most of a large plan; they are read only for the rules
-/// that look at them.
-pub fn wanted(ty: &str, settings: &Settings) -> bool {
+/// Resource changes the plan adapter reads for the enabled rules, by type (and, for the scan of
+/// every attribute for AWS-managed keys, the JSON text of the change). The resources that
+/// encrypt with KMS and the IAM policies can be most of a large plan; they are read only for the
+/// rules that look at them, and other resources only when their text names an AWS-managed alias.
+pub fn wanted(ty: &str, change: &str, settings: &Settings) -> bool {
     let enabled = |rule: &Rule| settings.level(rule.id).is_some();
-    KeyKind::from_resource_type(ty).is_some()
+    let kms011 = || enabled(&rules::aws_managed_key_in_use::RULE);
+    (may_use_keys(ty) && change.contains("alias/aws/") && kms011())
+        || KeyKind::from_resource_type(ty).is_some()
         || matches!(ty, "aws_kms_key_policy" | "aws_kms_alias" | "aws_kms_grant")
-        || (crate::model::encryption::known(ty) && enabled(&rules::aws_managed_key_in_use::RULE))
+        || (known(ty) && kms011())
         || (matches!(
             ty,
             "aws_iam_policy"
@@ -101,7 +107,14 @@ impl<'a> Adapter<'a> {
                 inventory.keys.push(key);
             }
         } else if reader.after().is_some() {
-            reader.other(inventory);
+            let ty = change.ty.as_str();
+            if may_use_keys(ty) {
+                reader.named_keys(inventory);
+            }
+            // Other resources are read only for the attributes that name AWS-managed keys.
+            if known(ty) || !may_use_keys(ty) {
+                reader.other(inventory);
+            }
         }
     }
 }
@@ -344,6 +357,20 @@ impl Reader<'_> {
                     })
                     .collect();
             }
+            // Always encrypted: without the blocks that would name a key, the fallback is used
+            // (unless the plan does not know the outermost block yet).
+            let outer_unknown = row.blocks.first().is_some_and(|b| self.unknown(b));
+            if leaves.is_empty() && row.on == On::Always && !outer_unknown {
+                inventory.encryptions.push(Encryption {
+                    address: self.change.address.clone(),
+                    row,
+                    header: header.clone(),
+                    block: after.loc.clone(),
+                    calls: Vec::new(),
+                    key: Value::Default(None),
+                    on: Value::Default(true),
+                });
+            }
             for leaf in leaves {
                 let attr = |name: &str| leaf.get(name).filter(|v| !v.is_null());
                 let key = match attr(row.key) {
@@ -361,17 +388,9 @@ impl Reader<'_> {
                         None => Value::Unknown(Origin::at(v.loc.clone())),
                     },
                 };
-                let on = match row.on {
-                    On::Explicit => Value::Default(false),
-                    On::Always => Value::Default(true),
-                    On::WhenTrue(a) => flag(a, &|v| v.to_bool()),
-                    On::WhenOneOf(a, values) => {
-                        flag(a, &|v| v.data_str().map(|s| values.contains(&s)))
-                    }
-                    On::WhenBlock(b) => Value::Default(
-                        matches!(leaf.get(b).map(|v| &v.data), Some(Data::List(items)) if !items.is_empty()),
-                    ),
-                };
+                let on = row.on.eval(&flag, &|b| {
+                    matches!(leaf.get(b).map(|v| &v.data), Some(Data::List(items)) if !items.is_empty())
+                });
                 // Keys of resources created in the same plan are unknown until apply (in a nested
                 // block, anything unknown under its outermost block makes the key unknown).
                 let unknown = match row.blocks.first() {
@@ -393,6 +412,27 @@ impl Reader<'_> {
                     on,
                 });
             }
+        }
+    }
+
+    /// Every attribute of `after` (nested blocks included) that names an AWS-managed key,
+    /// outside the attributes the table reads.
+    fn named_keys(&self, inventory: &mut Inventory) {
+        let Some(after) = self.after() else { return };
+        let mut path = Vec::new();
+        let mut found = Vec::new();
+        named_in(&self.change.ty, after, &mut path, &mut found);
+        for (attribute, v) in found {
+            inventory.named_keys.push(NamedKey {
+                address: self.change.address.clone(),
+                header: change_loc(self.change),
+                block: self.change.change.loc.clone(),
+                calls: Vec::new(),
+                attribute,
+                module_input: false,
+                key: v.data_str().unwrap_or_default().to_string(),
+                origin: Origin::at(v.loc.clone()),
+            });
         }
     }
 
@@ -426,7 +466,7 @@ impl Reader<'_> {
             .and_then(key_ref_address)
             .map(str::to_string);
         match self.change.ty.as_str() {
-            ty if crate::model::encryption::known(ty) => self.encryptions(ty, &header, inventory),
+            ty if known(ty) => self.encryptions(ty, &header, inventory),
             "aws_kms_alias" => inventory.aliases.push(Alias {
                 address,
                 header,
@@ -530,5 +570,47 @@ impl Reader<'_> {
                 policy: self.policy("policy"),
             }),
         }
+    }
+}
+
+/// Nested values of a plan are looked at to this depth.
+const MAX_NAMED_DEPTH: usize = 16;
+
+/// The strings under `value` that name an AWS-managed key, with their attribute paths (nested
+/// blocks are lists of objects in a plan, so lists add nothing to the path).
+fn named_in<'v>(
+    ty: &str,
+    value: &'v Val,
+    path: &mut Vec<&'v str>,
+    out: &mut Vec<(String, &'v Val)>,
+) {
+    if path.len() > MAX_NAMED_DEPTH {
+        return;
+    }
+    match &value.data {
+        Data::String(s) if aws_managed(s) => {
+            if let Some((attribute, blocks)) = path.split_last()
+                && !read_by_table(ty, blocks, attribute)
+            {
+                out.push((path.join("."), value));
+            }
+        }
+        Data::List(items) => {
+            for item in items {
+                named_in(ty, item, path, out);
+            }
+        }
+        Data::Object(entries) => {
+            for (k, v) in entries {
+                let Some(name) = k.data_str() else { continue };
+                if not_a_key_setting(name) {
+                    continue;
+                }
+                path.push(name);
+                named_in(ty, v, path, out);
+                path.pop();
+            }
+        }
+        _ => {}
     }
 }

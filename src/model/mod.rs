@@ -10,6 +10,7 @@ pub mod from_plan;
 mod key;
 pub mod policy;
 pub mod principal;
+pub mod schema;
 mod value;
 
 pub use key::{
@@ -40,6 +41,8 @@ pub struct Inventory {
     pub aliases: Vec<Alias>,
     /// Resources that encrypt with KMS (KMS011).
     pub encryptions: Vec<encryption::Encryption>,
+    /// Attributes outside the table (and inputs of modules not read) that name AWS-managed keys.
+    pub named_keys: Vec<encryption::NamedKey>,
     /// Keys that plans delete.
     pub deletions: Vec<Deletion>,
     /// Values a plan marks sensitive: findings there never show the value.
@@ -55,6 +58,7 @@ impl Inventory {
         self.deletions.extend(other.deletions);
         self.aliases.extend(other.aliases);
         self.encryptions.extend(other.encryptions);
+        self.named_keys.extend(other.named_keys);
         self.sensitive.extend(other.sensitive);
     }
 

@@ -38,8 +38,8 @@ pub struct ModuleIndex<'a> {
     pub outputs: BTreeMap<&'a str, Decl<'a>>,
     pub module_calls: BTreeMap<&'a str, Decl<'a>>,
     pub documents: BTreeMap<&'a str, Decl<'a>>,
-    /// `data "aws_kms_alias"` and `data "aws_kms_key"` blocks, by `(type, name)`.
-    pub kms_data: BTreeMap<(&'a str, &'a str), Decl<'a>>,
+    /// The other `data` blocks, by `(type, name)`.
+    pub data: BTreeMap<(&'a str, &'a str), Decl<'a>>,
     /// Every managed resource, by `(type, name)`.
     pub resources: BTreeMap<(&'a str, &'a str), Decl<'a>>,
 }
@@ -53,7 +53,7 @@ impl<'a> ModuleIndex<'a> {
             outputs: BTreeMap::new(),
             module_calls: BTreeMap::new(),
             documents: BTreeMap::new(),
-            kms_data: BTreeMap::new(),
+            data: BTreeMap::new(),
             resources: BTreeMap::new(),
         };
         for file in files {
@@ -73,8 +73,8 @@ impl<'a> ModuleIndex<'a> {
                     ("data", ["aws_iam_policy_document", name]) => {
                         index.documents.insert(name, decl);
                     }
-                    ("data", [ty @ ("aws_kms_alias" | "aws_kms_key"), name]) => {
-                        index.kms_data.insert((ty, name), decl);
+                    ("data", [ty, name]) => {
+                        index.data.insert((ty, name), decl);
                     }
                     ("resource", [ty, name]) => {
                         index.resources.insert((ty, name), decl);

@@ -76,7 +76,8 @@ pub struct ResourceChange {
 /// that their values never add up to much.
 const BATCH: usize = 1024;
 
-/// Reads a plan and turns each resource change of a `wanted` type into what `each` makes of it,
+/// Reads a plan and turns each resource change that is `wanted` (given its type and the JSON text
+/// of its `change`) into what `each` makes of it,
 /// added to `acc` by `sink` in plan order; returns one error per malformed resource change (the other
 /// changes are still read), or `Ok(None)` when the JSON is valid but not a plan (no
 /// `format_version`, or neither `resource_changes` nor `planned_values`).
@@ -88,7 +89,7 @@ const BATCH: usize = 1024;
 pub fn parse<T: Send, A>(
     id: FileId,
     file: &SourceFile,
-    wanted: impl Fn(&str) -> bool + Sync,
+    wanted: impl Fn(&str, &str) -> bool + Sync,
     each: impl Fn(ResourceChange) -> T + Sync,
     acc: &mut A,
     prepare: impl FnOnce(&mut A, &[&str]),
@@ -123,7 +124,7 @@ pub fn parse<T: Send, A>(
         match entry {
             Ok(raw) => {
                 let managed = raw.mode.as_deref().is_none_or(|m| m == "managed");
-                if managed && wanted(&raw.ty) {
+                if managed && wanted(&raw.ty, raw.change.get()) {
                     read.push(raw);
                 }
             }

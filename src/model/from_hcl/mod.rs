@@ -23,7 +23,7 @@ use crate::model::{Inventory, KeyKind, Related};
 use crate::source::{FileId, Loc, SourceFile};
 use crate::terraform::eval::{Data, Evaluator, Instance, ModuleOutputs, Scope, Val};
 use crate::terraform::hcl;
-use crate::terraform::module::{ModuleIndex, ParsedFile};
+use crate::terraform::module::{Decl, ModuleIndex, ParsedFile};
 use crate::terraform::vars::{self, VarInputs};
 
 use resources::{Attrs, IAM_POLICY_TYPES, Place};
@@ -252,6 +252,7 @@ fn instantiate(
     let provider_tags;
     let frame = if frame.prefix.is_empty() {
         let mut probe = Scope::new(index, &frame.dir, run.files);
+        probe.schema = crate::model::schema::SCHEMA;
         probe.root = run.root.clone();
         probe.vars = values.clone();
         provider_tags = Frame {
@@ -270,6 +271,7 @@ fn instantiate(
         busy: RefCell::new(BTreeSet::new()),
     };
     let mut scope = Scope::new(index, &frame.dir, run.files);
+    scope.schema = crate::model::schema::SCHEMA;
     scope.root = run.root.clone();
     scope.prefix = frame.prefix.clone();
     scope.vars = values;
@@ -279,8 +281,10 @@ fn instantiate(
             resource(run, &scope, file, block, &module_id, frame);
         }
     }
-    for name in index.module_calls.keys() {
-        calls.outputs(&scope, name);
+    for (name, decl) in &index.module_calls {
+        if calls.outputs(&scope, name).is_none() {
+            unread_module_inputs(run, &scope, decl, &module_id, frame);
+        }
     }
     let mut outputs = Vec::new();
     for (name, decl) in index.outputs.iter().filter(|_| outputs_wanted) {
@@ -302,6 +306,34 @@ fn instantiate(
     Val::new(Data::Object(outputs), loc)
 }
 
+/// The inputs of a module call the scan could not read, looked at for AWS-managed keys.
+fn unread_module_inputs(
+    run: &Run<'_>,
+    scope: &Scope<'_>,
+    decl: &Decl<'_>,
+    module: &str,
+    frame: &Frame,
+) {
+    let eval = Evaluator::in_scope(decl.file.id, scope);
+    // `count = 0` or an empty `for_each`: the module is not called.
+    if expand(&eval, decl.block).is_empty() {
+        return;
+    }
+    let attrs = Attrs::new(eval, &decl.file.source, decl.block);
+    let place = Place {
+        module,
+        default_tags: None,
+        root: &run.root_name,
+        prefix: &frame.prefix,
+        instance: String::new(),
+        calls: &frame.calls,
+    };
+    // As for a resource: reading an input may instantiate another module call.
+    let mut found = Inventory::default();
+    resources::module_inputs(&place, &attrs, &mut found);
+    run.inventory.borrow_mut().extend(found);
+}
+
 /// Reads every instance of one resource block that the rules look at.
 fn resource(
     run: &Run<'_>,
@@ -319,7 +351,10 @@ fn resource(
         || crate::model::encryption::known(ty)
         || matches!(ty, "aws_kms_key_policy" | "aws_kms_grant" | "aws_kms_alias")
         || IAM_POLICY_TYPES.contains(&ty);
-    if !relevant {
+    // Any other resource may still name an AWS-managed key in some attribute; KMS and IAM
+    // resources name keys to manage or grant them, not to encrypt with them.
+    let scanned = crate::model::encryption::may_use_keys(ty);
+    if !relevant && !scanned {
         return;
     }
     let base = Evaluator::in_scope(file.id, scope);
@@ -351,6 +386,13 @@ fn resource(
         // adds that module's resources to the run's inventory: what this instance gives is
         // collected apart and added once every attribute is read.
         let mut found = Inventory::default();
+        if scanned {
+            resources::named_keys(&place, &attrs, ty, &mut found);
+        }
+        if !relevant {
+            run.inventory.borrow_mut().extend(found);
+            continue;
+        }
         if let Some(kind) = kind {
             if let Some(key) = resources::key(&place, kind, &attrs) {
                 found.keys.push(key);

@@ -5,7 +5,9 @@ use hcl_edit::Span;
 use hcl_edit::expr::Expression;
 use hcl_edit::structure::Block;
 
-use crate::model::encryption::{Encryption, On, ROWS};
+use crate::model::encryption::{
+    Encryption, NamedKey, On, ROWS, aws_managed, not_a_key_setting, read_by_table,
+};
 use crate::model::key::defaults;
 use crate::model::policy::{Policy, Problem};
 use crate::model::{
@@ -362,22 +364,42 @@ pub(super) fn encryptions(
     let address = format!("{}{ty}.{name}{}", place.prefix, place.instance);
     for row in ROWS.iter().filter(|r| r.resource == ty) {
         let mut leaves = vec![attrs.block];
+        // A `dynamic` block on the way may hold the key: what it makes is not known here.
+        let mut dynamic = false;
         for segment in row.blocks {
+            dynamic |= leaves.iter().any(|b| {
+                b.body
+                    .get_blocks("dynamic")
+                    .any(|d| d.labels.first().is_some_and(|l| l.as_str() == *segment))
+            });
             leaves = leaves
                 .iter()
                 .flat_map(|b| b.body.get_blocks(segment))
                 .collect();
         }
+        // Always encrypted: without the blocks that would name a key, the fallback key is used.
+        if leaves.is_empty() && row.on == On::Always && !dynamic {
+            inventory.encryptions.push(Encryption {
+                address: address.clone(),
+                row,
+                header: attrs.header(),
+                block: attrs.block_loc.clone(),
+                calls: place.calls.to_vec(),
+                key: Value::Default(None),
+                on: Value::Default(true),
+            });
+        }
         for leaf in leaves {
             let leaf_attrs = attrs.nested(leaf);
-            let on = match row.on {
-                On::Explicit => Value::Default(false),
-                On::Always => Value::Default(true),
-                On::WhenTrue(a) => leaf_attrs.bool(a, false),
-                On::WhenOneOf(a, values) => {
-                    leaf_attrs.value(a, false, |v| v.data_str().map(|s| values.contains(&s)))
-                }
-                On::WhenBlock(b) => Value::Default(leaf.body.get_blocks(b).next().is_some()),
+            let on = row
+                .on
+                .eval(&|a, test| leaf_attrs.value(a, false, test), &|b| {
+                    leaf.body.get_blocks(b).next().is_some()
+                });
+            // The provider reads key attributes with `GetOk`: `""` is unset.
+            let key = match leaf_attrs.opt_string(row.key) {
+                Value::Set(Some(k), _) if k.is_empty() => Value::Default(None),
+                other => other,
             };
             inventory.encryptions.push(Encryption {
                 address: address.clone(),
@@ -385,8 +407,193 @@ pub(super) fn encryptions(
                 header: attrs.header(),
                 block: leaf_attrs.block_loc.clone(),
                 calls: place.calls.to_vec(),
-                key: leaf_attrs.opt_string(row.key),
+                key,
                 on,
+            });
+        }
+    }
+}
+
+/// Every attribute of a resource (nested blocks included) whose known value names an
+/// AWS-managed key, outside the attributes the table reads (those are [`encryptions`]).
+pub(super) fn named_keys(
+    place: &Place<'_>,
+    attrs: &Attrs<'_>,
+    ty: &str,
+    inventory: &mut Inventory,
+) {
+    let Some(name) = attrs.label(1) else { return };
+    let address = format!("{}{ty}.{name}{}", place.prefix, place.instance);
+    let mut path = Vec::new();
+    scan_block(place, attrs, ty, &address, &mut path, false, inventory);
+}
+
+/// Blocks below this depth are not scanned (a hostile file can nest without end).
+const MAX_SCAN_DEPTH: usize = 8;
+
+fn scan_block<'a>(
+    place: &Place<'_>,
+    attrs: &Attrs<'a>,
+    ty: &str,
+    address: &str,
+    path: &mut Vec<&'a str>,
+    in_dynamic: bool,
+    inventory: &mut Inventory,
+) {
+    for attr in attrs.block.body.attributes() {
+        let attribute = attr.key.as_str();
+        if (path.is_empty()
+            && matches!(attribute, "count" | "for_each" | "provider" | "depends_on"))
+            || not_a_key_setting(attribute)
+            // The table does not read blocks made by `dynamic`: they are scanned here.
+            || (!in_dynamic && read_by_table(ty, path, attribute))
+            || !may_name_key(&attr.value)
+        {
+            continue;
+        }
+        let value = attrs.eval.eval(&attr.value, &attrs.block_loc);
+        let mut found = Vec::new();
+        managed_strings(&value, 0, &mut found);
+        for (key, origin) in found {
+            let mut full = path.join(".");
+            if !full.is_empty() {
+                full.push('.');
+            }
+            full.push_str(attribute);
+            inventory.named_keys.push(NamedKey {
+                address: address.to_string(),
+                header: attrs.header(),
+                block: attrs.block_loc.clone(),
+                calls: place.calls.to_vec(),
+                attribute: full,
+                module_input: false,
+                key,
+                origin,
+            });
+        }
+    }
+    if path.len() >= MAX_SCAN_DEPTH {
+        return;
+    }
+    for block in attrs.block.body.blocks() {
+        let ident = block.ident.as_str();
+        if matches!(ident, "lifecycle" | "provisioner" | "connection") {
+            continue;
+        }
+        if ident == "dynamic" {
+            // `content` of `dynamic "x"` is block `x`; its iterator is not bound here, so what
+            // depends on it is unknown and only fixed values are found.
+            let Some(label) = block.labels.first().map(|l| l.as_str()) else {
+                continue;
+            };
+            for content in block.body.get_blocks("content") {
+                path.push(label);
+                scan_block(
+                    place,
+                    &attrs.nested(content),
+                    ty,
+                    address,
+                    path,
+                    true,
+                    inventory,
+                );
+                path.pop();
+            }
+            continue;
+        }
+        path.push(ident);
+        scan_block(
+            place,
+            &attrs.nested(block),
+            ty,
+            address,
+            path,
+            in_dynamic,
+            inventory,
+        );
+        path.pop();
+    }
+}
+
+/// Whether an expression can evaluate to a string naming an AWS-managed key: literals that do
+/// not say `alias/aws/` cannot, and most attributes are such literals, which keeps the scan cheap.
+fn may_name_key(expr: &hcl_edit::expr::Expression) -> bool {
+    may_name_key_at(expr, 0)
+}
+
+fn may_name_key_at(expr: &hcl_edit::expr::Expression, depth: usize) -> bool {
+    use hcl_edit::expr::Expression as E;
+    if depth > MAX_VALUE_DEPTH {
+        // Deeper literals are left to the evaluator, which bounds its own work.
+        return true;
+    }
+    match expr {
+        E::Null(_) | E::Bool(_) | E::Number(_) | E::HeredocTemplate(_) => false,
+        E::String(s) => s.value().contains("alias/aws/"),
+        E::Array(items) => items.iter().any(|i| may_name_key_at(i, depth + 1)),
+        E::Object(entries) => entries
+            .iter()
+            .any(|(_, v)| may_name_key_at(v.expr(), depth + 1)),
+        _ => true,
+    }
+}
+
+/// Nested values are looked at to this depth.
+const MAX_VALUE_DEPTH: usize = 8;
+
+/// The strings in `value` (lists and maps included, encoded JSON documents not: those are
+/// policies) that name an AWS-managed key, with where each was written.
+fn managed_strings(value: &Val, depth: usize, out: &mut Vec<(String, Origin)>) {
+    match &value.data {
+        Data::String(s) if aws_managed(s) => out.push((
+            s.clone(),
+            Origin {
+                at: value.loc.clone(),
+                via: value.via.clone(),
+            },
+        )),
+        Data::List(items) if depth < MAX_VALUE_DEPTH => {
+            for item in items {
+                managed_strings(item, depth + 1, out);
+            }
+        }
+        Data::Object(entries) if depth < MAX_VALUE_DEPTH => {
+            for (_, v) in entries {
+                managed_strings(v, depth + 1, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The inputs of a module call the scan does not read (a registry module not downloaded, a
+/// source outside the tree) that name an AWS-managed key: the module will use it somewhere.
+pub(super) fn module_inputs(place: &Place<'_>, attrs: &Attrs<'_>, inventory: &mut Inventory) {
+    let Some(name) = attrs.label(0) else { return };
+    let address = format!("{}module.{name}", place.prefix);
+    for attr in attrs.block.body.attributes() {
+        let input = attr.key.as_str();
+        if matches!(
+            input,
+            "source" | "version" | "count" | "for_each" | "providers" | "depends_on"
+        ) || not_a_key_setting(input)
+            || !may_name_key(&attr.value)
+        {
+            continue;
+        }
+        let value = attrs.eval.eval(&attr.value, &attrs.block_loc);
+        let mut found = Vec::new();
+        managed_strings(&value, 0, &mut found);
+        for (key, origin) in found {
+            inventory.named_keys.push(NamedKey {
+                address: address.clone(),
+                header: attrs.header(),
+                block: attrs.block_loc.clone(),
+                calls: place.calls.to_vec(),
+                attribute: input.to_string(),
+                module_input: true,
+                key,
+                origin,
             });
         }
     }

@@ -7,8 +7,10 @@
 //! offending value (a variable default) and each place it is used.
 //!
 //! References known without running Terraform are markers inside strings: the deploying account
-//! (`data.aws_caller_identity.*.account_id`), the partition, a key resource's `arn`/`key_id`/`id`,
-//! and the ARN of an IAM role or user created in the scan.
+//! (`data.aws_caller_identity.*.account_id`), the partition, and the identifiers of resources
+//! created in the scan that the caller's [`Schema`] names (keys, principals). The evaluator knows
+//! no service itself: which resource types those are, and which data sources it may answer from
+//! their own arguments, is the schema's business.
 
 pub mod document;
 mod functions;
@@ -33,8 +35,67 @@ use hcl_edit::expr::{
 };
 
 use crate::diagnostic::InputErrorKind;
-use crate::model::KeyKind;
 use crate::source::{FileId, Loc};
+
+/// What a reference to a resource created in the scan stands for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Marker {
+    /// A key: [`key_ref`].
+    Key,
+    /// An identity of the owner account: [`principal_ref`].
+    Principal,
+}
+
+/// A resource type's marker and the attributes that carry it.
+pub type Marked = (Marker, &'static [&'static str]);
+
+/// A data source the evaluator answers from one of its own arguments.
+#[derive(Debug, Clone, Copy)]
+pub struct Lookup {
+    /// The argument it looks up by.
+    pub by: &'static str,
+    /// Its attributes that give the key it finds (any other is computed at apply, so unknown).
+    pub key: &'static [&'static str],
+}
+
+/// The resource type that gives a key another name, which a [`Lookup`] may look up by.
+#[derive(Debug, Clone, Copy)]
+pub struct Aliases {
+    /// The resource type.
+    pub ty: &'static str,
+    /// Its argument holding the name.
+    pub name: &'static str,
+    /// Its argument holding the key.
+    pub target: &'static str,
+    /// Its attributes that read as the key.
+    pub key: &'static [&'static str],
+    /// The name a written name or ARN stands for, when it stands for one.
+    pub parse: fn(&str) -> Option<&str>,
+}
+
+/// What the caller tells the evaluator about resource types and data sources.
+#[derive(Clone, Copy)]
+pub struct Schema {
+    /// For a resource type whose identifiers stand for the resource: the marker, and the
+    /// attributes that carry it (any other attribute is computed at apply, so unknown).
+    pub marker: fn(&str) -> Option<Marked>,
+    /// For a data source answered from one of its own arguments: how.
+    pub lookup: fn(&str) -> Option<Lookup>,
+    /// Which looked-up values stand for every attribute of the data source, as they are.
+    pub answer: fn(&str) -> bool,
+    /// The resource type that names keys, if any.
+    pub aliases: Option<Aliases>,
+}
+
+impl Schema {
+    /// Knows nothing: every resource attribute and data source is unknown.
+    pub const NONE: Schema = Schema {
+        marker: |_| None,
+        lookup: |_| None,
+        answer: |_| false,
+        aliases: None,
+    };
+}
 
 /// The evaluation work one module instance (or one variable value) may do, in the units of
 /// [`Val::weight`]: about the bytes of the values it builds and copies. Values built from values
@@ -434,8 +495,8 @@ impl<'a> Evaluator<'a> {
                     ("local", Some(name)) => (scope.local(name, loc), 1),
                     ("module", Some(name)) => (scope.module_output(name, loc), 1),
                     ("data", Some(ty)) => match (ty, attr(1), attr(2)) {
-                        ("aws_kms_alias" | "aws_kms_key", Some(name), Some(wanted)) => {
-                            (self.kms_lookup(scope, ty, name, wanted, loc), 3)
+                        (ty, Some(name), Some(wanted)) if (scope.schema.lookup)(ty).is_some() => {
+                            (self.data_lookup(scope, ty, name, wanted, loc), 3)
                         }
                         ("aws_iam_policy_document", Some(name), Some("json" | "minified_json")) => {
                             let doc = scope.document(name, loc);
@@ -452,8 +513,9 @@ impl<'a> Evaluator<'a> {
         }
     }
 
-    /// `TYPE.NAME[...].ATTR` of a resource declared in the module: a key's identifiers and the
-    /// ARNs of IAM roles and users are markers; anything else is computed at apply time.
+    /// `TYPE.NAME[...].ATTR` of a resource declared in the module: the attributes the schema
+    /// gives a marker are markers, an alias resource's name and key are what it was given;
+    /// anything else is computed at apply time.
     /// An index the scan can evaluate names the instance (`aws_kms_key.k[0]`, `aws_kms_key.k["a"]`);
     /// one it cannot still names the resource block, which is all of its instances.
     fn resource_reference(
@@ -466,16 +528,18 @@ impl<'a> Evaluator<'a> {
     ) -> (Val, usize) {
         let address = format!("{}{ty}.{name}", scope.prefix);
         let rest = ops.get(1..).unwrap_or(&[]);
-        if ty == "aws_kms_alias"
+        if let Some(aliases) = scope.schema.aliases
+            && aliases.ty == ty
             && let [TraversalOperator::GetAttr(attr)] = rest
         {
             return (
-                self.alias_attribute(scope, name, attr.as_str(), loc),
+                self.alias_attribute(scope, aliases, name, attr.as_str(), loc),
                 ops.len(),
             );
         }
-        // Only keys, roles and users have attributes the scan knows.
-        if !rest.is_empty() && marker(ty, "arn", &address).is_none() {
+        // Only the resource types the schema marks have attributes the scan knows.
+        let known = (scope.schema.marker)(ty);
+        if !rest.is_empty() && known.is_none() {
             return (Val::unknown(loc.clone()), ops.len());
         }
         let whole = self.instances_value(scope, ty, name, &address, loc);
@@ -497,28 +561,29 @@ impl<'a> Evaluator<'a> {
             Some(TraversalOperator::GetAttr(id)) => id.as_str(),
             _ => return (Val::unknown(loc.clone()), ops.len()),
         };
-        match marker(ty, attr, &address) {
+        let marker = known
+            .filter(|(_, attrs)| attrs.contains(&attr))
+            .map(|(m, _)| marker_text(m, &address));
+        match marker {
             Some(m) => (Val::new(Data::String(m), loc.clone()), i + 1),
             None => (Val::unknown(loc.clone()), ops.len()),
         }
     }
 
-    /// `data.aws_kms_alias.X.*` / `data.aws_kms_key.X.*`: looked up by an AWS-managed alias
-    /// (`alias/aws/s3`), the alias, which is all rule KMS011 needs; looked up by a key of the
-    /// module or by an alias an `aws_kms_alias` of the module creates, that key's identifiers
-    /// (`wanted` is the attribute read); anything else is unknown.
-    fn kms_lookup(&self, scope: &Scope<'_>, ty: &str, name: &str, wanted: &str, loc: &Loc) -> Val {
-        let Some(decl) = scope.index.kms_data.get(&(ty, name)) else {
+    /// `data.TYPE.NAME.WANTED` of a data source the schema answers from its own argument:
+    /// looked up by a value the schema keeps as it is (an AWS-managed alias), that value;
+    /// looked up by a key of the module or by an alias an alias resource of the module creates,
+    /// that key's marker when `wanted` is an attribute that gives the key; looked up by another
+    /// alias, an alias marker the caller resolves; anything else is unknown.
+    fn data_lookup(&self, scope: &Scope<'_>, ty: &str, name: &str, wanted: &str, loc: &Loc) -> Val {
+        let (Some(lookup), Some(decl)) =
+            ((scope.schema.lookup)(ty), scope.index.data.get(&(ty, name)))
+        else {
             return Val::unknown(loc.clone());
-        };
-        let attr = if ty == "aws_kms_alias" {
-            "name"
-        } else {
-            "key_id"
         };
         let eval = Evaluator::in_scope(decl.file.id, scope);
         let block_loc = Loc::new(decl.file.id, decl.block.span().unwrap_or(0..0));
-        let looked_up = decl.block.body.get_attribute(attr).and_then(|a| {
+        let looked_up = decl.block.body.get_attribute(lookup.by).and_then(|a| {
             scope.guarded(&format!("data.{ty}.{name}"), decl, a, || {
                 eval.eval(&a.value, &block_loc)
             })
@@ -530,15 +595,10 @@ impl<'a> Evaluator<'a> {
         let Some(text) = v.data_str() else {
             return Val::unknown(loc.clone());
         };
-        if crate::model::encryption::aws_managed(text) {
+        if (scope.schema.answer)(text) {
             return v.through(loc.clone(), via);
         }
-        let gives_key = if ty == "aws_kms_alias" {
-            matches!(wanted, "target_key_id" | "target_key_arn")
-        } else {
-            matches!(wanted, "arn" | "id" | "key_id")
-        };
-        if !gives_key {
+        if !lookup.key.contains(&wanted) {
             return Val::unknown(loc.clone());
         }
         let key = if key_ref_address(text).is_some() {
@@ -551,7 +611,7 @@ impl<'a> Evaluator<'a> {
                 Val::new(k.data, v.loc.clone()).through(loc.clone(), via)
             }
             // An alias another module of the root may create: resolved with the inventory.
-            None => match alias_name(text) {
+            None => match alias_name(scope, text) {
                 Some(alias) => Val::new(Data::String(alias_ref(alias)), v.loc.clone())
                     .through(loc.clone(), via),
                 None => Val::unknown(loc.clone()),
@@ -560,45 +620,56 @@ impl<'a> Evaluator<'a> {
         }
     }
 
-    /// The key that the `aws_kms_alias` of the module named `alias` (`alias/app`, or its ARN)
+    /// The key that the alias resource of the module named `alias` (`alias/app`, or its ARN)
     /// points at.
     fn alias_target(&self, scope: &Scope<'_>, alias: &str) -> Option<Val> {
-        let alias = alias_name(alias)?;
+        let aliases = scope.schema.aliases?;
+        let alias = alias_name(scope, alias)?;
         for ((ty, res), decl) in &scope.index.resources {
-            if *ty != "aws_kms_alias" {
+            if *ty != aliases.ty {
                 continue;
             }
             let eval = Evaluator::in_scope(decl.file.id, scope);
             let block_loc = Loc::new(decl.file.id, decl.block.span().unwrap_or(0..0));
-            let address = format!("aws_kms_alias.{res}");
+            let address = format!("{ty}.{res}");
             let read = |attr: &str| {
                 let a = decl.block.body.get_attribute(attr)?;
                 scope.guarded(&address, decl, a, || eval.eval(&a.value, &block_loc))
             };
-            if read("name").is_some_and(|n| n.data_str() == Some(alias)) {
-                return read("target_key_id");
+            if read(aliases.name).is_some_and(|n| n.data_str() == Some(alias)) {
+                return read(aliases.target);
             }
         }
         None
     }
 
-    /// `aws_kms_alias.NAME.ATTR` of a single alias: its `name` as written, and for
-    /// `target_key_id`/`target_key_arn` the key it points at when that is a key of the scan.
-    fn alias_attribute(&self, scope: &Scope<'_>, name: &str, attr: &str, loc: &Loc) -> Val {
-        let from = match attr {
-            "name" => "name",
-            "target_key_id" | "target_key_arn" => "target_key_id",
-            _ => return Val::unknown(loc.clone()),
-        };
-        let Some(decl) = scope.index.resources.get(&("aws_kms_alias", name)) else {
+    /// `ALIAS.NAME.ATTR` of a single alias resource: its name as written, and for the
+    /// attributes that read as its key, the key it points at when that is a key of the scan.
+    fn alias_attribute(
+        &self,
+        scope: &Scope<'_>,
+        aliases: Aliases,
+        name: &str,
+        attr: &str,
+        loc: &Loc,
+    ) -> Val {
+        let names = attr == aliases.name;
+        let from = if names {
+            aliases.name
+        } else if aliases.key.contains(&attr) {
+            aliases.target
+        } else {
             return Val::unknown(loc.clone());
         };
-        if scope.instance_keys("aws_kms_alias", name).is_some() {
+        let Some(decl) = scope.index.resources.get(&(aliases.ty, name)) else {
+            return Val::unknown(loc.clone());
+        };
+        if scope.instance_keys(aliases.ty, name).is_some() {
             return Val::unknown(loc.clone());
         }
         let eval = Evaluator::in_scope(decl.file.id, scope);
         let block_loc = Loc::new(decl.file.id, decl.block.span().unwrap_or(0..0));
-        let address = format!("aws_kms_alias.{name}");
+        let address = format!("{}.{name}", aliases.ty);
         let v = decl
             .block
             .body
@@ -606,7 +677,7 @@ impl<'a> Evaluator<'a> {
             .and_then(|a| scope.guarded(&address, decl, a, || eval.eval(&a.value, &block_loc)));
         match v {
             Some(v)
-                if (from == "name" && v.data_str().is_some())
+                if (names && v.data_str().is_some())
                     || v.data_str().and_then(key_ref_address).is_some() =>
             {
                 v.through(loc.clone(), format!("used through `{address}`"))
@@ -616,8 +687,8 @@ impl<'a> Evaluator<'a> {
     }
 
     /// `TYPE.NAME` as a value: an object (or, with `count`, a list) of its instances, each an
-    /// object with `arn`, `key_id` and `id` markers for a key and `arn` for a role or user, naming
-    /// that instance (`aws_kms_key.k[0]`, `aws_kms_key.k["a"]`).
+    /// object of the attributes that carry the resource's marker (none when it has none),
+    /// naming that instance (`aws_kms_key.k[0]`, `aws_kms_key.k["a"]`).
     fn instances_value(
         &self,
         scope: &Scope<'_>,
@@ -626,16 +697,20 @@ impl<'a> Evaluator<'a> {
         address: &str,
         loc: &Loc,
     ) -> Val {
+        let known = (scope.schema.marker)(ty);
         let one = |address: &str| {
-            let entries = ["arn", "key_id", "id"]
-                .iter()
-                .filter_map(|a| {
-                    Some((
-                        Val::new(Data::String((*a).to_string()), loc.clone()),
-                        Val::new(Data::String(marker(ty, a, address)?), loc.clone()),
-                    ))
-                })
-                .collect();
+            let entries = match known {
+                Some((m, attrs)) => attrs
+                    .iter()
+                    .map(|a| {
+                        (
+                            Val::new(Data::String((*a).to_string()), loc.clone()),
+                            Val::new(Data::String(marker_text(m, address)), loc.clone()),
+                        )
+                    })
+                    .collect(),
+                None => Vec::new(),
+            };
             Val::new(Data::Object(entries), loc.clone())
         };
         match scope.instance_keys(ty, name) {
@@ -780,25 +855,18 @@ impl<'a> Evaluator<'a> {
     }
 }
 
-/// The alias an alias name or alias ARN names (`alias/app`), when it is written out.
-fn alias_name(text: &str) -> Option<&str> {
-    let alias = match text.find(":alias/") {
-        Some(i) if text.starts_with("arn:") => &text[i + 1..],
-        _ => text,
-    };
-    (alias.starts_with("alias/") && alias.len() > "alias/".len() && !alias.contains('\u{1}'))
-        .then_some(alias)
+/// The alias a written alias name or ARN names (`alias/app`), as the schema reads it; none
+/// when the text holds a marker, so is not written out.
+fn alias_name<'t>(scope: &Scope<'_>, text: &'t str) -> Option<&'t str> {
+    let aliases = scope.schema.aliases?;
+    (aliases.parse)(text).filter(|a| !a.contains('\u{1}'))
 }
 
-/// The marker for attribute `attr` of the resource at `address`: a key's `arn`, `key_id` and `id`,
-/// an IAM role's or user's `arn`.
-fn marker(ty: &str, attr: &str, address: &str) -> Option<String> {
-    if KeyKind::from_resource_type(ty).is_some() && matches!(attr, "arn" | "key_id" | "id") {
-        Some(key_ref(address))
-    } else if matches!(ty, "aws_iam_role" | "aws_iam_user") && attr == "arn" {
-        Some(principal_ref(address))
-    } else {
-        None
+/// The marker string for the resource at `address`.
+fn marker_text(marker: Marker, address: &str) -> String {
+    match marker {
+        Marker::Key => key_ref(address),
+        Marker::Principal => principal_ref(address),
     }
 }
 

@@ -12,7 +12,7 @@ use hcl_edit::Span;
 use crate::diagnostic::{InputError, InputErrorKind};
 use crate::files::Files;
 use crate::source::Loc;
-use crate::terraform::eval::{Budget, Evaluator, Val, document};
+use crate::terraform::eval::{Budget, Evaluator, Schema, Val, document};
 use crate::terraform::module::{Decl, ModuleIndex};
 
 /// Locals may refer to locals; past this depth the chain is treated as unknown (and reported),
@@ -44,6 +44,8 @@ pub struct Scope<'a> {
     pub files: &'a Files,
     pub vars: BTreeMap<String, Val>,
     pub modules: Option<&'a dyn ModuleOutputs>,
+    /// What resource types and data sources stand for (the evaluator itself knows none).
+    pub schema: Schema,
     /// Evaluated locals, shared so that `local.x.y` copies `y` only, and so that no borrow is
     /// held while an index expression evaluates (and perhaps adds a local).
     locals: RefCell<BTreeMap<String, Rc<Val>>>,
@@ -69,6 +71,7 @@ impl<'a> Scope<'a> {
             files,
             vars: BTreeMap::new(),
             modules: None,
+            schema: Schema::NONE,
             locals: RefCell::new(BTreeMap::new()),
             local_stack: RefCell::new(Vec::new()),
             documents: RefCell::new(BTreeMap::new()),

@@ -12,10 +12,44 @@ fn eval_in(prelude: &str, src: &str) -> Val {
     let parsed = vec![ParsedFile { id, source, body }];
     let index = ModuleIndex::new(&parsed);
     let mut scope = Scope::new(&index, &dir, &files);
+    scope.schema = TEST_SCHEMA;
     scope.vars =
         crate::terraform::vars::root_values(&index, &dir, &files, &Default::default(), &[]);
     scope.local("x", &Loc::new(id, 0..0))
 }
+
+/// A schema as a caller gives one: keys and roles stand for themselves; two data sources
+/// look keys up, answered as they are when looked up by a name that starts with `alias/aws/`;
+/// one resource type names keys.
+const TEST_SCHEMA: Schema = Schema {
+    marker: |ty| match ty {
+        "aws_kms_key" => Some((Marker::Key, &["arn", "key_id", "id"])),
+        "aws_iam_role" => Some((Marker::Principal, &["arn"])),
+        _ => None,
+    },
+    lookup: |ty| match ty {
+        "aws_kms_alias" => Some(Lookup {
+            by: "name",
+            key: &["target_key_id", "target_key_arn"],
+        }),
+        "aws_kms_key" => Some(Lookup {
+            by: "key_id",
+            key: &["arn", "id", "key_id"],
+        }),
+        _ => None,
+    },
+    answer: |v| v.starts_with("alias/aws/"),
+    aliases: Some(Aliases {
+        ty: "aws_kms_alias",
+        name: "name",
+        target: "target_key_id",
+        key: &["target_key_id", "target_key_arn"],
+        parse: |t| match t.find(":alias/") {
+            Some(i) if t.starts_with("arn:") => t.get(i + 1..),
+            _ => t.starts_with("alias/").then_some(t),
+        },
+    }),
+};
 
 fn eval(src: &str) -> Val {
     eval_in("", src)
@@ -351,6 +385,35 @@ fn values_past_the_evaluation_budget_are_unknown() {
         "[for a in {list} : [for b in {list} : [for c in {list} : [for d in {list} : d]]]]"
     );
     assert!(eval(&nested).has_unknown());
+}
+
+#[test]
+fn without_a_schema_resources_and_data_sources_are_unknown() {
+    let prelude = "resource \"aws_kms_key\" \"k\" {}\ndata \"aws_kms_alias\" \"a\" {\n  name = \"alias/aws/s3\"\n}\n";
+    let dir = std::env::temp_dir();
+    let files = Files::new(&dir, std::slice::from_ref(&dir), 1 << 20);
+    let text = format!(
+        "{prelude}\nlocals {{\n  k = aws_kms_key.k.arn\n  a = data.aws_kms_alias.a.arn\n}}\n"
+    );
+    let (id, source) = files.add_text("main.tf", text);
+    let body = hcl_edit::parser::parse_body(&source.text).unwrap();
+    let parsed = vec![ParsedFile { id, source, body }];
+    let index = ModuleIndex::new(&parsed);
+    let scope = Scope::new(&index, &dir, &files);
+    assert!(scope.local("k", &Loc::new(id, 0..0)).is_unknown());
+    assert!(scope.local("a", &Loc::new(id, 0..0)).is_unknown());
+    // The same configuration with a schema: the key is a marker, the alias is answered.
+    assert_eq!(
+        eval_in(prelude, "aws_kms_key.k.arn").data,
+        s(&key_ref("aws_kms_key.k"))
+    );
+    assert_eq!(
+        eval_in(prelude, "data.aws_kms_alias.a.arn").data,
+        s("alias/aws/s3")
+    );
+    // A value the schema does not keep stays unknown.
+    let other = "data \"aws_kms_alias\" \"a\" {\n  name = \"alias/app\"\n}\n";
+    assert!(eval_in(other, "data.aws_kms_alias.a.arn").is_unknown());
 }
 
 #[test]
