@@ -7,6 +7,7 @@
 use std::io::Write;
 
 use crate::Outcome;
+use crate::report::escape;
 use crate::rules::Level;
 
 const PER_LEVEL: usize = 10;
@@ -61,6 +62,24 @@ pub(super) fn write(outcome: &Outcome, out: &mut dyn Write) -> std::io::Result<(
             data(&f.message)
         )?;
     }
+    let by_source = crate::suppress::counts(&outcome.suppressed);
+    if !by_source.is_empty() {
+        let parts: Vec<String> = by_source
+            .iter()
+            .map(|(s, n)| format!("{n} {}", s.name()))
+            .collect();
+        writeln!(
+            out,
+            "kmslint: {} suppressed finding{} not annotated ({}); `--show-suppressed` lists them in the pretty, JSON and SARIF output",
+            outcome.suppressed.len(),
+            if outcome.suppressed.len() == 1 {
+                ""
+            } else {
+                "s"
+            },
+            parts.join(", ")
+        )?;
+    }
     for level in [Level::Error, Level::Warning, Level::Note] {
         let n = hidden[slot(level)];
         if n > 0 {
@@ -91,9 +110,11 @@ fn command(level: Level) -> &'static str {
     }
 }
 
-/// Escapes a workflow-command message.
+/// Escapes a workflow-command message: control characters as every format shows them (so none
+/// can end the command line), then what the runner itself decodes.
 fn data(s: &str) -> String {
-    s.replace('%', "%25")
+    escape::text(s)
+        .replace('%', "%25")
         .replace('\r', "%0D")
         .replace('\n', "%0A")
 }
@@ -122,10 +143,27 @@ mod tests {
 
     #[test]
     fn escaping() {
-        assert_eq!(data("50%\nx"), "50%25%0Ax");
-        assert_eq!(data("a\r\nb: c, d"), "a%0D%0Ab: c, d");
+        assert_eq!(data("50%\nx"), "50%25\\nx");
+        assert_eq!(data("a\r\nb: c, d"), "a\\r\\nb: c, d");
+        assert_eq!(data("\u{1b}[31m\u{9b}"), "\\u{1b}[31m\\u{9b}");
         assert_eq!(property("a:b,c"), "a%3Ab%2Cc");
-        assert_eq!(property("100%,\n"), "100%25%2C%0A");
+        assert_eq!(property("100%,\n"), "100%25%2C\\n");
+    }
+
+    #[test]
+    fn nothing_from_the_input_starts_a_line_or_drives_a_terminal() {
+        let out = render(vec![(
+            "a\n::error file=FORGED.tf::x\u{1b}[2J.tf",
+            "resource \"aws_kms_key\" \"k\" {\n  enable_key_rotation = false\n}\n",
+        )]);
+        assert!(out.contains("KMS002"), "{out}");
+        for line in out.lines() {
+            assert!(!line.contains("::error file=FORGED"), "{line}");
+        }
+        assert!(
+            !out.chars().any(|c| escape::is_unsafe(c) && c != '\n'),
+            "{out:?}"
+        );
     }
 
     #[test]

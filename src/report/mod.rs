@@ -1,5 +1,6 @@
 //! Report formats: one file per format, all rendering the same sorted [`Outcome`].
 
+pub mod escape;
 mod github;
 mod json;
 mod pretty;
@@ -32,6 +33,12 @@ pub struct ReportOptions {
     pub repo_prefix: String,
     /// The tool version written into SARIF and JSON.
     pub version: String,
+    /// List the suppressed findings too, marked as such (`--show-suppressed`); they are always
+    /// counted.
+    pub show_suppressed: bool,
+    /// The absolute directory displayed paths are relative to (the working directory); with
+    /// `repo_prefix` it turns an absolute path into a repository-relative SARIF URI.
+    pub base: std::path::PathBuf,
 }
 
 impl Default for ReportOptions {
@@ -40,6 +47,8 @@ impl Default for ReportOptions {
             color: false,
             repo_prefix: String::new(),
             version: env!("CARGO_PKG_VERSION").to_string(),
+            show_suppressed: false,
+            base: std::path::PathBuf::new(),
         }
     }
 }
