@@ -178,9 +178,9 @@ fn print(text: &str) -> ExitCode {
 
 /// Prints a configuration or usage error (its message names the file and line) and its help.
 fn fail(report: miette::Report) -> ExitCode {
-    eprintln!("error: {report}");
+    eprintln!("error: {}", report::escape::text(&report.to_string()));
     if let Some(help) = report.help() {
-        eprintln!("  help: {help}");
+        eprintln!("  help: {}", report::escape::text(&help.to_string()));
     }
     ExitCode::from(2)
 }
@@ -296,7 +296,7 @@ fn check(args: CheckArgs) -> ExitCode {
     let known = match &args.baseline {
         Some(path) => match read_baseline(path, &cwd) {
             Ok(known) => Some(known),
-            Err(e) => return config_failure(e),
+            Err(e) => return config_failure(*e),
         },
         None => None,
     };
@@ -372,7 +372,7 @@ fn write_report(
 }
 
 /// The fingerprints of a `--baseline` file, or a configuration error at its place.
-fn read_baseline(path: &Path, cwd: &Path) -> Result<BTreeSet<String>, kmslint::InputError> {
+fn read_baseline(path: &Path, cwd: &Path) -> Result<BTreeSet<String>, Box<kmslint::InputError>> {
     let display = path
         .strip_prefix(cwd)
         .unwrap_or(path)
@@ -394,7 +394,7 @@ fn read_baseline(path: &Path, cwd: &Path) -> Result<BTreeSet<String>, kmslint::I
                 Some(Position { line, column })
             })
             .unwrap_or_default();
-        kmslint::InputError {
+        Box::new(kmslint::InputError {
             kind: InputErrorKind::Configuration,
             path: display.clone(),
             file: None,
@@ -402,7 +402,7 @@ fn read_baseline(path: &Path, cwd: &Path) -> Result<BTreeSet<String>, kmslint::I
             position,
             message: format!("baseline: {message}"),
             help: Some("write it again with `--write-baseline FILE`".to_string()),
-        }
+        })
     };
     let text = std::fs::read_to_string(path).map_err(|e| error(format!("cannot read: {e}")))?;
     kmslint::baseline::read(&text).map_err(error)

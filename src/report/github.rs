@@ -22,13 +22,21 @@ pub(super) fn write(outcome: &Outcome, out: &mut dyn Write) -> std::io::Result<(
             continue;
         }
         shown[i] += 1;
+        // A command-line value has no place in a file.
+        let place = if e.path.is_empty() {
+            String::new()
+        } else {
+            format!(
+                "file={},line={},col={},",
+                property(&e.path),
+                e.position.line,
+                e.position.column
+            )
+        };
         writeln!(
             out,
-            "::{} file={},line={},col={},title={}::{}",
+            "::{} {place}title={}::{}",
             command(e.level()),
-            property(&e.path),
-            e.position.line,
-            e.position.column,
             property("kmslint input error"),
             data(&e.message)
         )?;

@@ -208,6 +208,8 @@ fn error_diagnostic(error: &InputError, files: &Sources<'_>) -> Diagnostic<FileI
                 Label::primary(file, files.span(file, span.clone())).with_message("here"),
             ]);
         }
+        // A command-line value has no place in a file; its message says so.
+        _ if error.path.is_empty() => {}
         _ => {
             d = d.with_notes(vec![format!(
                 "in {}:{}:{}",
