@@ -91,9 +91,17 @@ pub fn shift(shifts: &[(usize, usize)], offset: usize) -> usize {
 /// this also escapes DEL, C1 controls and the bidirectional and separator characters.
 pub fn to_json_pretty<T: Serialize + ?Sized>(value: &T) -> io::Result<Vec<u8>> {
     let mut out = Vec::new();
-    let mut ser = serde_json::Serializer::with_formatter(&mut out, SafeFormatter::default());
-    value.serialize(&mut ser).map_err(io::Error::other)?;
+    write_json_pretty(&mut out, value)?;
     Ok(out)
+}
+
+/// [`to_json_pretty`] written straight to `out`, without holding the document.
+pub fn write_json_pretty<T: Serialize + ?Sized>(
+    out: &mut dyn io::Write,
+    value: &T,
+) -> io::Result<()> {
+    let mut ser = serde_json::Serializer::with_formatter(out, SafeFormatter::default());
+    value.serialize(&mut ser).map_err(io::Error::other)
 }
 
 #[derive(Default)]

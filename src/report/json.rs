@@ -153,7 +153,7 @@ pub(super) fn write(
             })
             .collect(),
     };
-    out.write_all(&escape::to_json_pretty(&doc)?)?;
+    escape::write_json_pretty(&mut *out, &doc)?;
     writeln!(out)
 }
 
