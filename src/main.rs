@@ -233,6 +233,18 @@ fn check(args: CheckArgs) -> ExitCode {
     // A configuration error is still a report in the requested format, with the error at its
     // place (file and line, or the flag), and exit code 2.
     let config_failure = |error: kmslint::InputError| {
+        if output.is_some() || !matches!(format, Format::Pretty) {
+            // The document may go to a file or a tool: still tell a person what went wrong.
+            let place = if error.path.is_empty() {
+                String::new()
+            } else {
+                format!("{}:{}: ", error.path, error.position.line)
+            };
+            eprintln!(
+                "error: {}",
+                report::escape::text(&format!("{place}{}", error.message))
+            );
+        }
         let outcome = kmslint::Outcome {
             errors: vec![error],
             ..kmslint::Outcome::default()

@@ -97,6 +97,9 @@ fn exit_code_2_on_usage_errors() {
     write(t.path(), "main.tf", CLEAN);
     let o = kmslint(t.path(), &["--select", "KMS999"]);
     assert_eq!(o.status.code(), Some(2));
+    assert!(stdout(&o).contains("command line: unknown rule `KMS999`"));
+    let o = kmslint(t.path(), &["--select", "KMS999", "--format", "sarif"]);
+    assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("unknown rule `KMS999`"));
     assert_eq!(
         kmslint(t.path(), &["--format", "xml"]).status.code(),
