@@ -203,3 +203,45 @@ fn location<'a>(sources: &'a SourceMap, loc: &Loc) -> JsonLocation<'a> {
         },
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn texts_are_escaped_as_shown_and_paths_exact_with_no_raw_control_byte() {
+        let name = "a\u{1b}[2J\u{9b}.tf";
+        let src = "resource \"aws_kms_key\" \"k\" {\n  enable_key_rotation = true\n  policy = jsonencode({\n    Version = \"2012-10-17\"\n    Statement = [{\n      Sid = \"x\\n::error\\u001b\\u0085\"\n      Effect = \"Allow\"\n      Principal = \"*\"\n      Action = \"kms:*\"\n      Resource = \"*\"\n    }]\n  })\n}\n";
+        let outcome = crate::check_sources(
+            vec![(name.to_string(), src.to_string())],
+            &crate::config::Settings::default(),
+        );
+        let raw: Vec<&str> = outcome
+            .findings
+            .iter()
+            .map(|f| f.message.as_str())
+            .filter(|m| m.contains('\u{1b}'))
+            .collect();
+        assert!(
+            !raw.is_empty(),
+            "no finding quotes the Sid: {:?}",
+            outcome.findings
+        );
+        let mut out = Vec::new();
+        write(&outcome, &ReportOptions::default(), &mut out).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(
+            !text.chars().any(|c| escape::is_unsafe(c) && c != '\n'),
+            "{text:?}"
+        );
+        let doc: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let findings = doc["findings"].as_array().unwrap();
+        assert!(findings.iter().all(|f| f["location"]["path"] == name));
+        let shown: Vec<&str> = findings
+            .iter()
+            .filter_map(|f| f["message"].as_str())
+            .filter(|m| m.contains("x\\n::error\\u{1b}\\u{85}"))
+            .collect();
+        assert_eq!(shown.len(), raw.len(), "{doc}");
+    }
+}

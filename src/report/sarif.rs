@@ -204,8 +204,11 @@ pub(super) fn write(
             "note",
             "suppressed",
             format!(
-                "{} findings were suppressed ({}) and are not listed; `--show-suppressed` lists them with their suppressions",
-                outcome.suppressed.len(),
+                "{} suppressed ({}) and not listed; `--show-suppressed` lists them with their suppressions",
+                match outcome.suppressed.len() {
+                    1 => "1 finding was".to_string(),
+                    n => format!("{n} findings were"),
+                },
                 parts.join(", ")
             ),
         ));
@@ -639,7 +642,7 @@ mod tests {
                 && n["message"]["text"]
                     .as_str()
                     .unwrap()
-                    .starts_with("1 findings were suppressed (1 kmslint)")),
+                    .starts_with("1 finding was suppressed (1 kmslint)")),
             "{notes:?}"
         );
         let shown = sarif(
