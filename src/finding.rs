@@ -26,6 +26,9 @@ pub struct Finding {
     /// The resource block the finding is about, when there is one: a suppression comment above
     /// the block covers the finding.
     pub block: Option<Loc>,
+    /// Set when a suppression comment or a baseline silenced the finding: it is then listed
+    /// apart from the open findings (`Outcome::suppressed`) and never counts for the exit code.
+    pub suppressed: Option<crate::suppress::Suppressed>,
 }
 
 impl Finding {

@@ -45,6 +45,8 @@ use source::SourceMap;
 pub struct Outcome {
     pub sources: SourceMap,
     pub findings: Vec<Finding>,
+    /// Findings silenced by a suppression comment or a baseline, each with its `suppressed` set.
+    pub suppressed: Vec<Finding>,
     pub errors: Vec<InputError>,
     pub stats: Stats,
 }
@@ -447,7 +449,11 @@ fn finish(
         rules::Scope::Scan,
     ));
     // Before merging duplicates: a suppression can silence one module call's instance only.
-    let (findings, suppression_errors) = suppress::apply(
+    let suppress::Applied {
+        kept: findings,
+        suppressed,
+        errors: suppression_errors,
+    } = suppress::apply(
         findings,
         &sources,
         &suppress::SuppressOptions {
@@ -456,11 +462,13 @@ fn finish(
     );
     errors.extend(suppression_errors);
     let findings = finding::dedup_and_sort(findings, &sources);
+    let suppressed = finding::dedup_and_sort(suppressed, &sources);
     errors.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     errors.dedup();
     Outcome {
         sources,
         findings,
+        suppressed,
         errors,
         stats,
     }

@@ -1,6 +1,7 @@
 //! The `kmslint` command line: parses arguments, runs the library, maps the outcome to an exit code.
 #![allow(clippy::print_stderr, clippy::print_stdout)]
 
+use std::collections::BTreeSet;
 use std::io::{IsTerminal, Write};
 
 /// Analysis allocates many small, short-lived values (syntax trees, evaluated values); mimalloc
@@ -11,8 +12,10 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use kmslint::diagnostic::InputErrorKind;
 use kmslint::report::{self, Format, ReportOptions};
 use kmslint::rules::Level;
+use kmslint::source::Position;
 use kmslint::terraform::vars::VarInputs;
 use kmslint::{FailLevel, Options, Settings, explain, rules};
 
@@ -107,6 +110,10 @@ struct CheckArgs {
     /// Record every current finding in this baseline file.
     #[arg(long, value_name = "FILE")]
     write_baseline: Option<PathBuf>,
+    /// List the findings that suppression comments and the baseline silenced, marked as such
+    /// (they are always counted, and never change the exit code).
+    #[arg(long)]
+    show_suppressed: bool,
     /// When to colour the pretty output.
     #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
     color: ColorArg,
@@ -197,9 +204,9 @@ fn print(text: &str) -> ExitCode {
 
 /// Prints a configuration or usage error (its message names the file and line) and its help.
 fn fail(report: miette::Report) -> ExitCode {
-    eprintln!("error: {report}");
+    eprintln!("error: {}", report::escape::text(&report.to_string()));
     if let Some(help) = report.help() {
-        eprintln!("  help: {help}");
+        eprintln!("  help: {}", report::escape::text(&help.to_string()));
     }
     ExitCode::from(2)
 }
@@ -229,10 +236,54 @@ fn check(args: CheckArgs) -> ExitCode {
     } else {
         args.paths.clone()
     };
-    let from_files = match kmslint::config::file::options_for(&paths, &cwd, args.config.as_deref())
-    {
-        Ok(o) => o,
-        Err(e) => return fail(miette::Report::new(*e)),
+    let format = match args.format {
+        FormatArg::Pretty => Format::Pretty,
+        FormatArg::Sarif => Format::Sarif,
+        FormatArg::Json => Format::Json,
+        FormatArg::Github => Format::Github,
+    };
+    let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
+    let color = match args.color {
+        ColorArg::Always => true,
+        ColorArg::Never => false,
+        ColorArg::Auto => to_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+    };
+    let report_options = ReportOptions {
+        color,
+        repo_prefix: repo_prefix(&cwd),
+        repo_root: kmslint::files::repositories(&paths, &cwd)
+            .into_iter()
+            .next()
+            .filter(|root| root.join(".git").exists())
+            .map(|root| (std::fs::canonicalize(&cwd).unwrap_or(cwd.clone()), root)),
+        show_suppressed: args.show_suppressed,
+        base: cwd.clone(),
+        ..ReportOptions::default()
+    };
+    let output = args.output.as_deref();
+    // A configuration error is still a report in the requested format, with the error at its
+    // place (file and line, or the flag), and exit code 2.
+    let config_failure = |error: kmslint::InputError| {
+        if output.is_some() || !matches!(format, Format::Pretty) {
+            // The document may go to a file or a tool: still tell a person what went wrong.
+            let place = if error.path.is_empty() {
+                String::new()
+            } else {
+                format!("{}:{}: ", error.path, error.position.line)
+            };
+            eprintln!(
+                "error: {}",
+                report::escape::text(&format!("{place}{}", error.message))
+            );
+        }
+        let outcome = kmslint::Outcome {
+            errors: vec![error],
+            ..kmslint::Outcome::default()
+        };
+        match write_report(output, format, &outcome, &report_options) {
+            Ok(()) => ExitCode::from(2),
+            Err(code) => code,
+        }
     };
     let flags = Options {
         select: args.select,
@@ -261,9 +312,30 @@ fn check(args: CheckArgs) -> ExitCode {
         }),
         ..Options::default()
     };
-    let settings = match Settings::resolve(from_files.merge(flags)) {
+    let from_files = match kmslint::config::file::options_for(&paths, &cwd, args.config.as_deref())
+    {
+        Ok(o) => o,
+        Err(e) => return config_failure(kmslint::config::origin::file_error(&e)),
+    };
+    let settings = match Settings::resolve(from_files.merge(flags.clone())) {
         Ok(s) => s,
-        Err(e) => return fail(miette::Report::new(e)),
+        Err(e) => {
+            return config_failure(kmslint::config::origin::settings_error(
+                &e,
+                &paths,
+                &cwd,
+                args.config.as_deref(),
+                &flags,
+            ));
+        }
+    };
+    // Read before the scan: a baseline that cannot be used fails fast.
+    let known = match &args.baseline {
+        Some(path) => match read_baseline(path, &cwd) {
+            Ok(known) => Some(known),
+            Err(e) => return config_failure(*e),
+        },
+        None => None,
     };
     let mut outcome = kmslint::check(&paths, &cwd, &settings);
     if let Some(path) = &args.write_baseline {
@@ -277,57 +349,22 @@ fn check(args: CheckArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     }
-    if let Some(path) = &args.baseline {
-        let known = match kmslint::baseline::read_file(path) {
-            Ok(k) => k,
-            Err(e) => {
-                eprintln!("error: {}: {e}", path.display());
-                return ExitCode::from(2);
-            }
-        };
-        outcome.findings = kmslint::baseline::filter(outcome.findings, &outcome.sources, &known);
-    }
-    let format = match args.format {
-        FormatArg::Pretty => Format::Pretty,
-        FormatArg::Sarif => Format::Sarif,
-        FormatArg::Json => Format::Json,
-        FormatArg::Github => Format::Github,
-    };
-    let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
-    let color = match args.color {
-        ColorArg::Always => true,
-        ColorArg::Never => false,
-        ColorArg::Auto => to_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
-    };
-    let report_options = ReportOptions {
-        color,
-        repo_prefix: repo_prefix(&cwd),
-        repo_root: kmslint::files::repositories(&paths, &cwd)
+    if let Some(known) = &known {
+        let (accepted, open): (Vec<_>, Vec<_>) = std::mem::take(&mut outcome.findings)
             .into_iter()
-            .next()
-            .filter(|root| root.join(".git").exists())
-            .map(|root| (std::fs::canonicalize(&cwd).unwrap_or(cwd.clone()), root)),
-        ..ReportOptions::default()
-    };
-    let written = match &args.output {
-        Some(path) => std::fs::File::create(path).and_then(|file| {
-            let mut w = std::io::BufWriter::new(file);
-            report::write(format, &outcome, &report_options, &mut w)?;
-            w.flush()
-        }),
-        None => {
-            let stdout = std::io::stdout();
-            let mut w = std::io::BufWriter::new(stdout.lock());
-            report::write(format, &outcome, &report_options, &mut w).and_then(|()| w.flush())
-        }
-    };
-    match written {
-        Ok(()) => {}
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
-        Err(e) => {
-            eprintln!("error: cannot write the report: {e}");
-            return ExitCode::from(2);
-        }
+            .partition(|f| known.contains(&kmslint::baseline::fingerprint(f, &outcome.sources)));
+        outcome.findings = open;
+        outcome.suppressed.extend(accepted.into_iter().map(|mut f| {
+            f.suppressed = Some(kmslint::suppress::Suppressed {
+                source: kmslint::suppress::Source::Baseline,
+                justification: None,
+                at: None,
+            });
+            f
+        }));
+    }
+    if let Err(code) = write_report(output, format, &outcome, &report_options) {
+        return code;
     }
     if args.output.is_some() && !matches!(format, Format::Pretty) {
         // The report went to a file: still tell a person at the terminal what happened.
@@ -340,6 +377,72 @@ fn check(args: CheckArgs) -> ExitCode {
         );
     }
     ExitCode::from(outcome.exit_code(settings.fail_level))
+}
+
+/// Writes the report to the output file or standard output; a failure is exit code 2.
+fn write_report(
+    output: Option<&Path>,
+    format: Format,
+    outcome: &kmslint::Outcome,
+    options: &ReportOptions,
+) -> Result<(), ExitCode> {
+    let written = match output {
+        Some(path) => std::fs::File::create(path).and_then(|file| {
+            let mut w = std::io::BufWriter::new(file);
+            report::write(format, outcome, options, &mut w)?;
+            w.flush()
+        }),
+        None => {
+            let stdout = std::io::stdout();
+            let mut w = std::io::BufWriter::new(stdout.lock());
+            report::write(format, outcome, options, &mut w).and_then(|()| w.flush())
+        }
+    };
+    match written {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => {
+            eprintln!("error: cannot write the report: {e}");
+            Err(ExitCode::from(2))
+        }
+    }
+}
+
+/// The fingerprints of a `--baseline` file, or a configuration error at its place.
+fn read_baseline(path: &Path, cwd: &Path) -> Result<BTreeSet<String>, Box<kmslint::InputError>> {
+    let display = path
+        .strip_prefix(cwd)
+        .unwrap_or(path)
+        .to_string_lossy()
+        .into_owned();
+    let error = |message: String| {
+        // serde_json says where: "... at line 3 column 5".
+        let position = message
+            .split_once(" at line ")
+            .and_then(|(_, rest)| {
+                let mut words = rest.split(' ');
+                let line = words.next()?.parse().ok()?;
+                let column = (words.next()? == "column")
+                    .then(|| words.next())
+                    .flatten()?
+                    .trim_end_matches(|c: char| !c.is_ascii_digit())
+                    .parse()
+                    .ok()?;
+                Some(Position { line, column })
+            })
+            .unwrap_or_default();
+        Box::new(kmslint::InputError {
+            kind: InputErrorKind::Configuration,
+            path: display.clone(),
+            file: None,
+            span: None,
+            position,
+            message: format!("baseline: {message}"),
+            help: Some("write it again with `--write-baseline FILE`".to_string()),
+        })
+    };
+    // A regular file of bounded size: `--baseline /dev/zero` is refused at once.
+    kmslint::baseline::read_file(path).map_err(error)
 }
 
 /// The working directory's path inside its git repository, so SARIF paths are repository-relative.

@@ -9,7 +9,9 @@
 //! `#trivy:ignore:`) silence the kmslint rules their checks map to (see `peers`); Checkov's,
 //! written inside a block, cover that block as Checkov does.
 //!
-//! Suppressed findings are removed, so no report shows them. Mistakes in kmslint's own comments
+//! Suppressed findings are set apart, each marked with what silenced it (the tool whose comment
+//! it was, the justification written after the ids), so reports can count and list them; they
+//! never count for the exit code. Mistakes in kmslint's own comments
 //! (an unknown rule, a misplaced `ignore-file`, and, when asked, a suppression that silenced
 //! nothing) are input errors: a typo must not quietly leave a finding unsilenced, nor a stale
 //! suppression linger. Peers' comments are never reported: they belong to the peer tool.
@@ -31,6 +33,80 @@ use crate::source::{FileId, Loc, SourceFile, SourceMap};
 
 use peers::Tool;
 
+/// What silenced a finding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Source {
+    /// A `kmslint:ignore` or `kmslint:ignore-file` comment.
+    Kmslint,
+    /// A `checkov:skip=` comment.
+    Checkov,
+    /// A `tfsec:ignore:` comment.
+    Tfsec,
+    /// A `trivy:ignore:` comment.
+    Trivy,
+    /// An entry of the `--baseline` file.
+    Baseline,
+}
+
+impl Source {
+    pub const ALL: [Source; 5] = [
+        Source::Kmslint,
+        Source::Checkov,
+        Source::Tfsec,
+        Source::Trivy,
+        Source::Baseline,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Source::Kmslint => "kmslint",
+            Source::Checkov => "checkov",
+            Source::Tfsec => "tfsec",
+            Source::Trivy => "trivy",
+            Source::Baseline => "baseline",
+        }
+    }
+
+    /// Written in the scanned files (SARIF `inSource`), rather than kept apart (`external`).
+    pub fn in_source(self) -> bool {
+        self != Source::Baseline
+    }
+}
+
+/// The marker of a suppressed finding.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Suppressed {
+    pub source: Source,
+    /// The reason written with the suppression (`-- reason`, Checkov's `:reason`), if any.
+    pub justification: Option<String>,
+    /// Where the suppressing id is written (none for a baseline).
+    pub at: Option<Loc>,
+}
+
+/// Suppressed findings counted by source, in [`Source::ALL`] order, sources with none left out.
+pub fn counts(suppressed: &[Finding]) -> Vec<(Source, usize)> {
+    Source::ALL
+        .iter()
+        .map(|&s| {
+            let n = suppressed
+                .iter()
+                .filter(|f| f.suppressed.as_ref().is_some_and(|m| m.source == s))
+                .count();
+            (s, n)
+        })
+        .filter(|&(_, n)| n > 0)
+        .collect()
+}
+
+/// The findings suppressions left open, those they silenced (marked), and diagnostics.
+#[derive(Debug, Default)]
+pub struct Applied {
+    pub kept: Vec<Finding>,
+    pub suppressed: Vec<Finding>,
+    pub errors: Vec<InputError>,
+}
+
 /// How suppressions are applied.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct SuppressOptions {
@@ -38,13 +114,9 @@ pub struct SuppressOptions {
     pub report_unused: bool,
 }
 
-/// Removes suppressed findings; returns the kept findings and diagnostics (unknown rule ids in a
-/// kmslint suppression, and with report_unused, suppressions that silenced nothing).
-pub fn apply(
-    findings: Vec<Finding>,
-    sources: &SourceMap,
-    options: &SuppressOptions,
-) -> (Vec<Finding>, Vec<InputError>) {
+/// Sets suppressed findings apart; returns them with the kept findings and diagnostics (unknown
+/// rule ids in a kmslint suppression, and with report_unused, suppressions that silenced nothing).
+pub fn apply(findings: Vec<Finding>, sources: &SourceMap, options: &SuppressOptions) -> Applied {
     apply_on(findings, sources, options, today())
 }
 
@@ -55,7 +127,7 @@ fn apply_on(
     sources: &SourceMap,
     options: &SuppressOptions,
     today: i64,
-) -> (Vec<Finding>, Vec<InputError>) {
+) -> Applied {
     let files: Vec<_> = sources.iter().collect();
     let per_file: Vec<Found> = files
         .par_iter()
@@ -73,14 +145,19 @@ fn apply_on(
         found.errors.extend(f.errors);
     }
     if found.suppressions.is_empty() {
-        return (findings, found.errors);
+        return Applied {
+            kept: findings,
+            suppressed: Vec::new(),
+            errors: found.errors,
+        };
     }
     let mut by_file: HashMap<FileId, Vec<usize>> = HashMap::new();
     for (i, s) in found.suppressions.iter().enumerate() {
         by_file.entry(s.file).or_default().push(i);
     }
     let mut kept = Vec::with_capacity(findings.len());
-    for finding in findings {
+    let mut silenced = Vec::new();
+    for mut finding in findings {
         let Some(target) = Target::of(&finding, sources, &found) else {
             kept.push(finding);
             continue;
@@ -91,7 +168,7 @@ fn apply_on(
             .collect();
         files.sort_unstable();
         files.dedup();
-        let mut suppressed = false;
+        let mut suppressed: Option<Suppressed> = None;
         for file in files {
             for &i in by_file.get(&file).into_iter().flatten() {
                 let s = &mut found.suppressions[i];
@@ -101,14 +178,25 @@ fn apply_on(
                     continue;
                 }
                 // Every suppression that covers the finding counts as used, not only the first.
+                let mut first = None;
                 for e in s.entries.iter_mut().filter(|e| e.rule == finding.rule.id) {
                     e.used = true;
+                    first.get_or_insert_with(|| e.span.clone());
                 }
-                suppressed = true;
+                // The first suppression in file order is the one shown, whichever else covers it.
+                suppressed.get_or_insert_with(|| Suppressed {
+                    source: s.source,
+                    justification: s.justification.clone(),
+                    at: first.map(|span| Loc::new(s.file, span)),
+                });
             }
         }
-        if !suppressed {
-            kept.push(finding);
+        match suppressed {
+            Some(marker) => {
+                finding.suppressed = Some(marker);
+                silenced.push(finding);
+            }
+            None => kept.push(finding),
         }
     }
     let mut errors = found.errors;
@@ -136,7 +224,11 @@ fn apply_on(
             }
         }
     }
-    (kept, errors)
+    Applied {
+        kept,
+        suppressed: silenced,
+        errors,
+    }
 }
 
 const UNUSED_HELP: &str = "a suppression covers findings on its own line, on the line directly below it, or in the block whose header is directly below it; remove it when the finding is gone";
@@ -187,6 +279,9 @@ struct Suppression {
     entries: Vec<Entry>,
     /// Written in kmslint's own form: reported when unused.
     own: bool,
+    source: Source,
+    /// The reason written with it, if any.
+    justification: Option<String>,
 }
 
 /// One rule a suppression silences, with where its id is written.
@@ -485,6 +580,12 @@ fn kmslint_directive(
         scope,
         entries,
         own: true,
+        source: Source::Kmslint,
+        justification: after
+            .split_once("--")
+            .map(|(_, reason)| reason.trim())
+            .filter(|r| !r.is_empty())
+            .map(str::to_string),
     });
 }
 
@@ -518,10 +619,10 @@ fn peer_directives(
     today: i64,
     found: &mut Found,
 ) {
-    for (prefix, tool) in [
-        (CHECKOV, Tool::Checkov),
-        (TFSEC, Tool::Aqua),
-        (TRIVY, Tool::Aqua),
+    for (prefix, tool, source) in [
+        (CHECKOV, Tool::Checkov, Source::Checkov),
+        (TFSEC, Tool::Aqua, Source::Tfsec),
+        (TRIVY, Tool::Aqua, Source::Trivy),
     ] {
         for (pos, _) in body.match_indices(prefix) {
             let rest = &body[pos + prefix.len()..];
@@ -562,6 +663,17 @@ fn peer_directives(
                 scope,
                 entries,
                 own: false,
+                source,
+                justification: match tool {
+                    // `checkov:skip=ID:reason`, the reason running to the end of the line.
+                    Tool::Checkov => rest[offset + peer_id.len()..]
+                        .strip_prefix(':')
+                        .and_then(|r| r.lines().next())
+                        .map(str::trim)
+                        .filter(|r| !r.is_empty())
+                        .map(str::to_string),
+                    Tool::Aqua => None,
+                },
             });
         }
     }

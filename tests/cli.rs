@@ -97,6 +97,9 @@ fn exit_code_2_on_usage_errors() {
     write(t.path(), "main.tf", CLEAN);
     let o = kmslint(t.path(), &["--select", "KMS999"]);
     assert_eq!(o.status.code(), Some(2));
+    assert!(stdout(&o).contains("command line: unknown rule `KMS999`"));
+    let o = kmslint(t.path(), &["--select", "KMS999", "--format", "sarif"]);
+    assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("unknown rule `KMS999`"));
     assert_eq!(
         kmslint(t.path(), &["--format", "xml"]).status.code(),
@@ -693,11 +696,181 @@ fn configuration_file_keys_are_checked_with_their_line() {
     );
     let o = kmslint(t.path(), &[]);
     assert_eq!(o.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&o.stderr);
+    let out = stdout(&o);
     assert!(
-        err.contains("kmslint.toml:2: unknown field `max-key-admin`"),
-        "{err}"
+        out.contains("error[input::configuration]: unknown field `max-key-admin`"),
+        "{out}"
     );
+    assert!(out.contains("in kmslint.toml:2:1"), "{out}");
+    assert!(out.contains("; 1 input error"), "{out}");
+}
+
+/// The one input error of a report that a configuration error ended.
+fn config_error(dir: &Path, args: &[&str]) -> serde_json::Value {
+    let mut all = vec!["--format", "json"];
+    all.extend(args);
+    let o = kmslint(dir, &all);
+    assert_eq!(o.status.code(), Some(2), "{}", stdout(&o));
+    let doc = json(&o);
+    assert_eq!(doc["findings"], serde_json::json!([]), "{doc}");
+    let errors = doc["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 1, "{doc}");
+    assert_eq!(errors[0]["kind"], "configuration", "{doc}");
+    assert_eq!(errors[0]["level"], "error", "{doc}");
+    errors[0].clone()
+}
+
+#[test]
+fn configuration_errors_are_reports_naming_file_and_line() {
+    let t = tempfile::tempdir().unwrap();
+    let d = t.path();
+    std::fs::create_dir(d.join(".git")).unwrap();
+    write(d, "main.tf", ROTATION_OFF);
+    // A key the file format does not know.
+    write(
+        d,
+        "kmslint.toml",
+        b"fail-level = \"warning\"\n\nmax-key-admin = 2\n",
+    );
+    let e = config_error(d, &[]);
+    assert_eq!(
+        (e["path"].as_str(), e["start"]["line"].as_u64()),
+        (Some("kmslint.toml"), Some(3)),
+        "{e}"
+    );
+    // SARIF: a valid log, the error as an error-level notification at the file and line.
+    let o = kmslint(d, &["--format", "sarif"]);
+    assert_eq!(o.status.code(), Some(2));
+    let sarif = json(&o);
+    let run = &sarif["runs"][0];
+    assert_eq!(run["results"], serde_json::json!([]));
+    assert_eq!(run["invocations"][0]["executionSuccessful"], false);
+    let n = &run["invocations"][0]["toolExecutionNotifications"][0];
+    assert_eq!(n["level"], "error", "{n}");
+    assert_eq!(n["descriptor"]["id"], "input::configuration", "{n}");
+    let place = &n["locations"][0]["physicalLocation"];
+    assert_eq!(place["artifactLocation"]["uri"], "kmslint.toml", "{n}");
+    assert_eq!(place["region"]["startLine"], 3, "{n}");
+    // A value that parses but names nothing: found in the file, quoted.
+    write(
+        d,
+        "kmslint.toml",
+        b"fail-level = \"warning\"\nselect = [\n  \"KMS002\",\n  \"KMS999\",\n]\n",
+    );
+    let e = config_error(d, &[]);
+    assert_eq!(
+        (
+            e["path"].as_str(),
+            e["start"]["line"].as_u64(),
+            e["start"]["column"].as_u64()
+        ),
+        (Some("kmslint.toml"), Some(4), Some(4)),
+        "{e}"
+    );
+    assert!(e["message"].as_str().unwrap().contains("KMS999"), "{e}");
+    // The same mistake in --config, beside a good discovered file.
+    write(d, "kmslint.toml", b"fail-level = \"warning\"\n");
+    write(d, "ci/strict.toml", b"\naccounts = [\"12345\"]\n");
+    let e = config_error(d, &["--config", "ci/strict.toml"]);
+    assert_eq!(
+        (e["path"].as_str(), e["start"]["line"].as_u64()),
+        (Some("ci/strict.toml"), Some(2)),
+        "{e}"
+    );
+    // A --config that does not exist.
+    let e = config_error(d, &["--config", "missing.toml"]);
+    assert_eq!(e["path"], "missing.toml", "{e}");
+    // A flag: the command line is named instead of a file.
+    let e = config_error(d, &["--select", "KMS999"]);
+    assert_eq!(e["path"], "", "{e}");
+    assert!(
+        e["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("command line: unknown rule `KMS999`"),
+        "{e}"
+    );
+    // A broken baseline: its line.
+    write(
+        d,
+        "baseline.json",
+        b"{\n  \"version\": 1,\n  \"fingerprints\": [}\n",
+    );
+    let e = config_error(d, &["--baseline", "baseline.json"]);
+    assert_eq!(
+        (e["path"].as_str(), e["start"]["line"].as_u64()),
+        (Some("baseline.json"), Some(3)),
+        "{e}"
+    );
+}
+
+#[test]
+fn suppressed_findings_are_counted_and_listed_on_request() {
+    let t = tempfile::tempdir().unwrap();
+    let d = t.path();
+    write(
+        d,
+        "main.tf",
+        b"#checkov:skip=CKV_AWS_7:rotation is handled by the HSM team\nresource \"aws_kms_key\" \"hsm\" {\n  enable_key_rotation = false\n}\n\nresource \"aws_kms_key\" \"app\" {\n  enable_key_rotation = false # kmslint:ignore KMS002 -- reviewed\n}\n\nresource \"aws_kms_key\" \"old\" {\n  enable_key_rotation = false\n}\n",
+    );
+    let o = kmslint(d, &["--select", "KMS002", "--write-baseline", "b.json"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    let args = ["--select", "KMS002", "--baseline", "b.json"];
+    let o = kmslint(d, &args);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "suppressed findings never fail a run"
+    );
+    let out = stdout(&o);
+    assert!(
+        out.contains("0 findings (0 error, 0 warning, 0 note) in 1 file; 0 input errors; 3 suppressed: 1 kmslint, 1 checkov, 1 baseline"),
+        "{out}"
+    );
+    assert!(!out.contains("(suppressed)"), "{out}");
+    let mut shown = args.to_vec();
+    shown.push("--show-suppressed");
+    let o = kmslint(d, &shown);
+    assert_eq!(o.status.code(), Some(0));
+    let out = stdout(&o);
+    assert_eq!(out.matches("(suppressed)").count(), 3, "{out}");
+    assert!(
+        out.contains("suppressed by checkov at main.tf:1:15: rotation is handled by the HSM team"),
+        "{out}"
+    );
+    assert!(
+        out.contains("suppressed by kmslint at main.tf:7:48: reviewed"),
+        "{out}"
+    );
+    assert!(out.contains("suppressed by baseline"), "{out}");
+    // JSON: counted by source, listed apart.
+    let mut json_args = shown.clone();
+    json_args.extend(["--format", "json"]);
+    let doc = json(&kmslint(d, &json_args));
+    assert_eq!(doc["summary"]["findings"], 0);
+    assert_eq!(doc["summary"]["suppressed"], 3);
+    assert_eq!(
+        doc["summary"]["suppressed_by"],
+        serde_json::json!({"baseline": 1, "checkov": 1, "kmslint": 1})
+    );
+    let sources: Vec<_> = doc["suppressed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["suppression"]["source"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(sources, ["checkov", "kmslint", "baseline"], "{doc}");
+    // SARIF: results with their suppressions; a baseline's is external.
+    let mut sarif_args = shown.clone();
+    sarif_args.extend(["--format", "sarif"]);
+    let sarif = json(&kmslint(d, &sarif_args));
+    let kinds: Vec<_> = sarif["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["suppressions"][0]["kind"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(kinds, ["inSource", "inSource", "external"], "{sarif}");
 }
 
 #[test]

@@ -160,6 +160,50 @@ fn clean_module_report_has_empty_results() {
     );
 }
 
+#[test]
+fn configuration_error_and_suppressed_reports_are_valid_sarif() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let module = tmp.path().join("module");
+    std::fs::create_dir(&module).expect("create module dir");
+    std::fs::write(
+        module.join("main.tf"),
+        "resource \"aws_kms_key\" \"a\" {\n  enable_key_rotation = false # kmslint:ignore KMS002 -- reviewed\n}\n\n# checkov:skip=CKV_AWS_7:handled elsewhere\nresource \"aws_kms_key\" \"b\" {\n  enable_key_rotation = false\n}\n",
+    )
+    .expect("write main.tf");
+    let out = tmp.path().join("suppressed.sarif");
+    let output = kmslint_sarif(
+        &module,
+        &["--select", "KMS002", "--show-suppressed"],
+        ".",
+        &out,
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", describe(&output));
+    let sarif = read_json(&out);
+    validate(&sarif, &out, tmp.path());
+    let results = sarif["runs"][0]["results"].as_array().expect("results");
+    assert_eq!(results.len(), 2, "{sarif}");
+    assert!(
+        results
+            .iter()
+            .all(|r| r["suppressions"][0]["kind"] == "inSource")
+    );
+
+    std::fs::write(module.join("kmslint.toml"), "select = [\"KMS999\"]\n").expect("write toml");
+    let out = tmp.path().join("config.sarif");
+    let output = kmslint_sarif(&module, &[], ".", &out);
+    assert_eq!(output.status.code(), Some(2), "{}", describe(&output));
+    let sarif = read_json(&out);
+    validate(&sarif, &out, tmp.path());
+    let invocation = &sarif["runs"][0]["invocations"][0];
+    assert_eq!(invocation["executionSuccessful"], false);
+    let n = &invocation["toolExecutionNotifications"][0];
+    assert_eq!(n["level"], "error", "{n}");
+    assert_eq!(
+        n["locations"][0]["physicalLocation"]["region"]["startLine"], 1,
+        "{n}"
+    );
+}
+
 /// All three checks on one report; `work` is a scratch directory for the multitool's log.
 fn validate(sarif: &Value, file: &Path, work: &Path) {
     let problems = github_lint(sarif);

@@ -7,6 +7,7 @@
 
 pub mod file;
 pub mod keys;
+pub mod origin;
 
 use std::collections::BTreeMap;
 use std::ops::Range;

@@ -7,7 +7,7 @@
 use std::io::Write;
 
 use crate::Outcome;
-use crate::report::{ReportOptions, repo_path};
+use crate::report::{ReportOptions, escape, repo_path};
 use crate::rules::Level;
 
 const PER_LEVEL: usize = 10;
@@ -28,13 +28,21 @@ pub(super) fn write(
             continue;
         }
         shown[i] += 1;
+        // A command-line value has no place in a file.
+        let place = if e.path.is_empty() {
+            String::new()
+        } else {
+            format!(
+                "file={},line={},col={},",
+                property(&repo_path(options, &e.path)),
+                e.position.line,
+                e.position.column
+            )
+        };
         writeln!(
             out,
-            "::{} file={},line={},col={},title={}::{}",
+            "::{} {place}title={}::{}",
             command(e.level()),
-            property(&repo_path(options, &e.path)),
-            e.position.line,
-            e.position.column,
             property("kmslint input error"),
             data(&e.message)
         )?;
@@ -68,6 +76,24 @@ pub(super) fn write(
             data(&f.message)
         )?;
     }
+    let by_source = crate::suppress::counts(&outcome.suppressed);
+    if !by_source.is_empty() {
+        let parts: Vec<String> = by_source
+            .iter()
+            .map(|(s, n)| format!("{n} {}", s.name()))
+            .collect();
+        writeln!(
+            out,
+            "kmslint: {} suppressed finding{} not annotated ({}); `--show-suppressed` lists them in the pretty, JSON and SARIF output",
+            outcome.suppressed.len(),
+            if outcome.suppressed.len() == 1 {
+                ""
+            } else {
+                "s"
+            },
+            parts.join(", ")
+        )?;
+    }
     for level in [Level::Error, Level::Warning, Level::Note] {
         let n = hidden[slot(level)];
         if n > 0 {
@@ -98,9 +124,11 @@ fn command(level: Level) -> &'static str {
     }
 }
 
-/// Escapes a workflow-command message.
+/// Escapes a workflow-command message: control characters as every format shows them (so none
+/// can end the command line), then what the runner itself decodes.
 fn data(s: &str) -> String {
-    s.replace('%', "%25")
+    escape::text(s)
+        .replace('%', "%25")
         .replace('\r', "%0D")
         .replace('\n', "%0A")
 }
@@ -150,10 +178,27 @@ mod tests {
 
     #[test]
     fn escaping() {
-        assert_eq!(data("50%\nx"), "50%25%0Ax");
-        assert_eq!(data("a\r\nb: c, d"), "a%0D%0Ab: c, d");
+        assert_eq!(data("50%\nx"), "50%25\\nx");
+        assert_eq!(data("a\r\nb: c, d"), "a\\r\\nb: c, d");
+        assert_eq!(data("\u{1b}[31m\u{9b}"), "\\u{1b}[31m\\u{9b}");
         assert_eq!(property("a:b,c"), "a%3Ab%2Cc");
-        assert_eq!(property("100%,\n"), "100%25%2C%0A");
+        assert_eq!(property("100%,\n"), "100%25%2C\\n");
+    }
+
+    #[test]
+    fn nothing_from_the_input_starts_a_line_or_drives_a_terminal() {
+        let out = render(vec![(
+            "a\n::error file=FORGED.tf::x\u{1b}[2J.tf",
+            "resource \"aws_kms_key\" \"k\" {\n  enable_key_rotation = false\n}\n",
+        )]);
+        assert!(out.contains("KMS002"), "{out}");
+        for line in out.lines() {
+            assert!(!line.contains("::error file=FORGED"), "{line}");
+        }
+        assert!(
+            !out.chars().any(|c| escape::is_unsafe(c) && c != '\n'),
+            "{out:?}"
+        );
     }
 
     #[test]

@@ -1,10 +1,13 @@
 //! kmslint's own JSON format: stable field names, documented in docs/json-output.md.
 
+use std::borrow::Cow;
+use std::collections::BTreeMap;
 use std::io::Write;
 
 use serde::Serialize;
 
-use crate::report::ReportOptions;
+use crate::Finding;
+use crate::report::{ReportOptions, escape};
 use crate::rules::Level;
 use crate::source::{Loc, Position, SourceMap};
 use crate::{Outcome, Stats};
@@ -18,6 +21,8 @@ struct Document<'a> {
     tool: Tool<'a>,
     summary: Summary,
     findings: Vec<JsonFinding<'a>>,
+    /// Filled with `--show-suppressed`; the summary counts them either way.
+    suppressed: Vec<JsonFinding<'a>>,
     errors: Vec<JsonError<'a>>,
 }
 
@@ -34,6 +39,12 @@ struct Summary {
     error: usize,
     warning: usize,
     note: usize,
+    /// Input diagnostics per level: only error-level ones make the exit code 2.
+    input_error: usize,
+    input_warning: usize,
+    input_note: usize,
+    suppressed: usize,
+    suppressed_by: BTreeMap<&'static str, usize>,
     #[serde(flatten)]
     stats: Stats,
 }
@@ -43,15 +54,24 @@ struct JsonFinding<'a> {
     rule: &'static str,
     name: &'static str,
     level: Level,
-    message: &'a str,
-    resource: &'a str,
+    message: Cow<'a, str>,
+    resource: Cow<'a, str>,
     location: JsonLocation<'a>,
     related: Vec<JsonRelated<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    suppression: Option<JsonSuppression<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonSuppression<'a> {
+    source: crate::suppress::Source,
+    justification: Option<Cow<'a, str>>,
+    location: Option<JsonLocation<'a>>,
 }
 
 #[derive(Serialize)]
 struct JsonRelated<'a> {
-    message: &'a str,
+    message: Cow<'a, str>,
     location: JsonLocation<'a>,
 }
 
@@ -72,8 +92,8 @@ struct JsonError<'a> {
     code: &'static str,
     path: &'a str,
     start: Position,
-    message: &'a str,
-    help: Option<&'a str>,
+    message: Cow<'a, str>,
+    help: Option<Cow<'a, str>>,
 }
 
 pub(super) fn write(
@@ -82,6 +102,7 @@ pub(super) fn write(
     out: &mut dyn Write,
 ) -> std::io::Result<()> {
     let count = |l: Level| outcome.findings.iter().filter(|f| f.level == l).count();
+    let input = |l: Level| outcome.errors.iter().filter(|e| e.level() == l).count();
     let doc = Document {
         schema_version: SCHEMA_VERSION,
         tool: Tool {
@@ -94,28 +115,30 @@ pub(super) fn write(
             error: count(Level::Error),
             warning: count(Level::Warning),
             note: count(Level::Note),
+            input_error: input(Level::Error),
+            input_warning: input(Level::Warning),
+            input_note: input(Level::Note),
+            suppressed: outcome.suppressed.len(),
+            suppressed_by: crate::suppress::counts(&outcome.suppressed)
+                .into_iter()
+                .map(|(s, n)| (s.name(), n))
+                .collect(),
             stats: outcome.stats,
         },
         findings: outcome
             .findings
             .iter()
-            .map(|f| JsonFinding {
-                rule: f.rule.id,
-                name: f.rule.name,
-                level: f.level,
-                message: &f.message,
-                resource: &f.resource,
-                location: location(&outcome.sources, &f.primary),
-                related: f
-                    .related
-                    .iter()
-                    .map(|r| JsonRelated {
-                        message: &r.message,
-                        location: location(&outcome.sources, &r.loc),
-                    })
-                    .collect(),
-            })
+            .map(|f| finding(&outcome.sources, f))
             .collect(),
+        suppressed: if options.show_suppressed {
+            outcome
+                .suppressed
+                .iter()
+                .map(|f| finding(&outcome.sources, f))
+                .collect()
+        } else {
+            Vec::new()
+        },
         errors: outcome
             .errors
             .iter()
@@ -125,13 +148,38 @@ pub(super) fn write(
                 code: e.kind.code(),
                 path: &e.path,
                 start: e.position,
-                message: &e.message,
-                help: e.help.as_deref(),
+                message: escape::text(&e.message),
+                help: e.help.as_deref().map(escape::text),
             })
             .collect(),
     };
-    serde_json::to_writer_pretty(&mut *out, &doc).map_err(std::io::Error::other)?;
+    escape::write_json_pretty(&mut *out, &doc)?;
     writeln!(out)
+}
+
+/// One finding; its texts as every format shows them (see `escape`), its paths exact.
+fn finding<'a>(sources: &'a SourceMap, f: &'a Finding) -> JsonFinding<'a> {
+    JsonFinding {
+        rule: f.rule.id,
+        name: f.rule.name,
+        level: f.level,
+        message: escape::text(&f.message),
+        resource: escape::text(&f.resource),
+        location: location(sources, &f.primary),
+        related: f
+            .related
+            .iter()
+            .map(|r| JsonRelated {
+                message: escape::text(&r.message),
+                location: location(sources, &r.loc),
+            })
+            .collect(),
+        suppression: f.suppressed.as_ref().map(|s| JsonSuppression {
+            source: s.source,
+            justification: s.justification.as_deref().map(escape::text),
+            location: s.at.as_ref().map(|at| location(sources, at)),
+        }),
+    }
 }
 
 fn location<'a>(sources: &'a SourceMap, loc: &Loc) -> JsonLocation<'a> {
@@ -153,5 +201,47 @@ fn location<'a>(sources: &'a SourceMap, loc: &Loc) -> JsonLocation<'a> {
             byte_start: 0,
             byte_end: 0,
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn texts_are_escaped_as_shown_and_paths_exact_with_no_raw_control_byte() {
+        let name = "a\u{1b}[2J\u{9b}.tf";
+        let src = "resource \"aws_kms_key\" \"k\" {\n  enable_key_rotation = true\n  policy = jsonencode({\n    Version = \"2012-10-17\"\n    Statement = [{\n      Sid = \"x\\n::error\\u001b\\u0085\"\n      Effect = \"Allow\"\n      Principal = \"*\"\n      Action = \"kms:*\"\n      Resource = \"*\"\n    }]\n  })\n}\n";
+        let outcome = crate::check_sources(
+            vec![(name.to_string(), src.to_string())],
+            &crate::config::Settings::default(),
+        );
+        let raw: Vec<&str> = outcome
+            .findings
+            .iter()
+            .map(|f| f.message.as_str())
+            .filter(|m| m.contains('\u{1b}'))
+            .collect();
+        assert!(
+            !raw.is_empty(),
+            "no finding quotes the Sid: {:?}",
+            outcome.findings
+        );
+        let mut out = Vec::new();
+        write(&outcome, &ReportOptions::default(), &mut out).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(
+            !text.chars().any(|c| escape::is_unsafe(c) && c != '\n'),
+            "{text:?}"
+        );
+        let doc: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let findings = doc["findings"].as_array().unwrap();
+        assert!(findings.iter().all(|f| f["location"]["path"] == name));
+        let shown: Vec<&str> = findings
+            .iter()
+            .filter_map(|f| f["message"].as_str())
+            .filter(|m| m.contains("x\\n::error\\u{1b}\\u{85}"))
+            .collect();
+        assert_eq!(shown.len(), raw.len(), "{doc}");
     }
 }

@@ -1,5 +1,6 @@
 //! Report formats: one file per format, all rendering the same sorted [`Outcome`].
 
+pub mod escape;
 mod github;
 mod json;
 mod pretty;
@@ -36,6 +37,12 @@ pub struct ReportOptions {
     pub repo_root: Option<(std::path::PathBuf, std::path::PathBuf)>,
     /// The tool version written into SARIF and JSON.
     pub version: String,
+    /// List the suppressed findings too, marked as such (`--show-suppressed`); they are always
+    /// counted.
+    pub show_suppressed: bool,
+    /// The absolute directory displayed paths are relative to (the working directory); with
+    /// `repo_prefix` it turns an absolute path into a repository-relative SARIF URI.
+    pub base: std::path::PathBuf,
 }
 
 impl Default for ReportOptions {
@@ -45,6 +52,8 @@ impl Default for ReportOptions {
             repo_prefix: String::new(),
             repo_root: None,
             version: env!("CARGO_PKG_VERSION").to_string(),
+            show_suppressed: false,
+            base: std::path::PathBuf::new(),
         }
     }
 }

@@ -13,7 +13,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::explain;
-use crate::report::ReportOptions;
+use crate::report::{ReportOptions, escape};
 use crate::rules::{self, Rule};
 use crate::source::{Loc, SourceMap};
 use crate::{Finding, InputError, Outcome};
@@ -100,6 +100,7 @@ struct Invocation {
 struct Notification {
     level: &'static str,
     message: Text,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     locations: Vec<Location>,
     descriptor: Descriptor,
 }
@@ -119,7 +120,16 @@ struct SarifResult {
     locations: Vec<Location>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     related_locations: Vec<Location>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    suppressions: Vec<Suppression>,
     properties: ResultProperties,
+}
+
+#[derive(Serialize)]
+struct Suppression {
+    kind: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    justification: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -163,6 +173,46 @@ pub(super) fn write(
     options: &ReportOptions,
     out: &mut dyn Write,
 ) -> std::io::Result<()> {
+    let shown_suppressed: &[Finding] = if options.show_suppressed {
+        &outcome.suppressed
+    } else {
+        &[]
+    };
+    let (kept, left_out) = capped(&outcome.findings, shown_suppressed, MAX_RESULTS);
+    let mut notifications: Vec<Notification> = outcome
+        .errors
+        .iter()
+        .map(|e| notification(e, options))
+        .collect();
+    if left_out > 0 {
+        notifications.push(summary_notification(
+            "warning",
+            "results-left-out",
+            format!(
+                "{left_out} of {} results were left out: GitHub code scanning takes at most {MAX_RESULTS} per run; the most severe were kept. The JSON or pretty output lists them all.",
+                kept.len() + left_out
+            ),
+        ));
+    }
+    let by_source = crate::suppress::counts(&outcome.suppressed);
+    if !by_source.is_empty() && !options.show_suppressed {
+        let parts: Vec<String> = by_source
+            .iter()
+            .map(|(s, n)| format!("{n} {}", s.name()))
+            .collect();
+        notifications.push(summary_notification(
+            "note",
+            "suppressed",
+            format!(
+                "{} suppressed ({}) and not listed; `--show-suppressed` lists them with their suppressions",
+                match outcome.suppressed.len() {
+                    1 => "1 finding was".to_string(),
+                    n => format!("{n} findings were"),
+                },
+                parts.join(", ")
+            ),
+        ));
+    }
     let log = Log {
         schema: SCHEMA,
         version: "2.1.0",
@@ -181,28 +231,24 @@ pub(super) fn write(
                     .errors
                     .iter()
                     .any(|e| e.level() == crate::rules::Level::Error),
-                tool_execution_notifications: outcome
-                    .errors
-                    .iter()
-                    .map(|e| notification(e, options))
-                    .collect(),
+                tool_execution_notifications: notifications,
             }],
             results: Vec::new(),
             column_kind: "unicodeCodePoints",
         }],
     };
-    let log = serde_json::to_string_pretty(&log).map_err(std::io::Error::other)?;
+    let log = String::from_utf8(escape::to_json_pretty(&log)?).map_err(std::io::Error::other)?;
     // A large scan has many thousands of results: they are serialized in parallel and written
     // where the empty array is, indented as `to_writer_pretty` would (JSON strings hold no raw
     // line break, so indenting after each one is safe).
     let (head, tail) = match log.split_once(EMPTY_RESULTS) {
-        Some((head, tail)) if !outcome.findings.is_empty() => (head, tail),
+        Some((head, tail)) if !kept.is_empty() => (head, tail),
         _ => return writeln!(out, "{log}"),
     };
     write!(out, "{head}\"results\": [")?;
     // Windows of chunks: each window is built and serialized on every core, then written, so
     // memory holds one window's output, not the whole report's.
-    for (w, window) in outcome.findings.chunks(CHUNK * 16).enumerate() {
+    for (w, window) in kept.chunks(CHUNK * 16).enumerate() {
         let chunks: Vec<Vec<u8>> = window
             .par_chunks(CHUNK)
             .map(|chunk| {
@@ -210,7 +256,7 @@ pub(super) fn write(
                 for f in chunk {
                     buf.extend_from_slice(b",\n");
                     let r = result(f, &outcome.sources, options);
-                    let json = serde_json::to_vec_pretty(&r).map_err(std::io::Error::other)?;
+                    let json = escape::to_json_pretty(&r)?;
                     for line in json.split(|&b| b == b'\n') {
                         buf.extend_from_slice(RESULT_INDENT.as_bytes());
                         buf.extend_from_slice(line);
@@ -230,6 +276,45 @@ pub(super) fn write(
     writeln!(out, "\n{}]{tail}", &RESULT_INDENT[2..])
 }
 
+/// GitHub code scanning rejects a run with more results than this.
+const MAX_RESULTS: usize = 25_000;
+/// GitHub rejects a result with more locations than this; related locations are held to it too.
+const MAX_RELATED: usize = 1_000;
+
+/// The findings written as results (open ones, then the suppressed ones shown), at most `max`:
+/// when there are more, the most severe are kept, open before suppressed, each group in its
+/// sorted order. Also returns how many were left out.
+fn capped<'a>(
+    open: &'a [Finding],
+    suppressed: &'a [Finding],
+    max: usize,
+) -> (Vec<&'a Finding>, usize) {
+    let all: Vec<&Finding> = open.iter().chain(suppressed).collect();
+    if all.len() <= max {
+        return (all, 0);
+    }
+    let mut order: Vec<usize> = (0..all.len()).collect();
+    // Stable: equal levels keep their sorted order; open findings come first in `all`.
+    order.sort_by_key(|&i| {
+        let f = all[i];
+        (f.suppressed.is_some(), std::cmp::Reverse(f.level))
+    });
+    let mut keep: Vec<usize> = order.into_iter().take(max).collect();
+    keep.sort_unstable();
+    let left_out = all.len() - keep.len();
+    (keep.into_iter().map(|i| all[i]).collect(), left_out)
+}
+
+/// A notification about the run as a whole (no location).
+fn summary_notification(level: &'static str, id: &'static str, text: String) -> Notification {
+    Notification {
+        level,
+        message: Text { text },
+        locations: Vec::new(),
+        descriptor: Descriptor { id },
+    }
+}
+
 /// Results serialized by one task.
 const CHUNK: usize = 64;
 /// How `results` looks in the serialized log before the results are put in.
@@ -239,8 +324,8 @@ const RESULT_INDENT: &str = "        ";
 
 /// One finding as a SARIF result.
 fn result(f: &Finding, sources: &SourceMap, options: &ReportOptions) -> SarifResult {
-    let related: Vec<Location> = f
-        .related
+    let shown = &f.related[..f.related.len().min(MAX_RELATED)];
+    let related: Vec<Location> = shown
         .iter()
         .enumerate()
         .map(|(i, r)| {
@@ -249,20 +334,40 @@ fn result(f: &Finding, sources: &SourceMap, options: &ReportOptions) -> SarifRes
                 options,
                 &r.loc,
                 Some(i + 1),
-                Some(r.message.clone()),
+                Some(escape::text(&r.message).into_owned()),
             )
         })
         .collect();
-    let links: Vec<String> = f
-        .related
+    let links: Vec<String> = shown
         .iter()
         .enumerate()
-        .map(|(i, r)| format!("[{}]({})", escape(&r.message), i + 1))
+        .map(|(i, r)| format!("[{}]({})", link_text(&escape::text(&r.message)), i + 1))
         .collect();
-    let mut text = escape(&f.message);
+    let mut text = link_text(&escape::text(&f.message));
     if !links.is_empty() {
         text = format!("{text} ({})", links.join(", "));
     }
+    if f.related.len() > shown.len() {
+        text.push_str(&format!(
+            " ({} more related locations are not listed)",
+            f.related.len() - shown.len()
+        ));
+    }
+    let suppressions = f
+        .suppressed
+        .iter()
+        .map(|s| Suppression {
+            kind: if s.source.in_source() {
+                "inSource"
+            } else {
+                "external"
+            },
+            justification: Some(match &s.justification {
+                Some(j) => format!("{}: {}", s.source.name(), escape::text(j)),
+                None => s.source.name().to_string(),
+            }),
+        })
+        .collect();
     SarifResult {
         rule_id: f.rule.id,
         rule_index: rules::ALL
@@ -273,8 +378,9 @@ fn result(f: &Finding, sources: &SourceMap, options: &ReportOptions) -> SarifRes
         message: Text { text },
         locations: vec![location(sources, options, &f.primary, None, None)],
         related_locations: related,
+        suppressions,
         properties: ResultProperties {
-            resource: f.resource.clone(),
+            resource: escape::text(&f.resource).into_owned(),
         },
     }
 }
@@ -308,14 +414,15 @@ fn descriptor(rule: &'static Rule) -> RuleDescriptor {
 }
 
 fn notification(error: &InputError, options: &ReportOptions) -> Notification {
-    let mut text = error.message.clone();
+    let mut text = escape::text(&error.message).into_owned();
     if let Some(help) = &error.help {
-        text = format!("{text} (help: {help})");
+        text = format!("{text} (help: {})", escape::text(help));
     }
-    Notification {
-        level: error.level().as_str(),
-        message: Text { text },
-        locations: vec![Location {
+    // A command-line value has no file to point at.
+    let locations = if error.path.is_empty() {
+        Vec::new()
+    } else {
+        vec![Location {
             id: None,
             physical_location: PhysicalLocation {
                 artifact_location: ArtifactLocation {
@@ -329,7 +436,12 @@ fn notification(error: &InputError, options: &ReportOptions) -> Notification {
                 },
             },
             message: None,
-        }],
+        }]
+    };
+    Notification {
+        level: error.level().as_str(),
+        message: Text { text },
+        locations,
         descriptor: Descriptor {
             id: error.kind.code(),
         },
@@ -367,28 +479,63 @@ fn location(
     }
 }
 
-/// A repository-relative URI reference: `/`-separated, percent-encoded where URIs require it.
+/// A repository-relative URI reference without a scheme: `/`-separated segments, each
+/// percent-encoded to RFC 3986's unreserved characters and the sub-delimiters (so `:`, which
+/// would make the first segment a scheme, `%`, `#`, `?`, spaces, controls and non-ASCII bytes
+/// are all encoded). An absolute path is made relative to the repository root (`..` when it lies
+/// outside): code scanning reads URIs relative to the checkout and rejects `file://` ones.
 fn uri(options: &ReportOptions, path: &str) -> String {
     // A display path may climb out of the working directory (`../../modules/kms/main.tf`, run
     // from `envs/prod`): joined to the working directory's place it names the repository file.
     let full = crate::report::repo_path(options, path);
+    // An absolute path (a file outside the working directory's tree) is made relative too: no
+    // URI has a scheme or an authority.
+    let full = if full.starts_with('/') {
+        relative_to_root(options, &full)
+    } else {
+        full
+    };
     let mut out = String::with_capacity(full.len());
     for b in full.bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~/!$&'()*+,;=:@".contains(&b) {
+        if b.is_ascii_alphanumeric() || b"-._~/!$&'()*+,;=@".contains(&b) {
             out.push(char::from(b));
         } else {
             out.push_str(&format!("%{b:02X}"));
         }
     }
-    if full.starts_with('/') {
-        format!("file://{out}")
-    } else {
-        out
-    }
+    out
+}
+
+/// An absolute `/`-separated path relative to the repository root (the base directory less
+/// the repository prefix), with `..` segments where it lies outside.
+fn relative_to_root(options: &ReportOptions, path: &str) -> String {
+    let mut root: Vec<String> = options
+        .base
+        .components()
+        .filter_map(|c| match c {
+            std::path::Component::Normal(s) => Some(s.to_string_lossy().into_owned()),
+            _ => None,
+        })
+        .collect();
+    let depth = options
+        .repo_prefix
+        .split('/')
+        .filter(|s| !s.is_empty())
+        .count();
+    root.truncate(root.len().saturating_sub(depth));
+    let target: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    let common = root
+        .iter()
+        .zip(&target)
+        .take_while(|(a, b)| a.as_str() == **b)
+        .count();
+    let mut parts: Vec<&str> = vec![".."; root.len() - common];
+    parts.extend(&target[common..]);
+    parts.join("/")
 }
 
 /// SARIF message text reads `[text](id)` as a link; literal brackets must be escaped.
-fn escape(text: &str) -> String {
+fn link_text(text: &str) -> String {
     text.replace('\\', "\\\\")
         .replace('[', "\\[")
         .replace(']', "\\]")
@@ -405,12 +552,144 @@ mod tests {
             ..ReportOptions::default()
         };
         assert_eq!(uri(&o, "a b/main.tf"), "infra/a%20b/main.tf");
-        assert_eq!(uri(&o, "/abs/x.tf"), "file:///abs/x.tf");
         assert_eq!(uri(&o, "../modules/kms/main.tf"), "modules/kms/main.tf");
+        assert_eq!(
+            uri(&ReportOptions::default(), "javascript:alert(1).tf"),
+            "javascript%3Aalert(1).tf"
+        );
+        assert_eq!(
+            uri(&ReportOptions::default(), "d/%41#x?y/\u{e9}\u{1b}.tf"),
+            "d/%2541%23x%3Fy/%C3%A9%1B.tf"
+        );
+    }
+
+    #[test]
+    fn absolute_paths_become_repository_relative() {
+        let o = ReportOptions {
+            repo_prefix: "infra/envs/".into(),
+            base: "/home/u/repo/infra/envs".into(),
+            ..ReportOptions::default()
+        };
+        assert_eq!(uri(&o, "/home/u/repo/modules/k.tf"), "modules/k.tf");
+        assert_eq!(uri(&o, "/home/u/other/k.tf"), "../other/k.tf");
+        assert_eq!(uri(&o, "/etc/x:y.tf"), "../../../etc/x%3Ay.tf");
     }
 
     #[test]
     fn brackets_are_escaped() {
-        assert_eq!(escape("a[\"k\"]"), "a\\[\"k\"\\]");
+        assert_eq!(link_text("a[\"k\"]"), "a\\[\"k\"\\]");
+    }
+
+    fn sarif(sources: Vec<(&str, String)>, options: &ReportOptions) -> serde_json::Value {
+        let sources = sources
+            .into_iter()
+            .map(|(n, t)| (n.to_string(), t))
+            .collect();
+        let outcome = crate::check_sources(sources, &crate::config::Settings::default());
+        let mut out = Vec::new();
+        write(&outcome, options, &mut out).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(
+            !text.chars().any(|c| escape::is_unsafe(c) && c != '\n'),
+            "raw control character in {text:?}"
+        );
+        serde_json::from_str(&text).unwrap()
+    }
+
+    #[test]
+    fn the_most_severe_are_kept_in_order() {
+        let findings = |src: &str| {
+            crate::check_sources(
+                vec![("main.tf".to_string(), src.to_string())],
+                &crate::config::Settings::default(),
+            )
+            .findings
+        };
+        let all = findings(
+            "resource \"aws_kms_key\" \"a\" {\n  enable_key_rotation = false\n  deletion_window_in_days = 7\n}\nresource \"aws_kms_key\" \"b\" {\n  enable_key_rotation = true\n  policy = jsonencode({\n    Version = \"2012-10-17\"\n  })\n}\n",
+        );
+        let worst = all.iter().map(|f| f.level).max();
+        assert!(all.len() > 2 && all.iter().any(|f| Some(f.level) != worst));
+        // The last of the sorted findings is not the most severe: the cap must look at levels.
+        let max = 2;
+        let (kept, left_out) = capped(&all, &[], max);
+        assert_eq!((kept.len(), left_out), (max, all.len() - max));
+        let least_kept = kept.iter().map(|f| f.level).min();
+        let left: Vec<_> = all
+            .iter()
+            .filter(|f| !kept.iter().any(|k| std::ptr::eq(*k, *f)))
+            .collect();
+        assert!(left.iter().all(|f| Some(f.level) <= least_kept));
+        assert!(kept.iter().any(|f| Some(f.level) == worst));
+
+        let positions: Vec<usize> = kept
+            .iter()
+            .filter_map(|k| all.iter().position(|f| std::ptr::eq(f, *k)))
+            .collect();
+        assert!(positions.windows(2).all(|w| w[0] < w[1]), "{positions:?}");
+        assert_ne!(positions, (0..max).collect::<Vec<_>>(), "not a mere prefix");
+        let (kept, left_out) = capped(&all, &[], all.len());
+        assert_eq!((kept.len(), left_out), (all.len(), 0));
+    }
+
+    #[test]
+    fn suppressed_findings_are_results_with_suppressions_only_when_shown() {
+        let src = "# kmslint:ignore KMS002 -- rotated by the \u{1b} platform\nresource \"aws_kms_key\" \"a\" {\n  enable_key_rotation = false # checkov:skip=CKV_AWS_7:managed elsewhere\n}\n".to_string();
+        let hidden = sarif(vec![("main.tf", src.clone())], &ReportOptions::default());
+        let run = &hidden["runs"][0];
+        let results = run["results"].as_array().unwrap();
+        assert!(results.iter().all(|r| r["ruleId"] != "KMS002"), "{run}");
+        let notes = run["invocations"][0]["toolExecutionNotifications"]
+            .as_array()
+            .unwrap();
+        assert!(
+            notes.iter().any(|n| n["descriptor"]["id"] == "suppressed"
+                && n["level"] == "note"
+                && n["message"]["text"]
+                    .as_str()
+                    .unwrap()
+                    .starts_with("1 finding was suppressed (1 kmslint)")),
+            "{notes:?}"
+        );
+        let shown = sarif(
+            vec![("main.tf", src)],
+            &ReportOptions {
+                show_suppressed: true,
+                ..ReportOptions::default()
+            },
+        );
+        let result = shown["runs"][0]["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["ruleId"] == "KMS002")
+            .cloned()
+            .unwrap();
+        assert_eq!(
+            result["suppressions"],
+            serde_json::json!([{
+                "kind": "inSource",
+                "justification": "kmslint: rotated by the \\u{1b} platform"
+            }])
+        );
+        let open = shown["runs"][0]["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|r| r["suppressions"].is_null())
+            .count();
+        assert_eq!(open, hidden["runs"][0]["results"].as_array().unwrap().len());
+    }
+
+    #[test]
+    fn hostile_names_and_values_reach_no_uri_or_text_raw() {
+        let src = "resource \"aws_kms_key\" \"k\" {\n  enable_key_rotation = false\n  description = \"\u{9b}\"\n}\n".to_string();
+        let log = sarif(
+            vec![("javascript:\u{1b}\n.tf", src)],
+            &ReportOptions::default(),
+        );
+        let uri = &log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
+            ["uri"];
+        assert_eq!(uri, "javascript%3A%1B%0A.tf");
     }
 }

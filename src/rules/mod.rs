@@ -202,6 +202,7 @@ impl Sink {
             related: Vec::new(),
             resource: resource.to_string(),
             block: None,
+            suppressed: None,
         };
         let index = self.findings.len();
         self.findings.push(finding);

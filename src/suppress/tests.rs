@@ -119,7 +119,7 @@ fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
 
 fn run_on(files: &[(&str, &str)], report_unused: bool, today: i64) -> Kept {
     let outcome = outcome(files);
-    let (kept, errors) = apply_on(
+    let Applied { kept, errors, .. } = apply_on(
         outcome.findings,
         &outcome.sources,
         &SuppressOptions { report_unused },
@@ -274,7 +274,7 @@ fn above_a_block_covers_findings_inside_it_whatever_block_they_name() {
     for f in &mut findings {
         f.block = None;
     }
-    let (kept, errors) = apply_on(
+    let Applied { kept, errors, .. } = apply_on(
         findings,
         &outcome.sources,
         &SuppressOptions {
@@ -675,7 +675,7 @@ fn above_a_module_call_covers_what_is_found_through_it() {
         one.related.retain(|r| !called_here(r) || r == *call);
         findings.push(one);
     }
-    let (kept, errors) = apply_on(
+    let Applied { kept, errors, .. } = apply_on(
         findings,
         &outcome.sources,
         &SuppressOptions {
@@ -718,4 +718,74 @@ fn above_a_module_call_covers_what_is_found_through_it() {
             ),
         ]
     );
+}
+
+#[test]
+fn suppressed_findings_are_kept_apart_with_their_source_and_reason() {
+    let text = "# kmslint:ignore KMS002 -- rotated by the platform team\nresource \"aws_kms_key\" \"a\" {\n  enable_key_rotation = false\n}\n\n# checkov:skip=CKV_AWS_7:handled elsewhere\nresource \"aws_kms_key\" \"b\" {\n  enable_key_rotation = false\n}\n\n# tfsec:ignore:aws-kms-auto-rotate-keys\nresource \"aws_kms_key\" \"c\" {\n  enable_key_rotation = false\n}\n\nresource \"aws_kms_key\" \"d\" {\n  enable_key_rotation = false # trivy:ignore:AVD-AWS-0065\n}\n\nresource \"aws_kms_key\" \"e\" {\n  enable_key_rotation = false\n}\n";
+    let outcome = outcome(&[("main.tf", text)]);
+    let all = outcome.findings.len();
+    let applied = apply_on(
+        outcome.findings,
+        &outcome.sources,
+        &SuppressOptions::default(),
+        0,
+    );
+    assert_eq!(applied.kept.len() + applied.suppressed.len(), all);
+    assert!(applied.kept.iter().all(|f| f.suppressed.is_none()));
+    let mut seen: Vec<(String, &str, Option<&str>, String)> = applied
+        .suppressed
+        .iter()
+        .filter(|f| f.rule.id == "KMS002")
+        .map(|f| {
+            let m = f.suppressed.as_ref().unwrap();
+            let at = m.at.as_ref().unwrap();
+            let written = outcome.sources.get(at.file).unwrap().slice(&at.span);
+            (
+                f.resource.clone(),
+                m.source.name(),
+                m.justification.as_deref(),
+                written.to_string(),
+            )
+        })
+        .collect();
+    seen.sort();
+    assert_eq!(
+        seen,
+        [
+            (
+                "aws_kms_key.a".to_string(),
+                "kmslint",
+                Some("rotated by the platform team"),
+                "KMS002".to_string()
+            ),
+            (
+                "aws_kms_key.b".to_string(),
+                "checkov",
+                Some("handled elsewhere"),
+                "CKV_AWS_7".to_string()
+            ),
+            (
+                "aws_kms_key.c".to_string(),
+                "tfsec",
+                None,
+                "aws-kms-auto-rotate-keys".to_string()
+            ),
+            (
+                "aws_kms_key.d".to_string(),
+                "trivy",
+                None,
+                "AVD-AWS-0065".to_string()
+            ),
+        ]
+    );
+    assert!(
+        applied
+            .kept
+            .iter()
+            .any(|f| f.rule.id == "KMS002" && f.resource == "aws_kms_key.e")
+    );
+    let counts = counts(&applied.suppressed);
+    assert!(counts.iter().any(|&(s, n)| s == Source::Kmslint && n >= 1));
+    assert!(counts.iter().all(|&(_, n)| n > 0));
 }
