@@ -74,49 +74,149 @@ impl Outcome {
 /// Analyses the given files and directories. `base` is the directory paths are shown relative
 /// to. Files outside the git repository of each given path (or outside the path itself when it is
 /// in none) are never read, whatever a module source or `file()` names.
+///
+/// Findings about resources are reported for the given paths only; scan-wide rules (tiers,
+/// required aliases) judge the whole project of each path ([`scan_scopes`]), which is read for
+/// them when they are configured and the paths are not the projects themselves (a pre-commit
+/// hook passes the staged files).
 pub fn check(paths: &[PathBuf], base: &Path, settings: &Settings) -> Outcome {
     let found = discover::discover(paths, base, settings.exclude.as_ref());
-    let boundaries: Vec<PathBuf> = paths
-        .iter()
-        .map(|p| {
-            let p = files::normalize(&base.join(p));
-            let dir = if p.is_file() {
-                p.parent().map(Path::to_path_buf).unwrap_or_default()
-            } else {
-                p
-            };
-            dir.ancestors()
-                .find(|d| d.join(".git").exists())
-                .unwrap_or(&dir)
-                .to_path_buf()
-        })
-        .collect();
+    let boundaries = repositories(paths, base);
     let files = Files::new(base, &boundaries, settings.max_file_size);
     let cache = from_hcl::ModuleCache::default();
-    let units = units(found.modules, found.plans);
+    let given = units(found.modules, found.plans);
+    let scopes = if rules::scan_rules_active(settings) {
+        scan_scopes(paths, base, settings)
+    } else {
+        Vec::new()
+    };
+    let whole = paths.iter().all(|p| scopes.contains(&absolute(base, p)));
+    let context = if !scopes.is_empty() && !whole {
+        let dirs: Vec<PathBuf> = given.iter().map(|u| absolute(base, &u.dir)).collect();
+        let more = discover::discover(&scopes, base, settings.exclude.as_ref());
+        units(more.modules, more.plans)
+            .into_iter()
+            .filter(|u| !dirs.contains(&absolute(base, &u.dir)))
+            .collect()
+    } else {
+        Vec::new()
+    };
     // The end of the run (sorting, suppressions) is parallel too, in the same pool.
     in_pool(|| {
-        let analysed = units
-            .par_iter()
-            .map(|unit| {
-                let sources = unit
-                    .module
-                    .iter()
-                    .flat_map(|m| &m.files)
-                    .filter_map(|f| files.load(&f.path))
-                    .collect();
-                let plans = unit
-                    .plans
-                    .iter()
-                    .filter_map(|(path, explicit)| load_plan(&files, path, *explicit, settings))
-                    .collect();
-                guarded(base, &unit.dir, || {
-                    analyse_unit(&files, &cache, settings, &unit.dir, sources, plans)
+        let analysed = analyse_units(&files, &cache, base, settings, &given);
+        // The rest of the repository is read apart (its own files and ids): only its inventory
+        // for the scan-wide rules is kept, not its findings, errors or sources.
+        let context = if context.is_empty() {
+            Vec::new()
+        } else {
+            let files = Files::new(base, &boundaries, settings.max_file_size);
+            let cache = from_hcl::ModuleCache::default();
+            analyse_units(&files, &cache, base, settings, &context)
+                .into_iter()
+                .map(|a| Analysed {
+                    findings: Vec::new(),
+                    errors: Vec::new(),
+                    ..a
                 })
-            })
-            .collect::<Vec<_>>();
-        finish(files, analysed, found.errors, settings)
+                .collect()
+        };
+        finish(files, analysed, context, found.errors, settings)
     })
+}
+
+/// The repository of each path: the git work tree holding it, else the path itself (the
+/// directory of a file).
+fn repositories(paths: &[PathBuf], base: &Path) -> Vec<PathBuf> {
+    let mut roots: Vec<PathBuf> = paths
+        .iter()
+        .map(|p| repository(&directory(base, p)))
+        .collect();
+    roots.sort();
+    roots.dedup();
+    roots
+}
+
+/// What scan-wide rules judge for each path: the project of the configuration file that sets
+/// them up (its directory) when the path is in it, else the path's repository. A monorepo's
+/// projects, each with its own `kmslint.toml`, are judged apart.
+fn scan_scopes(paths: &[PathBuf], base: &Path, settings: &Settings) -> Vec<PathBuf> {
+    let projects: Vec<PathBuf> = settings
+        .tiers
+        .iter()
+        .map(|t| &t.at.path)
+        .chain(settings.required_aliases.iter().map(|(_, at)| &at.path))
+        .filter_map(|p| absolute(base, p).parent().map(Path::to_path_buf))
+        .collect();
+    let mut scopes: Vec<PathBuf> = paths
+        .iter()
+        .map(|p| {
+            let dir = directory(base, p);
+            projects
+                .iter()
+                .filter(|project| dir.starts_with(project))
+                .max_by_key(|project| project.components().count())
+                .cloned()
+                .unwrap_or_else(|| repository(&dir))
+        })
+        .collect();
+    scopes.sort();
+    scopes.dedup();
+    scopes
+}
+
+/// The directory a path names: itself, or the directory of a file.
+fn directory(base: &Path, path: &Path) -> PathBuf {
+    let p = absolute(base, path);
+    if p.is_file() {
+        p.parent().map(Path::to_path_buf).unwrap_or_default()
+    } else {
+        p
+    }
+}
+
+fn repository(dir: &Path) -> PathBuf {
+    dir.ancestors()
+        .find(|d| d.join(".git").exists())
+        .unwrap_or(dir)
+        .to_path_buf()
+}
+
+fn absolute(base: &Path, path: &Path) -> PathBuf {
+    files::normalize(&base.join(path))
+}
+
+fn analyse_units(
+    files: &Files,
+    cache: &from_hcl::ModuleCache,
+    base: &Path,
+    settings: &Settings,
+    units: &[Unit],
+) -> Vec<Analysed> {
+    units
+        .par_iter()
+        .map(|unit| {
+            let sources = unit
+                .module
+                .iter()
+                .flat_map(|m| &m.files)
+                .filter_map(|f| files.load(&f.path))
+                .collect();
+            let plans = unit
+                .plans
+                .iter()
+                .filter_map(|(path, explicit)| load_plan(files, path, *explicit, settings))
+                .collect();
+            let mut analysed = guarded(base, &unit.dir, || {
+                analyse_unit(files, cache, settings, &unit.dir, sources, plans)
+            });
+            analysed.dir = absolute(base, &unit.dir);
+            analysed.reached = std::mem::take(&mut analysed.reached)
+                .into_iter()
+                .map(|d| absolute(base, &d))
+                .collect();
+            analysed
+        })
+        .collect()
 }
 
 /// One root module directory with the plans beside it (either may be absent): plans describe
@@ -178,6 +278,8 @@ fn guarded(base: &Path, dir: &Path, analyse: impl FnOnce() -> Analysed) -> Analy
         Analysed {
             findings: Vec::new(),
             inventory: Inventory::default(),
+            dir: dir.to_path_buf(),
+            reached: Default::default(),
             errors: vec![InputError::whole(
                 diagnostic::InputErrorKind::Internal,
                 shown.clone(),
@@ -196,6 +298,10 @@ struct Analysed {
     /// [`Inventory::for_scan_rules`] of the unit's inventories.
     inventory: Inventory,
     errors: Vec<InputError>,
+    /// The unit's directory (absolute once analysed).
+    dir: PathBuf,
+    /// The directories of the modules the unit calls, directly or not.
+    reached: std::collections::BTreeSet<PathBuf>,
 }
 
 /// A plan file read into the registry; `explicit` when named on the command line.
@@ -211,10 +317,10 @@ fn analyse_unit(
     sources: Vec<(source::FileId, std::sync::Arc<source::SourceFile>)>,
     plans: Vec<PlanFile>,
 ) -> Analysed {
-    let (mut configured, mut errors) = if sources.is_empty() {
-        (Inventory::default(), Vec::new())
+    let (mut configured, mut errors, reached) = if sources.is_empty() {
+        (Inventory::default(), Vec::new(), Default::default())
     } else {
-        from_hcl::analyse_root(
+        from_hcl::analyse_root_reaching(
             files,
             cache,
             &settings.var_inputs,
@@ -246,6 +352,8 @@ fn analyse_unit(
         findings,
         inventory,
         errors,
+        dir: dir.to_path_buf(),
+        reached,
     }
 }
 
@@ -360,20 +468,31 @@ pub fn check_sources(sources: Vec<(String, String)>, settings: &Settings) -> Out
         let analysed = guarded(&dir, &dir, || {
             analyse_unit(&files, &cache, settings, &dir, loaded, plans)
         });
-        finish(files, vec![analysed], Vec::new(), settings)
+        finish(files, vec![analysed], Vec::new(), Vec::new(), settings)
     })
 }
 
+/// `context`: units read only for the scan-wide rules.
 fn finish(
     files: Files,
     analysed: Vec<Analysed>,
+    context: Vec<Analysed>,
     mut errors: Vec<InputError>,
     settings: &Settings,
 ) -> Outcome {
+    // A directory that another scanned root module calls is a module, not a root: analysed on
+    // its own its inputs are unknown, and what it creates is counted through its callers.
+    let reached: std::collections::BTreeSet<PathBuf> = analysed
+        .iter()
+        .chain(&context)
+        .flat_map(|a| a.reached.iter().filter(move |d| **d != a.dir).cloned())
+        .collect();
     let mut inventory = Inventory::default();
     let mut findings = Vec::new();
-    for unit in analysed {
-        inventory.extend(unit.inventory);
+    for unit in analysed.into_iter().chain(context) {
+        if !reached.contains(&unit.dir) {
+            inventory.extend(unit.inventory);
+        }
         findings.extend(unit.findings);
         errors.extend(unit.errors);
     }

@@ -44,14 +44,9 @@ resource "aws_kms_alias" "payments" {
 
 fn check(ctx: &Context<'_>, sink: &mut Sink) {
     let inventory = ctx.inventory;
-    // An alias whose name the scan cannot know might be any required one: nothing is reported.
-    if inventory
-        .aliases
-        .iter()
-        .any(|a| a.name_prefix || matches!(a.name, Value::Unknown(_)))
-    {
-        return;
-    }
+    // Only what the scan knows satisfies a requirement: an alias whose name or target is
+    // unknown (a module's variable never given a value) might be anything, and counting it
+    // would silence every required alias.
     for (name, at) in &ctx.settings.required_aliases {
         let Some(file) = ctx.config_file(&at.path) else {
             continue;
@@ -59,10 +54,9 @@ fn check(ctx: &Context<'_>, sink: &mut Sink) {
         let named: Vec<_> = inventory
             .aliases
             .iter()
-            .filter(|a| a.name.known().is_some_and(|n| n == name))
+            .filter(|a| !a.name_prefix && a.name.known().is_some_and(|n| n == name))
             .collect();
         let to_key_of_scan = named.iter().any(|a| match &a.target {
-            Value::Unknown(_) => true,
             Value::Set(Some(key), _) => inventory
                 .keys
                 .iter()
@@ -72,12 +66,22 @@ fn check(ctx: &Context<'_>, sink: &mut Sink) {
         if to_key_of_scan {
             continue;
         }
-        let message = match named.first() {
-            Some(a) => format!(
+        let unknown = inventory
+            .aliases
+            .iter()
+            .find(|a| a.name_prefix || matches!(a.name, Value::Unknown(_)));
+        let message = match (named.first(), unknown) {
+            (Some(a), _) => format!(
                 "`{name}` is created by `{}`, but it does not point at a key this scan declares",
                 a.address
             ),
-            None => format!("no `aws_kms_alias` in the scan creates the required alias `{name}`"),
+            (None, Some(u)) => format!(
+                "no `aws_kms_alias` in the scan creates the required alias `{name}` (the name of `{}` is not known, so it does not count)",
+                u.address
+            ),
+            (None, None) => {
+                format!("no `aws_kms_alias` in the scan creates the required alias `{name}`")
+            }
         };
         sink.report("required-aliases", Loc::new(file, at.span.clone()), message)
             .label("required here");

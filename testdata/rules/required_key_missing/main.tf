@@ -24,3 +24,9 @@ resource "aws_kms_alias" "tenant" {
   name          = "alias/tenant-${each.key}"
   target_key_id = each.value.key_id
 }
+
+# Creates `alias/called` through the module.
+module "called" {
+  source = "./modules/alias"
+  name   = "called"
+}
