@@ -489,13 +489,29 @@ fn finish(
         .collect();
     let mut inventory = Inventory::default();
     let mut findings = Vec::new();
+    let mut called = Vec::new();
     for unit in analysed.into_iter().chain(context) {
-        if !reached.contains(&unit.dir) {
+        if reached.contains(&unit.dir) {
+            called.extend(unit.findings);
+        } else {
             inventory.extend(unit.inventory);
+            findings.extend(unit.findings);
         }
-        findings.extend(unit.findings);
         errors.extend(unit.errors);
     }
+    // A called module's finding is shown as its callers see it (`module.x.aws_kms_key.k`), as
+    // it is when only the caller is scanned; one that no caller reports is kept as it is.
+    let twin = |f: &Finding| {
+        (
+            f.rule.id,
+            f.primary.file,
+            f.primary.span.start,
+            f.primary.span.end,
+            f.message.replace(&f.resource, ""),
+        )
+    };
+    let seen: std::collections::HashSet<_> = findings.iter().map(twin).collect();
+    findings.extend(called.into_iter().filter(|f| !seen.contains(&twin(f))));
     // Findings about the whole scan (tiers, required aliases) point at configuration entries.
     let mut config_files: Vec<(PathBuf, source::FileId)> = Vec::new();
     let entries = settings
