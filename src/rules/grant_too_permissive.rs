@@ -127,13 +127,24 @@ fn untrusted_grantee(ctx: &Context<'_>, grant: &Grant, sink: &mut Sink) {
         .map(|a| Account::Id(a.clone()))
         .collect();
     if owners.is_empty() {
-        // The owner of the key the grant is for, as its key policy shows it.
-        let policy = ctx
-            .inventory
+        // The owner of the key the grant is for, as its key policy shows it: the key's `policy`,
+        // or the `aws_kms_key_policy` that sets it.
+        let inventory = ctx.inventory;
+        let for_key = |module: &str, key: Option<&str>| {
+            module == grant.module && key.is_some() && key == grant.key.as_deref()
+        };
+        let policy = inventory
             .keys
             .iter()
-            .find(|k| k.module == grant.module && grant.key.as_deref() == Some(k.address.as_str()))
-            .and_then(|k| k.policy.known()?.as_ref());
+            .filter(|k| for_key(&k.module, Some(&k.address)))
+            .find_map(|k| k.policy.known()?.as_ref())
+            .or_else(|| {
+                inventory
+                    .key_policies
+                    .iter()
+                    .filter(|p| for_key(&p.module, p.key.as_deref()))
+                    .find_map(|p| p.policy.known()?.as_ref())
+            });
         if let Some(policy) = policy {
             owners = owner_accounts(policy, &[]);
         }
