@@ -83,11 +83,16 @@ fn local_address(address: &str) -> &str {
 /// appearing in the other.
 fn module_dir(f: &Finding, sources: &SourceMap) -> String {
     let loc = f.block.as_ref().unwrap_or(&f.primary);
-    if let Some(dir) = sources.get(loc.file).and_then(|file| in_repository(&file.path)) {
+    if let Some(dir) = sources
+        .get(loc.file)
+        .and_then(|file| in_repository(&file.path))
+    {
         return dir;
     }
     let path = sources.display(loc.file);
-    path.rsplit_once('/').map_or(".", |(dir, _)| dir).to_string()
+    path.rsplit_once('/')
+        .map_or(".", |(dir, _)| dir)
+        .to_string()
 }
 
 /// The directory of `file` relative to the git work tree holding it, `/`-separated.

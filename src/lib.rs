@@ -331,18 +331,47 @@ fn analyse_unit(
     };
     // Nothing is kept when no scan-wide rule will run (no tiers or required aliases configured).
     let keep = rules::scan_rules_active(settings);
-    let mut findings = Vec::new();
+    let mut findings = unit_findings(&mut configured, settings);
+    // One finding per problem: a plan's finding that the configuration also gives is that
+    // finding, which gets the plan's place as a related location.
+    let configured_findings: std::collections::HashMap<(&str, String, String), usize> = findings
+        .iter()
+        .enumerate()
+        .map(|(i, f)| ((f.rule.id, f.resource.clone(), f.message.clone()), i))
+        .collect();
+    let mut from_plans = Vec::new();
     let mut planned_kept = Inventory::default();
     for (id, file, explicit) in plans {
-        let (mut planned, plan_errors) =
+        let (mut planned, places, plan_errors) =
             analyse_plan(dir, id, &file, explicit, &configured, settings);
         errors.extend(plan_errors);
-        findings.extend(unit_findings(&mut planned, settings));
+        let name = file.display.rsplit('/').next().unwrap_or(&file.display);
+        for f in unit_findings(&mut planned, settings) {
+            let place = places.get(&f.resource).cloned();
+            let twin = configured_findings
+                .get(&(f.rule.id, f.resource.clone(), f.message.clone()))
+                .and_then(|i| findings.get_mut(*i));
+            let target = match twin {
+                Some(twin) => twin,
+                None => {
+                    from_plans.push(f);
+                    let Some(f) = from_plans.last_mut() else {
+                        continue;
+                    };
+                    f
+                }
+            };
+            let shown =
+                target.primary.file == id || target.related.iter().any(|r| r.loc.file == id);
+            if let Some(place) = place.filter(|_| !shown) {
+                target.related(place, format!("planned in {name}"));
+            }
+        }
         if keep {
             planned_kept.extend(planned.for_scan_rules());
         }
     }
-    findings.extend(unit_findings(&mut configured, settings));
+    findings.extend(from_plans);
     let mut inventory = Inventory::default();
     if keep {
         inventory = configured.for_scan_rules();
@@ -374,7 +403,7 @@ fn load_plan(files: &Files, path: &Path, explicit: bool, settings: &Settings) ->
 }
 
 /// Adds the changes of a plan in `dir` to a fresh inventory; `configured` is what the `.tf`
-/// files of `dir` declare.
+/// files of `dir` declare. Also returns where each resource change is in the plan.
 fn analyse_plan(
     dir: &Path,
     id: source::FileId,
@@ -382,8 +411,13 @@ fn analyse_plan(
     explicit: bool,
     configured: &Inventory,
     settings: &Settings,
-) -> (Inventory, Vec<InputError>) {
+) -> (
+    Inventory,
+    std::collections::HashMap<String, source::Loc>,
+    Vec<InputError>,
+) {
     let mut inventory = Inventory::default();
+    let mut places = std::collections::HashMap::new();
     let mut errors = Vec::new();
     let root = from_hcl::root_name(dir);
     let adapter = model::from_plan::Adapter::new(file, &root, configured);
@@ -391,12 +425,14 @@ fn analyse_plan(
     let parsed = terraform::plan::parse(id, file, wanted, |change| {
         let mut one = Inventory::default();
         adapter.change(&change, &mut one);
-        one
+        let place = terraform::plan::change_loc(&change);
+        (one, change.address, place)
     });
     match parsed {
         Ok(Some(changes)) => {
-            for one in changes {
+            for (one, address, place) in changes {
                 inventory.extend(one);
+                places.insert(address, place);
             }
         }
         Ok(None) if explicit => errors.push(InputError::whole(
@@ -407,7 +443,7 @@ fn analyse_plan(
         Ok(None) => {}
         Err(e) => errors.push(*e),
     }
-    (inventory, errors)
+    (inventory, places, errors)
 }
 
 /// Whether a JSON file found while walking starts like a plan (most JSON files are not).
@@ -605,6 +641,29 @@ mod tests {
             .any(|f| files::normalize(f) == files::normalize(dir));
         if faulty {
             panic!("injected fault in {}", dir.display());
+        }
+    }
+
+    #[test]
+    fn a_plan_beside_its_configuration_adds_its_place_not_findings() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/plans/beside_tf");
+        let settings = Settings::resolve(Options {
+            select: Some(vec!["KMS006".into(), "KMS016".into()]),
+            ..Options::default()
+        })
+        .unwrap();
+        let outcome = check(std::slice::from_ref(&dir), &dir, &settings);
+        let rules: Vec<&str> = outcome.findings.iter().map(|f| f.rule.id).collect();
+        assert_eq!(rules, ["KMS006", "KMS016"]);
+        for f in &outcome.findings {
+            assert_eq!(outcome.sources.display(f.primary.file), "main.tf");
+            let planned: Vec<_> = f
+                .related
+                .iter()
+                .filter(|r| outcome.sources.display(r.loc.file) == "plan.json")
+                .collect();
+            assert_eq!(planned.len(), 1, "{f:?}");
+            assert_eq!(planned[0].message, "planned in plan.json");
         }
     }
 

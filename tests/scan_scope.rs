@@ -149,12 +149,21 @@ fn a_module_finding_has_one_address_and_fingerprint_in_every_mode() {
         .filter(|(_, r)| r.contains("this"))
         .cloned()
         .collect();
-    assert_eq!(module, [("KMS002".into(), "module.payments.aws_kms_key.this".into())]);
+    assert_eq!(
+        module,
+        [("KMS002".into(), "module.payments.aws_kms_key.this".into())]
+    );
     assert_eq!(root, module);
 
     let written = kmslint(
         d,
-        &["--select", "KMS002", "--write-baseline", "baseline.json", "."],
+        &[
+            "--select",
+            "KMS002",
+            "--write-baseline",
+            "baseline.json",
+            ".",
+        ],
     );
     assert!(written.status.code().is_some_and(|c| c < 2), "{written:?}");
     let accepted = |dir: &Path, baseline: &str, path: &str| {
