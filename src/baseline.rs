@@ -5,7 +5,8 @@
 //! problem (lines added above, the file reformatted, the block moved to another file of the same
 //! module) and must change when the problem does (another value, another resource, another
 //! rule). So it hashes what the finding says, not where it is: the rule id, the directory of the
-//! module, the resource address and the message with the address taken out (the message names
+//! module (relative to the repository root), the resource address within its module and the
+//! message with the address taken out (the message names
 //! the offending value). docs/baseline.md is the user's description of the same.
 
 use std::collections::BTreeSet;
