@@ -6,8 +6,8 @@
 //! module) and must change when the problem does (another value, another resource, another
 //! rule). So it hashes what the finding says, not where it is: the rule id, the directory of the
 //! module (relative to the repository root), the resource address within its module and the
-//! message with the address taken out (the message names
-//! the offending value). docs/baseline.md is the user's description of the same.
+//! message with the address taken out (the message names the offending value). docs/baseline.md
+//! is the user's description of the same.
 
 use std::collections::BTreeSet;
 use std::io::{self, Write};
