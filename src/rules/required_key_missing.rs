@@ -44,9 +44,10 @@ resource "aws_kms_alias" "payments" {
 
 fn check(ctx: &Context<'_>, sink: &mut Sink) {
     let inventory = ctx.inventory;
-    // Only what the scan knows satisfies a requirement: an alias whose name or target is
-    // unknown (a module's variable never given a value) might be anything, and counting it
-    // would silence every required alias.
+    // Only an alias whose name the scan knows satisfies a requirement: one whose name is unknown
+    // (a module's variable never given a value) might be any, and counting it would silence
+    // every required alias. A target computed at apply (a plan shows `after_unknown` for the
+    // keys it creates) is taken to be the key it is created with.
     for (name, at) in &ctx.settings.required_aliases {
         let Some(file) = ctx.config_file(&at.path) else {
             continue;
@@ -57,6 +58,7 @@ fn check(ctx: &Context<'_>, sink: &mut Sink) {
             .filter(|a| !a.name_prefix && a.name.known().is_some_and(|n| n == name))
             .collect();
         let to_key_of_scan = named.iter().any(|a| match &a.target {
+            Value::Unknown(_) => true,
             Value::Set(Some(key), _) => inventory
                 .keys
                 .iter()
