@@ -11,7 +11,7 @@
 #   try-repo installs into a store of its own on every call, so it builds kmslint each time.
 # * `pre-commit run` with a .pre-commit-config.yaml naming the snapshot at its commit, as users
 #   configure it: a clean repository passes (exit code 0), and only the passed files' modules are
-#   analysed. This install is cached in PRE_COMMIT_HOME (in TOOLS_DIR) until the commit changes.
+#   analysed (but scan-wide rules judge the whole repository: the `project` fixture). This install is cached in PRE_COMMIT_HOME (in TOOLS_DIR) until the commit changes.
 #
 # So kmslint is built twice per new snapshot (the release profile, as users get it), with the
 # dependencies compiled once and kept in CARGO_TARGET_DIR (in TOOLS_DIR).
@@ -84,7 +84,7 @@ fi
 # --- fixture repositories -----------------------------------------------------------------------
 work="$(mktemp -d "$tools/precommit/run.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
-for name in bad clean; do
+for name in bad clean project; do
   cp -R "testdata/precommit/$name" "$work/$name"
   commit_all "$work/$name" >/dev/null
 done
@@ -113,7 +113,7 @@ check "try-repo with findings: one finding (each module analysed once)" \
   grep -q '^1 finding (0 error, 1 warning, 0 note) in 3 files' "$work/bad-all.log"
 
 # --- pre-commit run, configured as users do ---------------------------------------------------
-for name in bad clean; do
+for name in bad clean project; do
   printf 'repos:\n  - repo: %s\n    rev: %s\n    hooks:\n      - id: kmslint\n' "$hookrepo" "$rev" \
     >"$work/$name/.pre-commit-config.yaml"
   status="$(in_fixture "$name" "$work/config-$name.log" \
@@ -142,6 +142,14 @@ status="$(in_fixture bad "$work/run-logs.log" \
   pre-commit run kmslint --verbose --color never --files modules/logs/main.tf)"
 check "run, clean module only: exit code 0 (got $status)" test "$status" = 0
 check "run, clean module only: passed" grep -q '^kmslint\.*Passed$' "$work/run-logs.log"
+
+# A commit touching only envs/dev of a repository whose root kmslint.toml requires an alias and an
+# app-tier key that the root module creates: the scan-wide rules judge the whole repository.
+status="$(in_fixture project "$work/run-project-dev.log" \
+  pre-commit run kmslint --verbose --color never --files envs/dev/main.tf)"
+check "run, sub-module of a configured repository: exit code 0 (got $status)" test "$status" = 0
+check "run, sub-module of a configured repository: passed" \
+  grep -q '^kmslint\.*Passed$' "$work/run-project-dev.log"
 
 # No Terraform file among those passed: pre-commit does not start the hook.
 status="$(in_fixture bad "$work/run-none.log" \

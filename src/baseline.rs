@@ -5,8 +5,9 @@
 //! problem (lines added above, the file reformatted, the block moved to another file of the same
 //! module) and must change when the problem does (another value, another resource, another
 //! rule). So it hashes what the finding says, not where it is: the rule id, the directory of the
-//! module, the resource address and the message with the address taken out (the message names
-//! the offending value). docs/baseline.md is the user's description of the same.
+//! module (relative to the repository root), the resource address within its module and the
+//! message with the address taken out (the message names the offending value). docs/baseline.md
+//! is the user's description of the same.
 
 use std::collections::BTreeSet;
 use std::io::{self, Write};
@@ -19,29 +20,101 @@ use crate::source::SourceMap;
 const VERSION: u64 = 1;
 
 /// The stable identity of a finding, as 64 lowercase hex digits.
+///
+/// It is the same however kmslint is called (`kmslint .`, `kmslint main.tf`, from a
+/// subdirectory): the address is the resource's within its module, without the calls that led
+/// there, and the module's directory is relative to the repository root.
 pub fn fingerprint(f: &Finding, sources: &SourceMap) -> String {
-    let gist = if f.resource.is_empty() {
+    let local = local_address(&f.resource);
+    let calls = &f.resource[..f.resource.len() - local.len()];
+    let mut gist = if f.resource.is_empty() {
         f.message.clone()
     } else {
         f.message.replace(&f.resource, "")
     };
+    if !calls.is_empty() {
+        gist = gist.replace(calls, "");
+    }
     let recipe = format!(
-        "kmslint-baseline-v{VERSION}\n{}\n{}\n{}\n{gist}",
+        "kmslint-baseline-v{VERSION}\n{}\n{}\n{local}\n{gist}",
         f.rule.id,
         module_dir(f, sources),
-        f.resource,
     );
     hex(&sha256(recipe.as_bytes()))
 }
 
-/// The directory of the module the finding is about, as kmslint shows paths (`.` for the
-/// working directory). Two root modules often declare the same address (`aws_kms_key.main` in
-/// `envs/dev` and `envs/prod`): the directory keeps a finding accepted in one from hiding the
-/// same problem appearing in the other.
-fn module_dir<'a>(f: &Finding, sources: &'a SourceMap) -> &'a str {
+/// `aws_kms_key.k` of `module.a["x"].module.b.aws_kms_key.k`: the address within the module.
+fn local_address(address: &str) -> &str {
+    let mut rest = address;
+    while let Some(after) = rest.strip_prefix("module.") {
+        // The call's name, then its instance key (`["a.b"]`, `[0]`), which may hold dots.
+        let name_end = after.find(['.', '[']).unwrap_or(after.len());
+        let mut i = name_end;
+        if after[i..].starts_with('[') {
+            let mut quoted = false;
+            let mut escaped = false;
+            let mut end = None;
+            for (j, c) in after[i..].char_indices() {
+                match c {
+                    _ if escaped => escaped = false,
+                    '\\' if quoted => escaped = true,
+                    '"' => quoted = !quoted,
+                    ']' if !quoted => {
+                        end = Some(i + j + 1);
+                        break;
+                    }
+                    _ => {}
+                }
+            }
+            let Some(end) = end else { return rest };
+            i = end;
+        }
+        match after[i..].strip_prefix('.') {
+            Some(inner) if !inner.is_empty() => rest = inner,
+            _ => return rest,
+        }
+    }
+    rest
+}
+
+/// The directory of the module the finding is about, relative to the root of the git
+/// repository holding it (as kmslint shows paths, relative to the working directory, outside
+/// one). Two root modules often declare the same address (`aws_kms_key.main` in `envs/dev` and
+/// `envs/prod`): the directory keeps a finding accepted in one from hiding the same problem
+/// appearing in the other.
+fn module_dir(f: &Finding, sources: &SourceMap) -> String {
     let loc = f.block.as_ref().unwrap_or(&f.primary);
+    if let Some(dir) = sources
+        .get(loc.file)
+        .and_then(|file| in_repository(&file.path))
+    {
+        return dir;
+    }
     let path = sources.display(loc.file);
-    path.rsplit_once('/').map_or(".", |(dir, _)| dir)
+    path.rsplit_once('/')
+        .map_or(".", |(dir, _)| dir)
+        .to_string()
+}
+
+/// The directory of `file` relative to the git work tree holding it, `/`-separated.
+fn in_repository(file: &std::path::Path) -> Option<String> {
+    let absolute = if file.is_absolute() {
+        crate::files::normalize(file)
+    } else {
+        crate::files::normalize(&std::env::current_dir().ok()?.join(file))
+    };
+    let dir = absolute.parent()?;
+    let root = dir.ancestors().find(|d| d.join(".git").exists())?;
+    let relative = dir.strip_prefix(root).ok()?;
+    let parts: Vec<String> = relative
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    Some(if parts.is_empty() {
+        ".".to_string()
+    } else {
+        parts.join("/")
+    })
 }
 
 /// The file a finding is shown in: the resource block's when known, else the primary's.

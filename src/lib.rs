@@ -76,50 +76,156 @@ impl Outcome {
 /// Analyses the given files and directories. `base` is the directory paths are shown relative
 /// to. Files outside the git repository of each given path (or outside the path itself when it is
 /// in none) are never read, whatever a module source or `file()` names.
+///
+/// Findings about resources are reported for the given paths only; scan-wide rules (tiers,
+/// required aliases) judge the whole project of each path ([`scan_scopes`]), which is read for
+/// them when they are configured and the paths are not the projects themselves (a pre-commit
+/// hook passes the staged files).
 pub fn check(paths: &[PathBuf], base: &Path, settings: &Settings) -> Outcome {
     let boundaries = files::repositories(paths, base);
     let found = discover::discover(paths, base, settings.exclude.as_ref(), &boundaries);
-    let mut files = Files::new(base, &boundaries, settings.max_file_size);
     // Files the user named are read where they are; only the scanned tree is confined.
-    files.trust(
-        settings
-            .var_inputs
-            .files
-            .iter()
-            .cloned()
-            .chain(settings.tiers.iter().map(|t| t.at.path.clone()))
-            .chain(
-                settings
-                    .required_aliases
-                    .iter()
-                    .map(|(_, at)| at.path.clone()),
-            ),
-    );
+    let new_files = || {
+        let mut files = Files::new(base, &boundaries, settings.max_file_size);
+        files.trust(
+            settings
+                .var_inputs
+                .files
+                .iter()
+                .cloned()
+                .chain(settings.tiers.iter().map(|t| t.at.path.clone()))
+                .chain(
+                    settings
+                        .required_aliases
+                        .iter()
+                        .map(|(_, at)| at.path.clone()),
+                ),
+        );
+        files
+    };
+    let files = new_files();
     let cache = from_hcl::ModuleCache::default();
-    let units = units(found.modules, found.plans);
+    let given = units(found.modules, found.plans);
+    let scopes = if rules::scan_rules_active(settings) {
+        scan_scopes(paths, base, settings)
+    } else {
+        Vec::new()
+    };
+    let whole = paths.iter().all(|p| scopes.contains(&absolute(base, p)));
+    let context = if !scopes.is_empty() && !whole {
+        let dirs: Vec<PathBuf> = given.iter().map(|u| absolute(base, &u.dir)).collect();
+        let more = discover::discover(&scopes, base, settings.exclude.as_ref(), &boundaries);
+        units(more.modules, more.plans)
+            .into_iter()
+            .filter(|u| !dirs.contains(&absolute(base, &u.dir)))
+            .collect()
+    } else {
+        Vec::new()
+    };
     // The end of the run (sorting, suppressions) is parallel too, in the same pool.
     in_pool(|| {
-        let analysed = units
-            .par_iter()
-            .map(|unit| {
-                let sources = unit
-                    .module
-                    .iter()
-                    .flat_map(|m| &m.files)
-                    .filter_map(|f| files.load(&f.path))
-                    .collect();
-                let plans = unit
-                    .plans
-                    .iter()
-                    .filter_map(|(path, explicit)| load_plan(&files, path, *explicit, settings))
-                    .collect();
-                guarded(base, &unit.dir, || {
-                    analyse_unit(&files, &cache, settings, &unit.dir, sources, plans)
+        let analysed = analyse_units(&files, &cache, base, settings, &given);
+        // The rest of the repository is read apart (its own files and ids): only its inventory
+        // for the scan-wide rules is kept, not its findings, errors or sources.
+        let context = if context.is_empty() {
+            Vec::new()
+        } else {
+            let files = new_files();
+            let cache = from_hcl::ModuleCache::default();
+            analyse_units(&files, &cache, base, settings, &context)
+                .into_iter()
+                .map(|a| Analysed {
+                    findings: Vec::new(),
+                    errors: Vec::new(),
+                    ..a
                 })
-            })
-            .collect::<Vec<_>>();
-        finish(files, analysed, found.errors, settings)
+                .collect()
+        };
+        finish(files, analysed, context, found.errors, settings)
     })
+}
+
+/// What scan-wide rules judge for each path: the project of the configuration file that sets
+/// them up (its directory) when the path is in it, else the path's repository. A monorepo's
+/// projects, each with its own `kmslint.toml`, are judged apart.
+fn scan_scopes(paths: &[PathBuf], base: &Path, settings: &Settings) -> Vec<PathBuf> {
+    let projects: Vec<PathBuf> = settings
+        .tiers
+        .iter()
+        .map(|t| &t.at.path)
+        .chain(settings.required_aliases.iter().map(|(_, at)| &at.path))
+        .filter_map(|p| absolute(base, p).parent().map(Path::to_path_buf))
+        .collect();
+    let mut scopes: Vec<PathBuf> = paths
+        .iter()
+        .map(|p| {
+            let dir = directory(base, p);
+            projects
+                .iter()
+                .filter(|project| dir.starts_with(project))
+                .max_by_key(|project| project.components().count())
+                .cloned()
+                .unwrap_or_else(|| repository(&dir))
+        })
+        .collect();
+    scopes.sort();
+    scopes.dedup();
+    scopes
+}
+
+/// The directory a path names: itself, or the directory of a file.
+fn directory(base: &Path, path: &Path) -> PathBuf {
+    let p = absolute(base, path);
+    if p.is_file() {
+        p.parent().map(Path::to_path_buf).unwrap_or_default()
+    } else {
+        p
+    }
+}
+
+fn repository(dir: &Path) -> PathBuf {
+    dir.ancestors()
+        .find(|d| d.join(".git").exists())
+        .unwrap_or(dir)
+        .to_path_buf()
+}
+
+fn absolute(base: &Path, path: &Path) -> PathBuf {
+    files::normalize(&base.join(path))
+}
+
+fn analyse_units(
+    files: &Files,
+    cache: &from_hcl::ModuleCache,
+    base: &Path,
+    settings: &Settings,
+    units: &[Unit],
+) -> Vec<Analysed> {
+    units
+        .par_iter()
+        .map(|unit| {
+            let sources = unit
+                .module
+                .iter()
+                .flat_map(|m| &m.files)
+                .filter_map(|f| files.load(&f.path))
+                .collect();
+            let plans = unit
+                .plans
+                .iter()
+                .filter_map(|(path, explicit)| load_plan(files, path, *explicit, settings))
+                .collect();
+            let mut analysed = guarded(base, &unit.dir, || {
+                analyse_unit(files, cache, settings, &unit.dir, sources, plans)
+            });
+            analysed.dir = absolute(base, &unit.dir);
+            analysed.reached = std::mem::take(&mut analysed.reached)
+                .into_iter()
+                .map(|d| absolute(base, &d))
+                .collect();
+            analysed
+        })
+        .collect()
 }
 
 /// One root module directory with the plans beside it (either may be absent): plans describe
@@ -181,6 +287,8 @@ fn guarded(base: &Path, dir: &Path, analyse: impl FnOnce() -> Analysed) -> Analy
         Analysed {
             findings: Vec::new(),
             inventory: Inventory::default(),
+            dir: dir.to_path_buf(),
+            reached: Default::default(),
             errors: vec![InputError::whole(
                 diagnostic::InputErrorKind::Internal,
                 shown.clone(),
@@ -202,6 +310,10 @@ struct Analysed {
     errors: Vec<InputError>,
     /// The unit's root module variables among those `--var` names; `None` without a module.
     var_names: Option<Vec<String>>,
+    /// The unit's directory (absolute once analysed).
+    dir: PathBuf,
+    /// The directories of the modules the unit calls, directly or not.
+    reached: std::collections::BTreeSet<PathBuf>,
 }
 
 /// A plan file read into the registry; `explicit` when named on the command line.
@@ -225,10 +337,10 @@ fn analyse_unit(
             terraform::vars::variable_names(&sources)
         }
     });
-    let (mut configured, mut errors) = if sources.is_empty() {
-        (Inventory::default(), Vec::new())
+    let (mut configured, mut errors, reached) = if sources.is_empty() {
+        (Inventory::default(), Vec::new(), Default::default())
     } else {
-        from_hcl::analyse_root(
+        from_hcl::analyse_root_reaching(
             files,
             cache,
             &settings.var_inputs,
@@ -239,18 +351,47 @@ fn analyse_unit(
     };
     // Nothing is kept when no scan-wide rule will run (no tiers or required aliases configured).
     let keep = rules::scan_rules_active(settings);
-    let mut findings = Vec::new();
+    let mut findings = unit_findings(&mut configured, settings);
+    // One finding per problem: a plan's finding that the configuration also gives is that
+    // finding, which gets the plan's place as a related location.
+    let configured_findings: std::collections::HashMap<(&str, String, String), usize> = findings
+        .iter()
+        .enumerate()
+        .map(|(i, f)| ((f.rule.id, f.resource.clone(), f.message.clone()), i))
+        .collect();
+    let mut from_plans = Vec::new();
     let mut planned_kept = Inventory::default();
     for (id, file, explicit) in plans {
-        let (mut planned, plan_errors) =
+        let (mut planned, places, plan_errors) =
             analyse_plan(dir, id, &file, explicit, &configured, settings);
         errors.extend(plan_errors);
-        findings.extend(unit_findings(&mut planned, settings));
+        let name = file.display.rsplit('/').next().unwrap_or(&file.display);
+        for f in unit_findings(&mut planned, settings) {
+            let place = places.get(&f.resource).cloned();
+            let twin = configured_findings
+                .get(&(f.rule.id, f.resource.clone(), f.message.clone()))
+                .and_then(|i| findings.get_mut(*i));
+            let target = match twin {
+                Some(twin) => twin,
+                None => {
+                    from_plans.push(f);
+                    let Some(f) = from_plans.last_mut() else {
+                        continue;
+                    };
+                    f
+                }
+            };
+            let shown =
+                target.primary.file == id || target.related.iter().any(|r| r.loc.file == id);
+            if let Some(place) = place.filter(|_| !shown) {
+                target.related(place, format!("planned in {name}"));
+            }
+        }
         if keep {
             planned_kept.extend(planned.for_scan_rules());
         }
     }
-    findings.extend(unit_findings(&mut configured, settings));
+    findings.extend(from_plans);
     let mut inventory = Inventory::default();
     if keep {
         inventory = configured.for_scan_rules();
@@ -261,6 +402,8 @@ fn analyse_unit(
         inventory,
         errors,
         var_names,
+        dir: dir.to_path_buf(),
+        reached,
     }
 }
 
@@ -281,7 +424,7 @@ fn load_plan(files: &Files, path: &Path, explicit: bool, settings: &Settings) ->
 }
 
 /// Adds the changes of a plan in `dir` to a fresh inventory; `configured` is what the `.tf`
-/// files of `dir` declare.
+/// files of `dir` declare. Also returns where each resource change is in the plan.
 fn analyse_plan(
     dir: &Path,
     id: source::FileId,
@@ -289,8 +432,13 @@ fn analyse_plan(
     explicit: bool,
     configured: &Inventory,
     settings: &Settings,
-) -> (Inventory, Vec<InputError>) {
+) -> (
+    Inventory,
+    std::collections::HashMap<String, source::Loc>,
+    Vec<InputError>,
+) {
     let mut inventory = Inventory::default();
+    let mut places = std::collections::HashMap::new();
     let mut errors = Vec::new();
     let root = from_hcl::root_name(dir);
     let adapter = model::from_plan::Adapter::new(file, &root, configured);
@@ -302,18 +450,22 @@ fn analyse_plan(
         |change| {
             let mut one = Inventory::default();
             adapter.change(&change, &mut one);
-            one
+            let place = terraform::plan::change_loc(&change);
+            (one, change.address, place)
         },
-        &mut inventory,
+        &mut (&mut inventory, &mut places),
         // Keys are most of what a plan leaves: their list is sized once.
-        |inventory, types| {
+        |(inventory, _), types| {
             let keys = types
                 .iter()
                 .filter(|t| model::KeyKind::from_resource_type(t).is_some())
                 .count();
             inventory.keys.reserve_exact(keys);
         },
-        Inventory::extend,
+        |(inventory, places), (one, address, place)| {
+            inventory.extend(one);
+            places.insert(address, place);
+        },
     );
     match parsed {
         Ok(Some(plan_errors)) => errors.extend(plan_errors),
@@ -325,7 +477,7 @@ fn analyse_plan(
         Ok(None) => {}
         Err(e) => errors.push(*e),
     }
-    (inventory, errors)
+    (inventory, places, errors)
 }
 
 /// Whether a JSON file found while walking starts like a plan (most JSON files are not).
@@ -390,30 +542,61 @@ pub fn check_sources(sources: Vec<(String, String)>, settings: &Settings) -> Out
         let analysed = guarded(&dir, &dir, || {
             analyse_unit(&files, &cache, settings, &dir, loaded, plans)
         });
-        finish(files, vec![analysed], Vec::new(), settings)
+        finish(files, vec![analysed], Vec::new(), Vec::new(), settings)
     })
 }
 
+/// `context`: units read only for the scan-wide rules.
 fn finish(
     files: Files,
     analysed: Vec<Analysed>,
+    context: Vec<Analysed>,
     mut errors: Vec<InputError>,
     settings: &Settings,
 ) -> Outcome {
+    // A directory that another scanned root module calls is a module, not a root: analysed on
+    // its own its inputs are unknown, and what it creates is counted through its callers.
+    let reached: std::collections::BTreeSet<PathBuf> = analysed
+        .iter()
+        .chain(&context)
+        .flat_map(|a| a.reached.iter().filter(move |d| **d != a.dir).cloned())
+        .collect();
     let mut inventory = Inventory::default();
     let mut findings = Vec::new();
+    let mut called = Vec::new();
     let mut var_names: Option<std::collections::BTreeSet<String>> = None;
-    for unit in analysed {
-        if let Some(names) = unit.var_names {
-            var_names.get_or_insert_default().extend(names);
+    for unit in &analysed {
+        if let Some(names) = &unit.var_names {
+            var_names
+                .get_or_insert_default()
+                .extend(names.iter().cloned());
         }
-        inventory.extend(unit.inventory);
-        findings.extend(unit.findings);
+    }
+    for unit in analysed.into_iter().chain(context) {
+        if reached.contains(&unit.dir) {
+            called.extend(unit.findings);
+        } else {
+            inventory.extend(unit.inventory);
+            findings.extend(unit.findings);
+        }
         errors.extend(unit.errors);
     }
     if let Some(names) = var_names {
         errors.extend(terraform::vars::undeclared(&settings.var_inputs, &names));
     }
+    // A called module's finding is shown as its callers see it (`module.x.aws_kms_key.k`), as
+    // it is when only the caller is scanned; one that no caller reports is kept as it is.
+    let twin = |f: &Finding| {
+        (
+            f.rule.id,
+            f.primary.file,
+            f.primary.span.start,
+            f.primary.span.end,
+            f.message.replace(&f.resource, ""),
+        )
+    };
+    let seen: std::collections::HashSet<_> = findings.iter().map(twin).collect();
+    findings.extend(called.into_iter().filter(|f| !seen.contains(&twin(f))));
     // Findings about the whole scan (tiers, required aliases) point at configuration entries.
     let mut config_files: Vec<(PathBuf, source::FileId)> = Vec::new();
     let entries = settings
@@ -513,6 +696,29 @@ mod tests {
             .any(|f| files::normalize(f) == files::normalize(dir));
         if faulty {
             panic!("injected fault in {}", dir.display());
+        }
+    }
+
+    #[test]
+    fn a_plan_beside_its_configuration_adds_its_place_not_findings() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/plans/beside_tf");
+        let settings = Settings::resolve(Options {
+            select: Some(vec!["KMS006".into(), "KMS016".into()]),
+            ..Options::default()
+        })
+        .unwrap();
+        let outcome = check(std::slice::from_ref(&dir), &dir, &settings);
+        let rules: Vec<&str> = outcome.findings.iter().map(|f| f.rule.id).collect();
+        assert_eq!(rules, ["KMS006", "KMS016"]);
+        for f in &outcome.findings {
+            assert_eq!(outcome.sources.display(f.primary.file), "main.tf");
+            let planned: Vec<_> = f
+                .related
+                .iter()
+                .filter(|r| outcome.sources.display(r.loc.file) == "plan.json")
+                .collect();
+            assert_eq!(planned.len(), 1, "{f:?}");
+            assert_eq!(planned[0].message, "planned in plan.json");
         }
     }
 

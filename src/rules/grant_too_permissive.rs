@@ -128,18 +128,22 @@ fn untrusted_grantee(ctx: &Context<'_>, grant: &Grant, sink: &mut Sink) {
         .collect();
     let mut caller_only = false;
     if owners.is_empty() {
-        // The owner of the key the grant is for, as its key policy shows it.
-        let policy = ctx
-            .inventory
-            .keys
-            .iter()
-            .find(|k| {
-                grant
-                    .key
-                    .as_deref()
-                    .is_some_and(|r| names_key(r, &k.address))
+        // The owner of the key the grant is for, as its key policy shows it: the key's `policy`,
+        // or the `aws_kms_key_policy` that sets it.
+        let inventory = ctx.inventory;
+        let key = grant
+            .key
+            .as_deref()
+            .and_then(|r| inventory.keys.iter().find(|k| names_key(r, &k.address)));
+        let policy = key.and_then(|k| {
+            k.policy.known().and_then(Option::as_ref).or_else(|| {
+                inventory
+                    .key_policies
+                    .iter()
+                    .filter(|p| p.key.as_deref().is_some_and(|r| names_key(r, &k.address)))
+                    .find_map(|p| p.policy.known()?.as_ref())
             })
-            .and_then(|k| k.policy.known()?.as_ref());
+        });
         if let Some(policy) = policy {
             owners = owner_accounts(policy, &[]);
             // Known only as the deploying account: an account number is another account.

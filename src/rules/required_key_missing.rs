@@ -44,14 +44,10 @@ resource "aws_kms_alias" "payments" {
 
 fn check(ctx: &Context<'_>, sink: &mut Sink) {
     let inventory = ctx.inventory;
-    // An alias whose name the scan cannot know might be any required one: nothing is reported.
-    if inventory
-        .aliases
-        .iter()
-        .any(|a| a.name_prefix || matches!(a.name, Value::Unknown(_)))
-    {
-        return;
-    }
+    // Only an alias whose name the scan knows satisfies a requirement: one whose name is unknown
+    // (a module's variable never given a value) might be any, and counting it would silence
+    // every required alias. A target computed at apply (a plan shows `after_unknown` for the
+    // keys it creates) is taken to be the key it is created with.
     for (name, at) in &ctx.settings.required_aliases {
         let Some(file) = ctx.config_file(&at.path) else {
             continue;
@@ -59,7 +55,7 @@ fn check(ctx: &Context<'_>, sink: &mut Sink) {
         let named: Vec<_> = inventory
             .aliases
             .iter()
-            .filter(|a| a.name.known().is_some_and(|n| n == name))
+            .filter(|a| !a.name_prefix && a.name.known().is_some_and(|n| n == name))
             .collect();
         let to_key_of_scan = named.iter().any(|a| match &a.target {
             Value::Unknown(_) => true,
@@ -72,12 +68,22 @@ fn check(ctx: &Context<'_>, sink: &mut Sink) {
         if to_key_of_scan {
             continue;
         }
-        let message = match named.first() {
-            Some(a) => format!(
+        let unknown = inventory
+            .aliases
+            .iter()
+            .find(|a| a.name_prefix || matches!(a.name, Value::Unknown(_)));
+        let message = match (named.first(), unknown) {
+            (Some(a), _) => format!(
                 "`{name}` is created by `{}`, but it does not point at a key this scan declares",
                 a.address
             ),
-            None => format!("no `aws_kms_alias` in the scan creates the required alias `{name}`"),
+            (None, Some(u)) => format!(
+                "no `aws_kms_alias` in the scan creates the required alias `{name}` (the name of `{}` is not known, so it does not count)",
+                u.address
+            ),
+            (None, None) => {
+                format!("no `aws_kms_alias` in the scan creates the required alias `{name}`")
+            }
         };
         sink.report("required-aliases", Loc::new(file, at.span.clone()), message)
             .label("required here");

@@ -31,12 +31,13 @@ pub(crate) fn check(ctx: &Context<'_>, sink: &mut Sink, tier: Tier) {
                 *key == option.tag && option.value.as_ref().is_none_or(|v| v == value)
             }))
         };
-        // A key the scan cannot fully know (its tags, whether it is enabled) may satisfy the tier:
-        // then nothing is reported.
+        // Only a key the scan knows to be enabled and tagged satisfies the tier: unknown tags (a
+        // module's variable never given a value) might be anything, and counting them would
+        // silence the rule.
         let satisfied = inventory
             .keys
             .iter()
-            .any(|k| !deleted(k) && !k.enabled.is_false() && tagged(k) != Some(false));
+            .any(|k| !deleted(k) && k.enabled.is_known_and(|e| *e) && tagged(k) == Some(true));
         if satisfied {
             continue;
         }
@@ -50,8 +51,10 @@ pub(crate) fn check(ctx: &Context<'_>, sink: &mut Sink, tier: Tier) {
                 k.address,
                 if deleted(k) {
                     "deleted by the plan"
-                } else {
+                } else if k.enabled.is_false() {
                     "disabled"
+                } else {
+                    "not known to be enabled"
                 }
             ));
         } else if let Some((k, key, value)) =
@@ -59,6 +62,11 @@ pub(crate) fn check(ctx: &Context<'_>, sink: &mut Sink, tier: Tier) {
         {
             message.push_str(&format!(
                 "; `{}` has `{key} = \"{value}\"`, but tags match case-sensitively",
+                k.address
+            ));
+        } else if let Some(k) = inventory.keys.iter().find(|k| tagged(k).is_none()) {
+            message.push_str(&format!(
+                "; the tags of `{}` are not known, so it does not count",
                 k.address
             ));
         }

@@ -66,6 +66,8 @@ struct Run<'a> {
     /// Module calls instantiated once after the budget ran out (by file and offset): any other
     /// instance of their caller gets unknown outputs instead of another copy.
     past_budget: RefCell<BTreeSet<(FileId, usize)>>,
+    /// The directories of the modules instantiated, normalized: they are not roots of their own.
+    reached: RefCell<BTreeSet<PathBuf>>,
 }
 
 /// Analyses the module made of `sources` (one directory) as a root module, creating at most
@@ -78,6 +80,21 @@ pub fn analyse_root(
     dir: &Path,
     sources: Vec<(FileId, Arc<SourceFile>)>,
 ) -> (Inventory, Vec<InputError>) {
+    let (inventory, errors, _) =
+        analyse_root_reaching(files, cache, inputs, max_instances, dir, sources);
+    (inventory, errors)
+}
+
+/// [`analyse_root`], also returning the (normalized) directories of the modules it calls,
+/// directly or not.
+pub fn analyse_root_reaching(
+    files: &Files,
+    cache: &ModuleCache,
+    inputs: &VarInputs,
+    max_instances: usize,
+    dir: &Path,
+    sources: Vec<(FileId, Arc<SourceFile>)>,
+) -> (Inventory, Vec<InputError>, BTreeSet<PathBuf>) {
     let run = Run {
         files,
         cache,
@@ -89,6 +106,7 @@ pub fn analyse_root(
         max_instances,
         limit_reported: Cell::new(false),
         past_budget: RefCell::new(BTreeSet::new()),
+        reached: RefCell::new(BTreeSet::new()),
     };
     let (parsed, tfvars) = parse(&run, sources);
     let index = ModuleIndex::new(&parsed);
@@ -106,7 +124,7 @@ pub fn analyse_root(
     instantiate(&run, &index, &frame, values, false);
     let mut inventory = run.inventory.into_inner();
     resources::resolve_aliases(&mut inventory);
-    (inventory, run.errors.into_inner())
+    (inventory, run.errors.into_inner(), run.reached.into_inner())
 }
 
 /// How a root module directory is named in the inventory, so a plan in the same directory finds
@@ -621,6 +639,7 @@ impl Calls<'_> {
             ));
             return None;
         }
+        self.run.reached.borrow_mut().insert(normalized.clone());
         let parsed = self.run.cache.get(self.run, &dir);
         if parsed.is_empty() {
             return None;

@@ -67,3 +67,45 @@ resource "aws_kms_grant" "unknown" {
   grantee_principal = var.grantee
   operations        = var.operations
 }
+
+# The owner comes from the policy an `aws_kms_key_policy` sets: the grantee's account is another.
+resource "aws_kms_key" "separate_policy" {
+  enable_key_rotation = true
+}
+
+resource "aws_kms_key_policy" "separate_policy" {
+  key_id = aws_kms_key.separate_policy.id
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Sid       = "Owner"
+      Effect    = "Allow"
+      Principal = { AWS = "arn:aws:iam::111122223333:root" }
+      Action    = "kms:*"
+      Resource  = "*"
+    }]
+  })
+}
+
+resource "aws_kms_grant" "to_other_account" {
+  name              = "to-other-account"
+  key_id            = aws_kms_key.separate_policy.key_id
+  grantee_principal = "arn:aws:iam::999988887777:role/x" # expect: KMS016 "in account 999988887777, which is neither the owner nor trusted"
+  operations        = ["Decrypt"]
+
+  constraints {
+    encryption_context_equals = { Department = "Finance" }
+  }
+}
+
+# The same account as that policy's owner: clean.
+resource "aws_kms_grant" "to_owner_account" {
+  name              = "to-owner-account"
+  key_id            = aws_kms_key.separate_policy.key_id
+  grantee_principal = "arn:aws:iam::111122223333:role/x"
+  operations        = ["Decrypt"]
+
+  constraints {
+    encryption_context_equals = { Department = "Finance" }
+  }
+}

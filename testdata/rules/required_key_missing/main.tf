@@ -53,3 +53,9 @@ resource "aws_kms_alias" "from_module" {
   name          = "alias/from-module"
   target_key_id = module.key.key_id
 }
+
+# Creates `alias/called` through the module.
+module "called" {
+  source = "./modules/alias"
+  name   = "called"
+}

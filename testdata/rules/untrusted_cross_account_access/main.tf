@@ -118,3 +118,31 @@ resource "aws_kms_key" "owner_unknown" {
     }]
   })
 }
+
+# The owner is inferred from the policy an `aws_kms_key_policy` sets, as from a key's `policy`.
+resource "aws_kms_key" "separate_policy" {
+  enable_key_rotation = true
+}
+
+resource "aws_kms_key_policy" "separate_policy" {
+  key_id = aws_kms_key.separate_policy.id
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Sid       = "Owner"
+        Effect    = "Allow"
+        Principal = { AWS = "arn:aws:iam::111122223333:root" }
+        Action    = "kms:*"
+        Resource  = "*"
+      },
+      {
+        Sid       = "Other"
+        Effect    = "Allow"
+        Principal = { AWS = "arn:aws:iam::444455556666:root" } # expect: KMS006 "statement `Other` of the key policy of `aws_kms_key_policy.separate_policy`"
+        Action    = "kms:Decrypt"
+        Resource  = "*"
+      },
+    ]
+  })
+}

@@ -1,0 +1,5 @@
+module "payments" {
+  source = "./modules/kms"
+  name   = "payments"
+  tags   = { Tier = "app" }
+}
