@@ -41,7 +41,63 @@ pub struct ModuleIndex<'a> {
     /// The other `data` blocks, by `(type, name)`.
     pub data: BTreeMap<(&'a str, &'a str), Decl<'a>>,
     /// Every managed resource, by `(type, name)`.
-    pub resources: BTreeMap<(&'a str, &'a str), Decl<'a>>,
+    pub resources: Resources<'a>,
+}
+
+/// The managed resources of a module, sorted by `(type, name)`: a module can declare hundreds of
+/// thousands, and a sorted vector of two references each takes a fifth of a map's memory (the
+/// type and name are read from the block's labels).
+#[derive(Default)]
+pub struct Resources<'a> {
+    decls: Vec<Decl<'a>>,
+}
+
+/// The `(type, name)` labels of a resource block.
+fn address<'a>(decl: &Decl<'a>) -> (&'a str, &'a str) {
+    let block: &'a Block = decl.block;
+    match block.labels.as_slice() {
+        [ty, name, ..] => (ty.as_str(), name.as_str()),
+        _ => ("", ""),
+    }
+}
+
+impl<'a> Resources<'a> {
+    /// Sorts `decls` (in file order) by address; of blocks with the same address the last one
+    /// is kept, as a map filled in file order would.
+    fn new(mut decls: Vec<Decl<'a>>) -> Self {
+        decls.sort_by(|a, b| address(a).cmp(&address(b)));
+        let mut kept: Vec<Decl<'a>> = Vec::with_capacity(decls.len());
+        for decl in decls {
+            match kept.last_mut() {
+                Some(last) if address(last) == address(&decl) => *last = decl,
+                _ => kept.push(decl),
+            }
+        }
+        kept.shrink_to_fit();
+        Resources { decls: kept }
+    }
+
+    pub fn get(&self, key: &(&str, &str)) -> Option<&Decl<'a>> {
+        let at = self.decls.binary_search_by(|d| address(d).cmp(key)).ok()?;
+        self.decls.get(at)
+    }
+
+    pub fn contains_key(&self, key: &(&str, &str)) -> bool {
+        self.get(key).is_some()
+    }
+
+    /// Every resource in address order.
+    pub fn iter(&self) -> impl Iterator<Item = ((&'a str, &'a str), &Decl<'a>)> {
+        self.decls.iter().map(|d| (address(d), d))
+    }
+
+    pub fn len(&self) -> usize {
+        self.decls.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.decls.is_empty()
+    }
 }
 
 impl<'a> ModuleIndex<'a> {
@@ -54,8 +110,14 @@ impl<'a> ModuleIndex<'a> {
             module_calls: BTreeMap::new(),
             documents: BTreeMap::new(),
             data: BTreeMap::new(),
-            resources: BTreeMap::new(),
+            resources: Resources::default(),
         };
+        let resource_count = files
+            .iter()
+            .flat_map(|f| f.body.get_blocks("resource"))
+            .filter(|b| b.labels.len() == 2)
+            .count();
+        let mut resources = Vec::with_capacity(resource_count);
         for file in files {
             for block in file.body.blocks() {
                 let labels: Vec<&str> = block.labels.iter().map(|l| l.as_str()).collect();
@@ -76,9 +138,7 @@ impl<'a> ModuleIndex<'a> {
                     ("data", [ty, name]) => {
                         index.data.insert((ty, name), decl);
                     }
-                    ("resource", [ty, name]) => {
-                        index.resources.insert((ty, name), decl);
-                    }
+                    ("resource", [_, _]) => resources.push(decl),
                     ("locals", []) => {
                         for attr in block.body.attributes() {
                             index.locals.insert(
@@ -94,6 +154,7 @@ impl<'a> ModuleIndex<'a> {
                 }
             }
         }
+        index.resources = Resources::new(resources);
         index
     }
 }

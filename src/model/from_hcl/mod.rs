@@ -6,6 +6,7 @@
 //! `terraform init` downloaded into `.terraform/modules`) is instantiated with its inputs,
 //! recursively. Findings inside a called module carry the chain of calls as related locations.
 
+mod prune;
 mod resources;
 
 use std::cell::{Cell, RefCell};
@@ -143,8 +144,11 @@ fn parse(
     let mut tfvars = Vec::new();
     for (id, source) in sources {
         match hcl::parse(id, &source) {
-            Ok(body) => {
+            Ok(mut body) => {
                 let is_vars = source.path.extension().is_some_and(|e| e == "tfvars");
+                if !is_vars {
+                    prune::prune(&mut body);
+                }
                 let parsed = ParsedFile { id, source, body };
                 if is_vars {
                     tfvars.push(parsed)

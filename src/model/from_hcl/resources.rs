@@ -517,7 +517,7 @@ fn scan_block<'a>(
 
 /// Whether an expression can evaluate to a string naming an AWS-managed key: literals that do
 /// not say `alias/aws/` cannot, and most attributes are such literals, which keeps the scan cheap.
-fn may_name_key(expr: &hcl_edit::expr::Expression) -> bool {
+pub(super) fn may_name_key(expr: &hcl_edit::expr::Expression) -> bool {
     may_name_key_at(expr, 0)
 }
 

@@ -625,8 +625,8 @@ impl<'a> Evaluator<'a> {
     fn alias_target(&self, scope: &Scope<'_>, alias: &str) -> Option<Val> {
         let aliases = scope.schema.aliases?;
         let alias = alias_name(scope, alias)?;
-        for ((ty, res), decl) in &scope.index.resources {
-            if *ty != aliases.ty {
+        for ((ty, res), decl) in scope.index.resources.iter() {
+            if ty != aliases.ty {
                 continue;
             }
             let eval = Evaluator::in_scope(decl.file.id, scope);
