@@ -1,12 +1,13 @@
 # kmslint in a container: `docker build -t kmslint .` from a checkout, then
 # `docker run --rm -v "$PWD:/src:ro" kmslint .` scans the current directory.
 #
-# Why glibc on distroless rather than a static musl binary on scratch: the static build needs the
-# musl target and musl-gcc (mimalloc is C), which the Debian Rust image does not carry and which
-# would have to be fetched at build time from outside the Debian archive. A glibc build on the
-# official Rust image, run on distroless/cc (glibc, libgcc, CA certificates, no shell, no package
-# manager) gives the same small, shell-less runtime with nothing fetched but the crates in
-# Cargo.lock. The release binaries for Linux (release.yml) stay static musl builds.
+# Why glibc on distroless rather than a static musl binary on scratch: a static build needs the
+# musl Rust target for the build platform (x86_64 or aarch64) and musl-gcc (mimalloc is C), both
+# fetched at build time (rustup's server, apt) and neither available where this file is checked,
+# so such a build could not be tried before it ships. A glibc build on the official Rust image,
+# run on distroless/cc (glibc, libgcc and CA certificates only: no shell, no package manager),
+# gives a small shell-less runtime with nothing fetched but the crates in Cargo.lock. The Linux
+# release binaries (release.yml) stay static musl builds.
 
 # Same Debian release as the runtime, so the binary's glibc is never newer than the one it runs on.
 FROM rust:1.95-slim-bookworm AS build
