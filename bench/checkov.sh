@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # bench/checkov.sh [MODULES...] -- Checkov's KMS checks against `kmslint` (all rules, SARIF output)
-# on the same trees written by ../shared/bench/gen_corpus.py (default: 10 modules), as wall time,
+# on the same trees written by bench/gen_corpus.py (default: 10 modules), as wall time,
 # peak memory and throughput in MB/s of .tf/.tfvars bytes. Checkov (pinned) is installed into a
 # virtual environment under ${TMPDIR:-/tmp}, never into the repository. Needs Python 3.
 # Checkov: best of 3 runs (one from 1,000 modules on); kmslint: best of 20 (it finishes
@@ -17,7 +17,8 @@ CHECKS+=,CKV_AWS_149,CKV_AWS_35,CKV_AWS_184,CKV_AWS_185,CKV_AWS_182,CKV_AWS_247,
 CHECKS+=,CKV_AWS_166
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-gen="${GEN_CORPUS:-$repo/../shared/bench/gen_corpus.py}"
+gen="${GEN_CORPUS:-$repo/bench/gen_corpus.py}"
+gen_id="$(sha256sum "$gen" | cut -c1-12)"
 work="${TMPDIR:-/tmp}/kmslint-bench"
 venv="${TMPDIR:-/tmp}/kmslint-checkov-$CHECKOV_VERSION"
 mkdir -p "$work"
@@ -32,7 +33,7 @@ cd "$repo"
 kmslint_bin="${KMSLINT:-}"
 if [[ -z "$kmslint_bin" ]]; then
   cargo build --release --locked --quiet
-  kmslint_bin=target/release/kmslint
+  kmslint_bin="${CARGO_TARGET_DIR:-target}/release/kmslint"
 fi
 
 # Best wall seconds of N runs of a command and the peak resident memory of those runs in MB (the
@@ -59,8 +60,13 @@ printf 'Checkov %s, checks %s\n\n' "$("$venv/bin/checkov" --version)" "$CHECKS"
 printf '| modules | MB | Checkov s | Checkov peak RSS MB | Checkov MB/s | kmslint s | kmslint peak RSS MB | kmslint MB/s | throughput ratio |\n'
 printf '|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n'
 for n in "${@:-10}"; do
-  tree="$work/corpus$n"
-  [ -d "$tree" ] || python3 "$gen" "$tree" --modules "$n" >/dev/null
+  tree="$work/corpus-$gen_id-$n"
+  # Written beside and renamed, so an interrupted run leaves no partial tree to reuse.
+  if [ ! -d "$tree" ]; then
+    rm -rf "$tree.part"
+    python3 "$gen" "$tree.part" --modules "$n" 2>/dev/null
+    mv "$tree.part" "$tree"
+  fi
   bytes=$(find "$tree" \( -name '*.tf' -o -name '*.tfvars' \) -printf '%s\n' | awk '{s+=$1} END {print s}')
   # --skip-download: no call to the Prisma Cloud API, which would otherwise be part of the time.
   checkov=("$venv/bin/checkov" -d "$tree" --framework terraform --skip-download --check "$CHECKS"
