@@ -27,10 +27,11 @@ const VERSION: u64 = 1;
 pub fn fingerprint(f: &Finding, sources: &SourceMap) -> String {
     let local = local_address(&f.resource);
     let calls = &f.resource[..f.resource.len() - local.len()];
+    let message = crate::finding::without_instance_count(&f.message);
     let mut gist = if f.resource.is_empty() {
-        f.message.clone()
+        message.to_string()
     } else {
-        f.message.replace(&f.resource, "")
+        message.replace(&f.resource, "")
     };
     if !calls.is_empty() {
         gist = gist.replace(calls, "");

@@ -72,7 +72,8 @@ pub(crate) const SHOWN_INSTANCES: usize = 3;
 
 /// Sorts findings by file path, position, rule and message, and merges the findings of one rule
 /// at one place (the same literal seen through several module calls or resource instances)
-/// into one that keeps the call chains of the first [`SHOWN_INSTANCES`] as related locations.
+/// into one that keeps the call chains of the first [`SHOWN_INSTANCES`] as related locations
+/// and whose message ends with how many instances it stands for.
 pub(crate) fn dedup_and_sort(mut findings: Vec<Finding>, sources: &SourceMap) -> Vec<Finding> {
     let path = |f: &Finding| sources.display(f.primary.file).to_string();
     // The same problem seen through another instance differs only in the resource address.
@@ -112,6 +113,9 @@ pub(crate) fn dedup_and_sort(mut findings: Vec<Finding>, sources: &SourceMap) ->
     }
     out.into_iter()
         .map(|(mut f, merged)| {
+            if merged > 1 {
+                f.message.push_str(&format!(" ({merged} instances)"));
+            }
             if let Some(more) = merged.checked_sub(SHOWN_INSTANCES).filter(|n| *n > 0) {
                 let loc = f.primary.clone();
                 f.related(
@@ -122,4 +126,79 @@ pub(crate) fn dedup_and_sort(mut findings: Vec<Finding>, sources: &SourceMap) ->
             f
         })
         .collect()
+}
+
+/// The message without the instance count that merging appended: a finding keeps its baseline
+/// fingerprint when a `for_each` gains or loses a key.
+pub(crate) fn without_instance_count(message: &str) -> &str {
+    let Some(rest) = message.strip_suffix(" instances)") else {
+        return message;
+    };
+    match rest.rsplit_once(" (") {
+        Some((head, n)) if !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) => head,
+        _ => message,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::without_instance_count;
+
+    fn scan(keys: &str) -> crate::Outcome {
+        let src = format!(
+            "resource \"aws_kms_key\" \"k\" {{\n  for_each = toset([{keys}])\n  enable_key_rotation = false\n}}\n"
+        );
+        let settings = crate::config::Settings::resolve(crate::config::Options {
+            select: Some(vec!["KMS002".to_string()]),
+            ..crate::config::Options::default()
+        })
+        .unwrap();
+        crate::check_sources(vec![("main.tf".to_string(), src)], &settings)
+    }
+
+    #[test]
+    fn a_finding_over_several_instances_says_how_many() {
+        let o = scan("\"a\", \"b\", \"c\"");
+        assert_eq!(o.findings.len(), 1);
+        assert!(
+            o.findings[0].message.ends_with(" (3 instances)"),
+            "{}",
+            o.findings[0].message
+        );
+        let one = scan("\"a\"");
+        assert_eq!(one.findings.len(), 1);
+        assert!(
+            !one.findings[0].message.contains("instances"),
+            "{}",
+            one.findings[0].message
+        );
+    }
+
+    #[test]
+    fn the_instance_count_leaves_the_fingerprint_alone() {
+        let print = |o: &crate::Outcome| crate::baseline::fingerprint(&o.findings[0], &o.sources);
+        let three = scan("\"a\", \"b\", \"c\"");
+        let five = scan("\"a\", \"b\", \"c\", \"d\", \"e\"");
+        let one = scan("\"a\"");
+        assert_eq!(print(&three), print(&five));
+        assert_eq!(print(&three), print(&one));
+    }
+
+    #[test]
+    fn only_a_trailing_count_is_taken_off() {
+        assert_eq!(without_instance_count("bad (12 instances)"), "bad");
+        assert_eq!(
+            without_instance_count("bad ( instances)"),
+            "bad ( instances)"
+        );
+        assert_eq!(
+            without_instance_count("bad (x2 instances)"),
+            "bad (x2 instances)"
+        );
+        assert_eq!(
+            without_instance_count("bad (2 instances) here"),
+            "bad (2 instances) here"
+        );
+        assert_eq!(without_instance_count("bad"), "bad");
+    }
 }

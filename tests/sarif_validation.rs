@@ -204,6 +204,51 @@ fn configuration_error_and_suppressed_reports_are_valid_sarif() {
     );
 }
 
+/// Findings that point at entries of a `kmslint.toml` found above the scanned directory (the
+/// required aliases) locate it relative to the repository root, as the Terraform files, with no
+/// `file://` URI (GitHub rejects a log holding one).
+#[test]
+fn configuration_entries_found_from_a_subdirectory_are_repository_relative() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let repo = tmp.path();
+    std::fs::create_dir(repo.join(".git")).expect("git dir");
+    std::fs::write(
+        repo.join("kmslint.toml"),
+        "required-aliases = [\"alias/payments\"]\n",
+    )
+    .expect("write toml");
+    let dev = repo.join("envs/dev");
+    std::fs::create_dir_all(&dev).expect("dirs");
+    std::fs::write(
+        dev.join("main.tf"),
+        "resource \"aws_kms_key\" \"k\" {\n  enable_key_rotation = false\n}\n",
+    )
+    .expect("write tf");
+    let out = tmp.path().join("config-entries.sarif");
+    let output = kmslint_sarif(&dev, &["--fail-level", "none"], ".", &out);
+    assert_eq!(output.status.code(), Some(0), "{}", describe(&output));
+    let sarif = read_json(&out);
+    let results = sarif["runs"][0]["results"].as_array().expect("results");
+    let uri_of = |id: &str| {
+        results
+            .iter()
+            .find(|r| r["ruleId"] == id)
+            .map(|r| r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].clone())
+    };
+    assert_eq!(
+        uri_of("KMS010"),
+        Some(Value::from("kmslint.toml")),
+        "{sarif}"
+    );
+    assert_eq!(
+        uri_of("KMS002"),
+        Some(Value::from("envs/dev/main.tf")),
+        "{sarif}"
+    );
+    assert!(!sarif.to_string().contains("file:"), "{sarif}");
+    assert!(github_lint(&sarif).errors.is_empty(), "{sarif}");
+}
+
 /// All three checks on one report; `work` is a scratch directory for the multitool's log.
 fn validate(sarif: &Value, file: &Path, work: &Path) {
     let problems = github_lint(sarif);

@@ -6,7 +6,7 @@
 //! tree ([`Val`]) and then into this one model, so rules never know where a policy came from.
 //! Shapes AWS would reject are collected as [`Problem`]s (rule KMS018) instead of being guessed at.
 
-use crate::source::Loc;
+use crate::source::{Loc, Related};
 use crate::terraform::eval::{Data, Val};
 
 /// A string element of a policy; `None` when the scan cannot know it.
@@ -14,6 +14,9 @@ use crate::terraform::eval::{Data, Val};
 pub struct Str {
     pub value: Option<String>,
     pub loc: Loc,
+    /// The references (variables, locals, module inputs) the value came through, innermost
+    /// first: a finding at `loc` (a variable's default) lists where the variable is used.
+    pub via: Vec<Related>,
 }
 
 impl Str {
@@ -278,24 +281,20 @@ impl Policy {
     }
 
     fn str(&mut self, v: &Val) -> Str {
-        match &v.data {
-            Data::Unknown => Str {
-                value: None,
-                loc: v.loc.clone(),
-            },
-            _ => match v.to_string_value() {
-                Some(s) => Str {
-                    value: Some(s),
-                    loc: v.loc.clone(),
-                },
-                None => {
+        let value = match &v.data {
+            Data::Unknown => None,
+            _ => {
+                let s = v.to_string_value();
+                if s.is_none() {
                     self.problem(&v.loc, "expected a string");
-                    Str {
-                        value: None,
-                        loc: v.loc.clone(),
-                    }
                 }
-            },
+                s
+            }
+        };
+        Str {
+            value,
+            loc: v.loc.clone(),
+            via: v.via.clone(),
         }
     }
 
@@ -313,7 +312,12 @@ impl Policy {
                             self.problem(&item.loc, format!("`{what}` must list strings"));
                             None
                         }
-                        _ => Some(self.str(item)),
+                        _ => {
+                            // A list that came through a variable: each element came with it.
+                            let mut s = self.str(item);
+                            s.via.extend(v.via.iter().cloned());
+                            Some(s)
+                        }
                     }
                 })
                 .collect(),

@@ -122,8 +122,13 @@ struct SarifResult {
     related_locations: Vec<Location>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     suppressions: Vec<Suppression>,
+    partial_fingerprints: std::collections::BTreeMap<&'static str, String>,
     properties: ResultProperties,
 }
+
+/// The key of the baseline fingerprint among a result's partial fingerprints: code scanning
+/// matches alerts across runs by it, so an alert survives lines added above its block.
+const FINGERPRINT_KEY: &str = "kmslintFingerprint/v1";
 
 #[derive(Serialize)]
 struct Suppression {
@@ -379,6 +384,7 @@ fn result(f: &Finding, sources: &SourceMap, options: &ReportOptions) -> SarifRes
         locations: vec![location(sources, options, &f.primary, None, None)],
         related_locations: related,
         suppressions,
+        partial_fingerprints: [(FINGERPRINT_KEY, crate::baseline::fingerprint(f, sources))].into(),
         properties: ResultProperties {
             resource: escape::text(&f.resource).into_owned(),
         },
@@ -401,7 +407,7 @@ fn descriptor(rule: &'static Rule) -> RuleDescriptor {
             text: explain::help_text(rule),
             markdown: explain::page(rule),
         },
-        help_uri: explain::doc_url(rule),
+        help_uri: help_uri(rule),
         default_configuration: Configuration {
             level: rule.level.as_str(),
         },
@@ -411,6 +417,17 @@ fn descriptor(rule: &'static Rule) -> RuleDescriptor {
             security_severity: rule.security_severity,
         },
     }
+}
+
+/// The rule's page in the docs of this release (its tag), which says what this version does;
+/// the page on the default branch may describe a later behaviour.
+fn help_uri(rule: &Rule) -> String {
+    format!(
+        "{}/blob/v{}/docs/rules/{}.md",
+        env!("CARGO_PKG_REPOSITORY"),
+        env!("CARGO_PKG_VERSION"),
+        rule.id
+    )
 }
 
 fn notification(error: &InputError, options: &ReportOptions) -> Notification {
@@ -594,6 +611,59 @@ mod tests {
             "raw control character in {text:?}"
         );
         serde_json::from_str(&text).unwrap()
+    }
+
+    #[test]
+    fn every_result_carries_the_baseline_fingerprint_which_survives_line_moves() {
+        let key = "resource \"aws_kms_key\" \"a\" {\n  enable_key_rotation = false\n}\n";
+        let prints = |src: String| {
+            let sources = vec![("main.tf".to_string(), src.clone())];
+            let outcome = crate::check_sources(sources, &crate::config::Settings::default());
+            let log = sarif(vec![("main.tf", src)], &ReportOptions::default());
+            let results = log["runs"][0]["results"].as_array().unwrap().clone();
+            assert_eq!(results.len(), outcome.findings.len());
+            results
+                .iter()
+                .zip(&outcome.findings)
+                .map(|(r, f)| {
+                    let prints = r["partialFingerprints"].as_object().unwrap();
+                    assert_eq!(prints.len(), 1, "{r}");
+                    let print = prints[FINGERPRINT_KEY].as_str().unwrap().to_string();
+                    assert_eq!(print, crate::baseline::fingerprint(f, &outcome.sources));
+                    print
+                })
+                .collect::<Vec<_>>()
+        };
+        let before = prints(key.to_string());
+        assert!(!before.is_empty());
+        let moved = prints(format!("# the platform keys\n\n\n{key}"));
+        assert_eq!(before, moved);
+        let other = prints(key.replace("\"a\"", "\"b\""));
+        assert_ne!(before, other);
+    }
+
+    #[test]
+    fn help_links_point_at_the_docs_of_this_release() {
+        let log = sarif(Vec::new(), &ReportOptions::default());
+        let rules = log["runs"][0]["tool"]["driver"]["rules"]
+            .as_array()
+            .unwrap();
+        assert_eq!(rules.len(), rules::ALL.len());
+        for r in rules {
+            let id = r["id"].as_str().unwrap();
+            assert_eq!(
+                r["helpUri"],
+                format!(
+                    "{}/blob/v{}/docs/rules/{id}.md",
+                    env!("CARGO_PKG_REPOSITORY"),
+                    env!("CARGO_PKG_VERSION")
+                )
+            );
+            let page = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("docs/rules")
+                .join(format!("{id}.md"));
+            assert!(page.is_file(), "{} missing", page.display());
+        }
     }
 
     #[test]

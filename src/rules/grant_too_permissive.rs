@@ -113,6 +113,7 @@ fn untrusted_grantee(ctx: &Context<'_>, grant: &Grant, sink: &mut Sink) {
         id: Str {
             value: Some(grantee.clone()),
             loc: origin.at.clone(),
+            via: origin.via.clone(),
         },
     };
     let Some(Identity::Root(account) | Identity::InAccount(account, _)) = Identity::of(&principal)

@@ -109,7 +109,7 @@ fn check(ctx: &Context<'_>, sink: &mut Sink) {
                     Account::Owner => false,
                 };
                 if bad {
-                    sink.report_in(
+                    let finding = sink.report_in(
                         address,
                         block,
                         calls,
@@ -124,9 +124,11 @@ fn check(ctx: &Context<'_>, sink: &mut Sink) {
                                 why(account)
                             }
                         ),
-                    )
-                    .label("untrusted account")
-                    .related(s.loc.clone(), s.name(i));
+                    );
+                    finding.related.extend(p.id.via.iter().cloned());
+                    finding
+                        .label("untrusted account")
+                        .related(s.loc.clone(), s.name(i));
                 }
             }
             for c in &s.conditions {
@@ -165,7 +167,7 @@ fn check(ctx: &Context<'_>, sink: &mut Sink) {
                 };
                 for v in &c.values {
                     if let Some(what) = untrusted(v) {
-                        sink.report_in(
+                        let finding = sink.report_in(
                             address,
                             block,
                             calls,
@@ -174,13 +176,143 @@ fn check(ctx: &Context<'_>, sink: &mut Sink) {
                                 "{} of the key policy of `{address}` lets {what} use the key through `{key}`",
                                 s.name(i)
                             ),
-                        )
-                        .label("untrusted")
-                        .related(s.loc.clone(), s.name(i));
+                        );
+                        finding.related.extend(v.via.iter().cloned());
+                        finding.label("untrusted").related(s.loc.clone(), s.name(i));
                     }
                 }
             }
             debug_assert!(s.effect == Some(Effect::Allow));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::config::Settings;
+
+    /// The KMS006 findings of one file, each as its primary line and its related locations
+    /// (line and message).
+    fn findings(src: &str) -> Vec<(usize, Vec<(usize, String)>)> {
+        let settings = Settings::resolve(crate::config::Options {
+            select: Some(vec!["KMS006".to_string()]),
+            ..crate::config::Options::default()
+        })
+        .unwrap();
+        let o = crate::check_sources(vec![("main.tf".to_string(), src.to_string())], &settings);
+        let line = |loc: &crate::source::Loc| {
+            let file = o.sources.get(loc.file).unwrap();
+            file.range(&loc.span).0.line
+        };
+        o.findings
+            .iter()
+            .map(|f| {
+                let related = f
+                    .related
+                    .iter()
+                    .map(|r| (line(&r.loc), r.message.clone()))
+                    .collect();
+                (line(&f.primary), related)
+            })
+            .collect()
+    }
+
+    const OWNER: &str = r#"{
+        Sid       = "Owner"
+        Effect    = "Allow"
+        Principal = { AWS = "arn:aws:iam::111122223333:root" }
+        Action    = "kms:*"
+        Resource  = "*"
+      },"#;
+
+    #[test]
+    fn a_principal_from_a_variable_lists_where_the_variable_is_used() {
+        let src = format!(
+            r#"variable "partner" {{
+  default = "arn:aws:iam::444455556666:root"
+}}
+resource "aws_kms_key" "app" {{
+  policy = jsonencode({{
+    Statement = [
+      {OWNER}
+      {{
+        Effect    = "Allow"
+        Principal = {{ AWS = var.partner }}
+        Action    = "kms:Decrypt"
+        Resource  = "*"
+      }},
+    ]
+  }})
+}}
+"#
+        );
+        let found = findings(&src);
+        assert_eq!(found.len(), 1, "{found:?}");
+        let (primary, related) = &found[0];
+        assert_eq!(*primary, 2);
+        assert!(
+            related.contains(&(16, "used through `var.partner`".to_string())),
+            "{related:?}"
+        );
+    }
+
+    #[test]
+    fn a_condition_value_from_a_list_variable_lists_where_the_variable_is_used() {
+        let src = format!(
+            r#"variable "accounts" {{
+  default = ["555566667777"]
+}}
+resource "aws_kms_key" "app" {{
+  policy = jsonencode({{
+    Statement = [
+      {OWNER}
+      {{
+        Effect    = "Allow"
+        Principal = {{ AWS = "*" }}
+        Action    = "kms:Decrypt"
+        Resource  = "*"
+        Condition = {{ StringEquals = {{ "kms:CallerAccount" = var.accounts }} }}
+      }},
+    ]
+  }})
+}}
+"#
+        );
+        let found = findings(&src);
+        assert_eq!(found.len(), 1, "{found:?}");
+        let (primary, related) = &found[0];
+        assert_eq!(*primary, 2);
+        assert!(
+            related.contains(&(19, "used through `var.accounts`".to_string())),
+            "{related:?}"
+        );
+    }
+
+    #[test]
+    fn a_literal_principal_has_no_variable_use() {
+        let src = format!(
+            r#"resource "aws_kms_key" "app" {{
+  policy = jsonencode({{
+    Statement = [
+      {OWNER}
+      {{
+        Effect    = "Allow"
+        Principal = {{ AWS = "arn:aws:iam::444455556666:root" }}
+        Action    = "kms:Decrypt"
+        Resource  = "*"
+      }},
+    ]
+  }})
+}}
+"#
+        );
+        let found = findings(&src);
+        assert_eq!(found.len(), 1, "{found:?}");
+        let (primary, related) = &found[0];
+        assert_eq!(*primary, 13);
+        assert!(
+            related.iter().all(|(_, m)| !m.starts_with("used through")),
+            "{related:?}"
+        );
     }
 }
