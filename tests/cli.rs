@@ -91,6 +91,30 @@ fn exit_code_1_on_findings_and_fail_level() {
     );
 }
 
+/// Only a note: KMS014 (a short deletion window) on an otherwise clean key.
+const NOTE_ONLY: &[u8] = br#"resource "aws_kms_key" "short" {
+  enable_key_rotation = true
+  deletion_window_in_days = 7
+  policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Principal = { AWS = "arn:aws:iam::111122223333:root" }, Action = "kms:*", Resource = "*" }] })
+}
+"#;
+
+#[test]
+fn notes_fail_nothing_by_default() {
+    let t = tempfile::tempdir().unwrap();
+    write(t.path(), "main.tf", NOTE_ONLY);
+    let o = kmslint(t.path(), &[]);
+    assert!(stdout(&o).contains("KMS014"), "{}", stdout(&o));
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    assert_eq!(
+        kmslint(t.path(), &["--fail-level", "note"]).status.code(),
+        Some(1)
+    );
+    // A configuration file may still ask for notes to fail.
+    write(t.path(), "kmslint.toml", b"fail-level = \"note\"\n");
+    assert_eq!(kmslint(t.path(), &[]).status.code(), Some(1));
+}
+
 #[test]
 fn exit_code_2_on_usage_errors() {
     let t = tempfile::tempdir().unwrap();
