@@ -1,5 +1,6 @@
 //! Report formats: one file per format, all rendering the same sorted [`Outcome`].
 
+mod concise;
 pub mod escape;
 mod github;
 mod json;
@@ -21,6 +22,8 @@ pub enum Format {
     Json,
     /// GitHub Actions workflow commands (pull-request annotations).
     Github,
+    /// One line per finding, `path:line:col: KMS002 message`, for editors and grep.
+    Concise,
 }
 
 /// How to render.
@@ -67,6 +70,15 @@ pub(crate) fn repo_path(options: &ReportOptions, display: &str) -> String {
         .unwrap_or_else(|| crate::files::repo_relative(&options.repo_prefix, display))
 }
 
+/// `n` and `noun`, the noun plural unless `n` is 1: "1 finding", "0 findings", "2 errors".
+pub fn counted(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("{n} {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
 /// Writes the outcome in `format`.
 pub fn write(
     format: Format,
@@ -79,5 +91,6 @@ pub fn write(
         Format::Sarif => sarif::write(outcome, options, out),
         Format::Json => json::write(outcome, options, out),
         Format::Github => github::write(outcome, options, out),
+        Format::Concise => concise::write(outcome, options, out),
     }
 }

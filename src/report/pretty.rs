@@ -52,13 +52,12 @@ pub(super) fn summary(outcome: &Outcome) -> String {
     let count = |l: Level| outcome.findings.iter().filter(|f| f.level == l).count();
     let n = outcome.findings.len();
     let mut line = format!(
-        "{n} finding{} ({} error, {} warning, {} note) in {} file{}",
-        plural(n),
-        count(Level::Error),
-        count(Level::Warning),
-        count(Level::Note),
-        outcome.stats.files,
-        plural(outcome.stats.files),
+        "{} ({}, {}, {}) in {}",
+        super::counted(n, "finding"),
+        super::counted(count(Level::Error), "error"),
+        super::counted(count(Level::Warning), "warning"),
+        super::counted(count(Level::Note), "note"),
+        super::counted(outcome.stats.files, "file"),
     );
     let errors = outcome
         .errors
@@ -66,7 +65,7 @@ pub(super) fn summary(outcome: &Outcome) -> String {
         .filter(|e| e.level() == Level::Error)
         .count();
     let other = outcome.errors.len() - errors;
-    line.push_str(&format!("; {errors} input error{}", plural(errors)));
+    line.push_str(&format!("; {}", super::counted(errors, "input error")));
     if other > 0 {
         let warnings = outcome
             .errors
@@ -75,9 +74,9 @@ pub(super) fn summary(outcome: &Outcome) -> String {
             .count();
         let notes = other - warnings;
         line.push_str(&format!(
-            ", {warnings} input warning{}, {notes} input note{}",
-            plural(warnings),
-            plural(notes)
+            ", {}, {}",
+            super::counted(warnings, "input warning"),
+            super::counted(notes, "input note")
         ));
     }
     let by_source = crate::suppress::counts(&outcome.suppressed);
@@ -184,10 +183,6 @@ fn place(outcome: &Outcome, loc: &crate::source::Loc) -> String {
         }
         None => String::new(),
     }
-}
-
-fn plural(n: usize) -> &'static str {
-    if n == 1 { "" } else { "s" }
 }
 
 fn contains(outer: &Range<usize>, inner: &Range<usize>) -> bool {
