@@ -319,7 +319,9 @@ fn check(args: CheckArgs) -> ExitCode {
         Ok(o) => o,
         Err(e) => return config_failure(kmslint::config::origin::file_error(&e)),
     };
-    let settings = match Settings::resolve(from_files.merge(flags.clone())) {
+    let merged = from_files.merge(flags.clone());
+    let selected = merged.select.is_some();
+    let settings = match Settings::resolve(merged) {
         Ok(s) => s,
         Err(e) => {
             return config_failure(kmslint::config::origin::settings_error(
@@ -331,6 +333,26 @@ fn check(args: CheckArgs) -> ExitCode {
             ));
         }
     };
+    // From here on the summary also says which configuration applies.
+    let mut report_options = report_options.clone();
+    report_options.config_files = Some(
+        kmslint::config::file::files_for(&paths, &cwd, args.config.as_deref())
+            .iter()
+            .map(|p| {
+                p.strip_prefix(&cwd)
+                    .unwrap_or(p)
+                    .to_string_lossy()
+                    .into_owned()
+            })
+            .collect(),
+    );
+    if selected {
+        report_options.waiting_rules = rules::ALL
+            .iter()
+            .filter(|r| settings.level(r.id).is_some() && !rules::configured(r, &settings))
+            .map(|r| r.id)
+            .collect();
+    }
     // Read before the scan: a baseline that cannot be used fails fast.
     let known = match &args.baseline {
         Some(path) => match read_baseline(path, &cwd) {
@@ -386,10 +408,11 @@ fn check(args: CheckArgs) -> ExitCode {
         // The report went to a file: still tell a person at the terminal what happened.
         let worst = outcome.findings.iter().map(|f| f.level).max();
         eprintln!(
-            "kmslint: {}{}, {}",
+            "kmslint: {}{}, {}{}",
             report::counted(outcome.findings.len(), "finding"),
             worst.map_or(String::new(), |l: Level| format!(", worst {}", l.as_str())),
-            report::counted(outcome.errors.len(), "input error")
+            report::counted(outcome.errors.len(), "input error"),
+            report::configuration_note(&report_options)
         );
     }
     ExitCode::from(outcome.exit_code(settings.fail_level))

@@ -1216,3 +1216,37 @@ fn an_unwritable_output_path_is_named() {
         "{err}"
     );
 }
+
+#[test]
+fn the_summary_names_the_configuration_and_rules_waiting_for_it() {
+    let t = tempfile::tempdir().unwrap();
+    let d = t.path();
+    write(d, "main.tf", CLEAN);
+    let o = kmslint(d, &[]);
+    assert!(
+        stdout(&o).ends_with("0 input errors; no configuration file\n"),
+        "{}",
+        stdout(&o)
+    );
+    write(d, "kmslint.toml", b"fail-level = \"warning\"\n");
+    let o = kmslint(d, &["--select", "KMS002,KMS010,KMS007"]);
+    assert!(
+        stdout(&o).ends_with("0 input errors; configuration kmslint.toml; selected but inactive until configured: KMS007, KMS010 (`kmslint explain ID` says what they need)\n"),
+        "{}",
+        stdout(&o)
+    );
+    // Without `--select`, the waiting rules are not news: `kmslint rules` lists them.
+    let o = kmslint(d, &[]);
+    assert!(!stdout(&o).contains("inactive"), "{}", stdout(&o));
+    // Configured, the rule is active and not mentioned.
+    write(d, "kmslint.toml", b"required-aliases = [\"alias/app\"]\n");
+    let o = kmslint(
+        d,
+        &["--select", "KMS010", "--format", "json", "-o", "r.json"],
+    );
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.ends_with("0 input errors; configuration kmslint.toml\n"),
+        "{err}"
+    );
+}

@@ -46,6 +46,11 @@ pub struct ReportOptions {
     /// The absolute directory displayed paths are relative to (the working directory); with
     /// `repo_prefix` it turns an absolute path into a repository-relative SARIF URI.
     pub base: std::path::PathBuf,
+    /// The configuration files read, as displayed (empty: none); the pretty summary names them.
+    /// `None` leaves them out (the library's own callers know their settings).
+    pub config_files: Option<Vec<String>>,
+    /// Rules the user selected that do nothing until configured; the pretty summary says so.
+    pub waiting_rules: Vec<&'static str>,
 }
 
 impl Default for ReportOptions {
@@ -57,8 +62,27 @@ impl Default for ReportOptions {
             version: env!("CARGO_PKG_VERSION").to_string(),
             show_suppressed: false,
             base: std::path::PathBuf::new(),
+            config_files: None,
+            waiting_rules: Vec::new(),
         }
     }
+}
+
+/// What the summary adds about the configuration: "; configuration kmslint.toml" or "; no
+/// configuration file", and the selected rules that wait for configuration.
+pub fn configuration_note(options: &ReportOptions) -> String {
+    let mut note = match &options.config_files {
+        None => String::new(),
+        Some(files) if files.is_empty() => "; no configuration file".to_string(),
+        Some(files) => format!("; configuration {}", escape::text(&files.join(", "))),
+    };
+    if !options.waiting_rules.is_empty() {
+        note.push_str(&format!(
+            "; selected but inactive until configured: {} (`kmslint explain ID` says what they need)",
+            options.waiting_rules.join(", ")
+        ));
+    }
+    note
 }
 
 /// A display path as a path relative to the repository root (SARIF, GitHub annotations).

@@ -44,7 +44,12 @@ pub(super) fn write(
             &finding_diagnostic(outcome, &files, f),
         )?;
     }
-    writeln!(out, "{}", summary(outcome))
+    writeln!(
+        out,
+        "{}{}",
+        summary(outcome),
+        super::configuration_note(options)
+    )
 }
 
 /// The last line: findings by level, files, input diagnostics by level, suppressed by source.
