@@ -295,7 +295,7 @@ def test_findings(check, h):
     check.that(upload.uses.startswith("github/codeql-action/upload-sarif@"), "upload-sarif used")
     check.equal(upload.with_, {"sarif_file": "kmslint.sarif", "category": "kmslint"},
                 "upload-sarif inputs")
-    check.contains(run.step("__3").log, "::error title=kmslint::2 finding(s), at least one at or above",
+    check.contains(run.step("__3").log, "::error title=kmslint::2 findings, at least one at or above",
                    "findings: error")
     scan_log = run.step("scan").log
     check.contains(scan_log, "::stop-commands::kmslint-", "pretty output: workflow commands off")
@@ -319,7 +319,7 @@ def test_findings(check, h):
     run = h.run({"path": "bad", "soft-fail": "true"})
     check.that(not run.failed, "soft-fail: findings do not fail the job", run.log)
     check.equal(run.outputs["exit-code"], "1", "soft-fail: exit-code output")
-    check.contains(run.step("__3").log, "::warning title=kmslint::2 finding(s); soft-fail is on",
+    check.contains(run.step("__3").log, "::warning title=kmslint::2 findings; soft-fail is on",
                    "soft-fail: warning")
     check.equal(run.step("__2").outcome, "success", "soft-fail: upload still runs")
 

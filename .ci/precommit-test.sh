@@ -110,7 +110,7 @@ check "try-repo with findings: KMS002 reported" \
 check "try-repo with findings: finding in variables.tf" \
   grep -q 'modules/kms/variables.tf:4:17' "$work/bad-all.log"
 check "try-repo with findings: one finding (each module analysed once)" \
-  grep -q '^1 finding (0 error, 1 warning, 0 note) in 3 files' "$work/bad-all.log"
+  grep -q '^1 finding (0 errors, 1 warning, 0 notes) in 3 files' "$work/bad-all.log"
 
 # --- pre-commit run, configured as users do ---------------------------------------------------
 for name in bad clean project; do

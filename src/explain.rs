@@ -87,26 +87,34 @@ pub fn rules_table() -> String {
 /// The fixed-width table printed by `kmslint rules`: every rule, its effective level, and
 /// whether it runs with `settings` (a tier or required-key rule runs only when configured).
 pub fn rules_listing(settings: &crate::Settings) -> String {
+    // Each column as wide as its widest cell, so that no long rule name shifts a row.
+    let width = |cells: &mut dyn Iterator<Item = usize>, header: &str| {
+        cells.max().unwrap_or(0).max(header.len())
+    };
+    let id = width(&mut rules::ALL.iter().map(|r| r.id.len()), "ID");
+    let name = width(&mut rules::ALL.iter().map(|r| r.name.len()), "NAME");
+    let level = width(&mut ["warning"].iter().map(|l| l.len()), "LEVEL");
+    let status = width(&mut ["inactive"].iter().map(|l| l.len()), "STATUS");
     let mut s = String::new();
     let _ = writeln!(
         s,
-        "{:<7} {:<32} {:<8} {:<10} SUMMARY",
+        "{:<id$}  {:<name$}  {:<level$}  {:<status$}  SUMMARY",
         "ID", "NAME", "LEVEL", "STATUS"
     );
     for rule in rules::ALL {
-        let level = settings.level(rule.id);
-        let status = match level {
+        let rule_level = settings.level(rule.id);
+        let rule_status = match rule_level {
             None => "off",
             Some(_) if !rules::configured(rule, settings) => "inactive",
             Some(_) => "on",
         };
         let _ = writeln!(
             s,
-            "{:<7} {:<32} {:<8} {:<10} {}",
+            "{:<id$}  {:<name$}  {:<level$}  {:<status$}  {}",
             rule.id,
             rule.name,
-            level.unwrap_or(rule.level).as_str(),
-            status,
+            rule_level.unwrap_or(rule.level).as_str(),
+            rule_status,
             rule.summary
         );
     }

@@ -126,6 +126,7 @@ enum FormatArg {
     Sarif,
     Json,
     Github,
+    Concise,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -241,6 +242,7 @@ fn check(args: CheckArgs) -> ExitCode {
         FormatArg::Sarif => Format::Sarif,
         FormatArg::Json => Format::Json,
         FormatArg::Github => Format::Github,
+        FormatArg::Concise => Format::Concise,
     };
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
     let color = match args.color {
@@ -317,7 +319,9 @@ fn check(args: CheckArgs) -> ExitCode {
         Ok(o) => o,
         Err(e) => return config_failure(kmslint::config::origin::file_error(&e)),
     };
-    let settings = match Settings::resolve(from_files.merge(flags.clone())) {
+    let merged = from_files.merge(flags.clone());
+    let selected = merged.select.is_some();
+    let settings = match Settings::resolve(merged) {
         Ok(s) => s,
         Err(e) => {
             return config_failure(kmslint::config::origin::settings_error(
@@ -329,6 +333,26 @@ fn check(args: CheckArgs) -> ExitCode {
             ));
         }
     };
+    // From here on the summary also says which configuration applies.
+    let mut report_options = report_options.clone();
+    report_options.config_files = Some(
+        kmslint::config::file::files_for(&paths, &cwd, args.config.as_deref())
+            .iter()
+            .map(|p| {
+                p.strip_prefix(&cwd)
+                    .unwrap_or(p)
+                    .to_string_lossy()
+                    .into_owned()
+            })
+            .collect(),
+    );
+    if selected {
+        report_options.waiting_rules = rules::ALL
+            .iter()
+            .filter(|r| settings.level(r.id).is_some() && !rules::configured(r, &settings))
+            .map(|r| r.id)
+            .collect();
+    }
     // Read before the scan: a baseline that cannot be used fails fast.
     let known = match &args.baseline {
         Some(path) => match read_baseline(path, &cwd) {
@@ -348,6 +372,20 @@ fn check(args: CheckArgs) -> ExitCode {
             eprintln!("error: cannot write the baseline {}: {e}", path.display());
             return ExitCode::from(2);
         }
+        // Writing a baseline accepts the current findings: it is done, not a failed check (an
+        // input that could not be analysed is still exit code 2: the baseline misses its
+        // findings). The line goes to standard error so that standard output stays empty.
+        eprintln!(
+            "kmslint: wrote {} to the baseline {}{}",
+            report::counted(outcome.findings.len(), "finding"),
+            report::escape::text(&path.display().to_string()),
+            if outcome.errors.is_empty() {
+                String::new()
+            } else {
+                format!("; {}", report::counted(outcome.errors.len(), "input error"))
+            }
+        );
+        return ExitCode::from(outcome.exit_code(FailLevel::None));
     }
     if let Some(known) = &known {
         let (accepted, open): (Vec<_>, Vec<_>) = std::mem::take(&mut outcome.findings)
@@ -370,10 +408,11 @@ fn check(args: CheckArgs) -> ExitCode {
         // The report went to a file: still tell a person at the terminal what happened.
         let worst = outcome.findings.iter().map(|f| f.level).max();
         eprintln!(
-            "kmslint: {} finding(s){}, {} input error(s)",
-            outcome.findings.len(),
+            "kmslint: {}{}, {}{}",
+            report::counted(outcome.findings.len(), "finding"),
             worst.map_or(String::new(), |l: Level| format!(", worst {}", l.as_str())),
-            outcome.errors.len()
+            report::counted(outcome.errors.len(), "input error"),
+            report::configuration_note(&report_options)
         );
     }
     ExitCode::from(outcome.exit_code(settings.fail_level))
@@ -402,7 +441,11 @@ fn write_report(
         Ok(()) => Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         Err(e) => {
-            eprintln!("error: cannot write the report: {e}");
+            let to = output.map_or_else(
+                || "standard output".to_string(),
+                |p| report::escape::text(&p.display().to_string()).into_owned(),
+            );
+            eprintln!("error: cannot write the report to {to}: {e}");
             Err(ExitCode::from(2))
         }
     }

@@ -177,6 +177,19 @@ fn apply_on(
                 {
                     continue;
                 }
+                if let Some((date, span)) = &s.expired {
+                    for e in s.entries.iter_mut().filter(|e| e.rule == finding.rule.id) {
+                        e.used = true;
+                    }
+                    finding.related(
+                        Loc::new(s.file, span.clone()),
+                        format!(
+                            "a suppression of {} here expired on {date}",
+                            finding.rule.id
+                        ),
+                    );
+                    continue;
+                }
                 // Every suppression that covers the finding counts as used, not only the first.
                 let mut first = None;
                 for e in s.entries.iter_mut().filter(|e| e.rule == finding.rule.id) {
@@ -282,6 +295,9 @@ struct Suppression {
     source: Source,
     /// The reason written with it, if any.
     justification: Option<String>,
+    /// `exp:YYYY-MM-DD` in a kmslint reason that is past: the date and where it is written. An
+    /// expired suppression silences nothing; the findings it covers say that it expired.
+    expired: Option<(String, Range<usize>)>,
 }
 
 /// One rule a suppression silences, with where its id is written.
@@ -412,7 +428,7 @@ fn scan_file(id: FileId, file: &SourceFile, today: i64, found: &mut Found) {
             file,
             base: comment.body.start,
         };
-        kmslint_directive(&at, body, comment, &lexed, &line_scope, found);
+        kmslint_directive(&at, body, comment, &lexed, &line_scope, today, found);
         peer_directives(&at, body, comment, &lexed, &line_scope, today, found);
         has_suppression |= found.suppressions.len() > before;
     }
@@ -493,6 +509,7 @@ fn kmslint_directive(
     comment: &lexer::Comment,
     lexed: &lexer::Lexed,
     line_scope: &LineScope,
+    today: i64,
     found: &mut Found,
 ) {
     let trimmed = body.trim_start();
@@ -521,12 +538,27 @@ fn kmslint_directive(
     };
     let list_start = directive.end;
     let after = &rest[word_len..];
-    let list = after.split_once("--").map_or(after, |(ids, _)| ids);
+    let separated = after.split_once("--");
+    let list = separated.map_or(after, |(ids, _)| ids);
     let mut entries = Vec::new();
     let mut any = false;
+    let mut unseparated_reason = None;
     for (offset, token) in tokens(list) {
-        any = true;
         let span = list_start + offset..list_start + offset + token.len();
+        if separated.is_none() && any && rules::find(token).is_none() && !looks_like_rule(token) {
+            // Prose after the ids: a reason written without `--`. One error for all of it.
+            let end = list_start + list.trim_end().len();
+            found.errors.push(
+                at.error(
+                    span.start..end,
+                    "a kmslint suppression reason must follow `--`".to_string(),
+                )
+                .with_help("write `# kmslint:ignore KMS002 -- reason`"),
+            );
+            unseparated_reason = Some(list[offset..].trim());
+            break;
+        }
+        any = true;
         match rules::find(token) {
             Some(rule) => entries.push(Entry {
                 rule: rule.id,
@@ -575,18 +607,66 @@ fn kmslint_directive(
     } else {
         line_scope.scope()
     };
+    let expired = match separated {
+        Some((ids, reason)) => match expiry(reason, list_start + ids.len() + 2, today) {
+            Ok(expired) => expired,
+            Err(span) => {
+                found.errors.push(
+                    at.error(
+                        span,
+                        "the expiry date of a kmslint suppression is not a date; it was not applied"
+                            .to_string(),
+                    )
+                    .with_help("write `# kmslint:ignore KMS002 -- reason exp:2027-03-31`"),
+                );
+                return;
+            }
+        },
+        None => None,
+    };
     found.suppressions.push(Suppression {
         file: at.id,
         scope,
         entries,
         own: true,
         source: Source::Kmslint,
-        justification: after
-            .split_once("--")
+        justification: separated
             .map(|(_, reason)| reason.trim())
+            .or(unseparated_reason)
             .filter(|r| !r.is_empty())
             .map(str::to_string),
+        expired,
     });
+}
+
+/// Whether a word in a suppression's id list is meant as a rule (a misspelt id or name, reported
+/// as an unknown rule) rather than the first word of a reason: it has a digit or a hyphen.
+fn looks_like_rule(token: &str) -> bool {
+    token
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        && token.chars().any(|c| c.is_ascii_digit() || c == '-')
+}
+
+/// `exp:YYYY-MM-DD` in a kmslint suppression's reason: `Ok(None)` without one or while it holds,
+/// `Ok(Some(date, span))` once `today` is past it, `Err` for a date that is not one.
+fn expiry(
+    reason: &str,
+    base: usize,
+    today: i64,
+) -> Result<Option<(String, Range<usize>)>, Range<usize>> {
+    let Some(pos) = reason.find("exp:") else {
+        return Ok(None);
+    };
+    let value = &reason[pos + 4..];
+    let len = value.find(char::is_whitespace).unwrap_or(value.len());
+    let date = &value[..len];
+    let span = base + pos..base + pos + 4 + len;
+    match parse_date(date) {
+        Some(day) if day >= today => Ok(None),
+        Some(_) => Ok(Some((date.to_string(), span))),
+        None => Err(span),
+    }
 }
 
 /// The ids of a list separated by whitespace, commas, colons or equals signs, with their
@@ -674,6 +754,7 @@ fn peer_directives(
                         .map(str::to_string),
                     Tool::Aqua => None,
                 },
+                expired: None,
             });
         }
     }

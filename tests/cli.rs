@@ -91,6 +91,30 @@ fn exit_code_1_on_findings_and_fail_level() {
     );
 }
 
+/// Only a note: KMS014 (a short deletion window) on an otherwise clean key.
+const NOTE_ONLY: &[u8] = br#"resource "aws_kms_key" "short" {
+  enable_key_rotation = true
+  deletion_window_in_days = 7
+  policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Principal = { AWS = "arn:aws:iam::111122223333:root" }, Action = "kms:*", Resource = "*" }] })
+}
+"#;
+
+#[test]
+fn notes_fail_nothing_by_default() {
+    let t = tempfile::tempdir().unwrap();
+    write(t.path(), "main.tf", NOTE_ONLY);
+    let o = kmslint(t.path(), &[]);
+    assert!(stdout(&o).contains("KMS014"), "{}", stdout(&o));
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    assert_eq!(
+        kmslint(t.path(), &["--fail-level", "note"]).status.code(),
+        Some(1)
+    );
+    // A configuration file may still ask for notes to fail.
+    write(t.path(), "kmslint.toml", b"fail-level = \"note\"\n");
+    assert_eq!(kmslint(t.path(), &[]).status.code(), Some(1));
+}
+
 #[test]
 fn exit_code_2_on_usage_errors() {
     let t = tempfile::tempdir().unwrap();
@@ -227,7 +251,10 @@ fn output_file_and_summary() {
     let o = kmslint(t.path(), &["--format", "sarif", "--output", "out.sarif"]);
     assert_eq!(o.status.code(), Some(1));
     assert!(o.stdout.is_empty());
-    assert!(String::from_utf8_lossy(&o.stderr).contains("1 finding(s)"));
+    assert!(
+        String::from_utf8_lossy(&o.stderr)
+            .contains("kmslint: 1 finding, worst warning, 0 input errors")
+    );
     let sarif: serde_json::Value =
         serde_json::from_slice(&std::fs::read(t.path().join("out.sarif")).unwrap()).unwrap();
     assert_eq!(sarif["runs"][0]["results"][0]["ruleId"], "KMS002");
@@ -814,7 +841,12 @@ fn suppressed_findings_are_counted_and_listed_on_request() {
         b"#checkov:skip=CKV_AWS_7:rotation is handled by the HSM team\nresource \"aws_kms_key\" \"hsm\" {\n  enable_key_rotation = false\n}\n\nresource \"aws_kms_key\" \"app\" {\n  enable_key_rotation = false # kmslint:ignore KMS002 -- reviewed\n}\n\nresource \"aws_kms_key\" \"old\" {\n  enable_key_rotation = false\n}\n",
     );
     let o = kmslint(d, &["--select", "KMS002", "--write-baseline", "b.json"]);
-    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    assert!(o.stdout.is_empty(), "{}", stdout(&o));
+    assert_eq!(
+        String::from_utf8_lossy(&o.stderr),
+        "kmslint: wrote 1 finding to the baseline b.json\n"
+    );
     let args = ["--select", "KMS002", "--baseline", "b.json"];
     let o = kmslint(d, &args);
     assert_eq!(
@@ -824,7 +856,7 @@ fn suppressed_findings_are_counted_and_listed_on_request() {
     );
     let out = stdout(&o);
     assert!(
-        out.contains("0 findings (0 error, 0 warning, 0 note) in 1 file; 0 input errors; 3 suppressed: 1 kmslint, 1 checkov, 1 baseline"),
+        out.contains("0 findings (0 errors, 0 warnings, 0 notes) in 1 file; 0 input errors; 3 suppressed: 1 kmslint, 1 checkov, 1 baseline"),
         "{out}"
     );
     assert!(!out.contains("(suppressed)"), "{out}");
@@ -995,7 +1027,7 @@ fn suppressions_and_baselines_end_to_end() {
         d,
         &["--select", "KMS002", "--write-baseline", "baseline.json"],
     );
-    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(o.status.code(), Some(0));
     assert_eq!(
         kmslint(d, &["--select", "KMS002", "--baseline", "baseline.json"])
             .status
@@ -1145,4 +1177,76 @@ fn the_instance_budget_is_a_flag_and_a_warning() {
     assert_eq!(errors[0]["start"]["line"], 2);
     let o = kmslint(t.path(), &["--format", "json", "--max-instances", "4", "."]);
     assert_eq!(json(&o)["errors"].as_array().unwrap().len(), 0);
+}
+
+#[test]
+fn concise_format_is_one_escaped_line_per_finding_and_diagnostic() {
+    let t = tempfile::tempdir().unwrap();
+    let d = t.path();
+    write(d, "main.tf", ROTATION_OFF);
+    // A file name with a line break must not split its finding over two lines.
+    write(d, "m/a\nb.tf", ROTATION_OFF);
+    write(d, "broken.tf", b"resource \"aws_kms_key\" {\n");
+    let o = kmslint(d, &["--format", "concise"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stdout(&o));
+    let out = stdout(&o);
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 3, "{out}");
+    assert!(lines[0].starts_with("broken.tf:"), "{out}");
+    assert!(lines[0].contains(": input error: "), "{out}");
+    assert!(
+        lines[1].starts_with("m/a\\nb.tf:2:25: KMS002 `aws_kms_key.off` does not rotate"),
+        "{out}"
+    );
+    assert!(
+        lines[2].starts_with("main.tf:2:25: KMS002 `aws_kms_key.off` does not rotate"),
+        "{out}"
+    );
+}
+
+#[test]
+fn an_unwritable_output_path_is_named() {
+    let t = tempfile::tempdir().unwrap();
+    write(t.path(), "main.tf", CLEAN);
+    let o = kmslint(t.path(), &["--output", "no/such/dir/out.txt"]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("cannot write the report to no/such/dir/out.txt: "),
+        "{err}"
+    );
+}
+
+#[test]
+fn the_summary_names_the_configuration_and_rules_waiting_for_it() {
+    let t = tempfile::tempdir().unwrap();
+    let d = t.path();
+    write(d, "main.tf", CLEAN);
+    let o = kmslint(d, &[]);
+    assert!(
+        stdout(&o).ends_with("0 input errors; no configuration file\n"),
+        "{}",
+        stdout(&o)
+    );
+    write(d, "kmslint.toml", b"fail-level = \"warning\"\n");
+    let o = kmslint(d, &["--select", "KMS002,KMS010,KMS007"]);
+    assert!(
+        stdout(&o).ends_with("0 input errors; configuration kmslint.toml; selected but inactive until configured: KMS007, KMS010 (`kmslint explain ID` says what they need)\n"),
+        "{}",
+        stdout(&o)
+    );
+    // Without `--select`, the waiting rules are not news: `kmslint rules` lists them.
+    let o = kmslint(d, &[]);
+    assert!(!stdout(&o).contains("inactive"), "{}", stdout(&o));
+    // Configured, the rule is active and not mentioned.
+    write(d, "kmslint.toml", b"required-aliases = [\"alias/app\"]\n");
+    let o = kmslint(
+        d,
+        &["--select", "KMS010", "--format", "json", "-o", "r.json"],
+    );
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.ends_with("0 input errors; configuration kmslint.toml\n"),
+        "{err}"
+    );
 }

@@ -261,13 +261,16 @@ cmd_finish() {
     true | false) ;;
     *) die "soft-fail must be true or false (got \"${INPUT_SOFT_FAIL:-}\")" ;;
   esac
+  # "1 finding", "2 findings", "some findings" when the count is unknown.
+  local counted="${findings:-some} findings"
+  [[ "$findings" == 1 ]] && counted="1 finding"
   case "$code" in
     0) echo "kmslint: no finding at or above the fail level" ;;
     1)
       if [[ "$soft" == true ]]; then
-        echo "::warning title=kmslint::$(escape "${findings:-some}") finding(s); soft-fail is on, so the job goes on"
+        echo "::warning title=kmslint::$(escape "$counted"); soft-fail is on, so the job goes on"
       else
-        echo "::error title=kmslint::$(escape "${findings:-some}") finding(s), at least one at or above the fail level (soft-fail: true reports them without failing)"
+        echo "::error title=kmslint::$(escape "$counted"), at least one at or above the fail level (soft-fail: true reports them without failing)"
         exit 1
       fi
       ;;

@@ -108,10 +108,19 @@ pub fn options_for(
     cwd: &Path,
     explicit: Option<&Path>,
 ) -> Result<Options, Box<FileError>> {
+    let mut options = Options::default();
+    for path in files_for(paths, cwd, explicit) {
+        let display = crate::source::display_path(&path, cwd);
+        options = options.merge(load(&path, &display)?);
+    }
+    Ok(options)
+}
+
+/// The configuration files [`options_for`] reads, in order.
+pub fn files_for(paths: &[PathBuf], cwd: &Path, explicit: Option<&Path>) -> Vec<PathBuf> {
     let first = paths
         .first()
         .map_or_else(|| cwd.to_path_buf(), |p| cwd.join(p));
-    let mut options = Options::default();
     let mut files: Vec<PathBuf> = discover(&crate::files::normalize(&first))
         .into_iter()
         .collect();
@@ -124,11 +133,7 @@ pub fn options_for(
             files.push(path);
         }
     }
-    for path in files {
-        let display = crate::source::display_path(&path, cwd);
-        options = options.merge(load(&path, &display)?);
-    }
-    Ok(options)
+    files
 }
 
 /// Reads a configuration file; `display` is how its path is shown.

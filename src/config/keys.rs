@@ -23,7 +23,7 @@ pub const KEYS: &[Key] = &[
     Key {
         name: "fail-level",
         example: "fail-level = \"note\"",
-        doc: "Findings at or above this level make the exit code 1: `error`, `warning`, `note` or `none`. Default: `note` (any finding).",
+        doc: "Findings at or above this level make the exit code 1: `error`, `warning`, `note` or `none`. Default: `warning` (notes fail nothing unless asked).",
     },
     Key {
         name: "exclude",

@@ -214,7 +214,7 @@ impl Default for Settings {
         // The defaults name no rule and no out-of-range value, so resolving cannot fail.
         Settings::resolve(Options::default()).unwrap_or_else(|_| Settings {
             rules: Vec::new(),
-            fail_level: FailLevel::Note,
+            fail_level: FailLevel::Warning,
             max_rotation_period_days: 365,
             min_deletion_window_days: 30,
             max_file_size: DEFAULT_MAX_FILE_SIZE,
@@ -300,7 +300,7 @@ impl Settings {
             max_key_users: options.max_key_users.unwrap_or(10),
             var_inputs: options.var_inputs.unwrap_or_default(),
             rules: enabled,
-            fail_level: options.fail_level.unwrap_or(FailLevel::Note),
+            fail_level: options.fail_level.unwrap_or(FailLevel::Warning),
             max_rotation_period_days,
             min_deletion_window_days,
             max_file_size: options.max_file_size.unwrap_or(DEFAULT_MAX_FILE_SIZE),

@@ -86,3 +86,23 @@ fn descriptions_fit_github_limits() {
         assert!(!rule.references.is_empty(), "{}", rule.id);
     }
 }
+
+#[test]
+fn rules_listing_aligns_every_column() {
+    let listing = rules_listing(&crate::Settings::default());
+    let rows: Vec<&str> = listing.lines().take_while(|l| !l.is_empty()).collect();
+    assert_eq!(rows.len(), rules::ALL.len() + 1);
+    // Each column starts where its header starts, on every row, the longest name included.
+    let header = rows[0];
+    let starts: Vec<usize> = ["NAME", "LEVEL", "STATUS", "SUMMARY"]
+        .iter()
+        .map(|h| header.find(h).unwrap())
+        .collect();
+    for row in &rows[1..] {
+        for &at in &starts {
+            let (before, after) = row.split_at(at);
+            assert!(before.ends_with("  "), "{row}");
+            assert!(!after.starts_with(' '), "{row}");
+        }
+    }
+}

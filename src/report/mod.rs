@@ -1,5 +1,6 @@
 //! Report formats: one file per format, all rendering the same sorted [`Outcome`].
 
+mod concise;
 pub mod escape;
 mod github;
 mod json;
@@ -21,6 +22,8 @@ pub enum Format {
     Json,
     /// GitHub Actions workflow commands (pull-request annotations).
     Github,
+    /// One line per finding, `path:line:col: KMS002 message`, for editors and grep.
+    Concise,
 }
 
 /// How to render.
@@ -43,6 +46,11 @@ pub struct ReportOptions {
     /// The absolute directory displayed paths are relative to (the working directory); with
     /// `repo_prefix` it turns an absolute path into a repository-relative SARIF URI.
     pub base: std::path::PathBuf,
+    /// The configuration files read, as displayed (empty: none); the pretty summary names them.
+    /// `None` leaves them out (the library's own callers know their settings).
+    pub config_files: Option<Vec<String>>,
+    /// Rules the user selected that do nothing until configured; the pretty summary says so.
+    pub waiting_rules: Vec<&'static str>,
 }
 
 impl Default for ReportOptions {
@@ -54,8 +62,27 @@ impl Default for ReportOptions {
             version: env!("CARGO_PKG_VERSION").to_string(),
             show_suppressed: false,
             base: std::path::PathBuf::new(),
+            config_files: None,
+            waiting_rules: Vec::new(),
         }
     }
+}
+
+/// What the summary adds about the configuration: "; configuration kmslint.toml" or "; no
+/// configuration file", and the selected rules that wait for configuration.
+pub fn configuration_note(options: &ReportOptions) -> String {
+    let mut note = match &options.config_files {
+        None => String::new(),
+        Some(files) if files.is_empty() => "; no configuration file".to_string(),
+        Some(files) => format!("; configuration {}", escape::text(&files.join(", "))),
+    };
+    if !options.waiting_rules.is_empty() {
+        note.push_str(&format!(
+            "; selected but inactive until configured: {} (`kmslint explain ID` says what they need)",
+            options.waiting_rules.join(", ")
+        ));
+    }
+    note
 }
 
 /// A display path as a path relative to the repository root (SARIF, GitHub annotations).
@@ -65,6 +92,15 @@ pub(crate) fn repo_path(options: &ReportOptions, display: &str) -> String {
         .as_ref()
         .and_then(|(cwd, root)| crate::files::under_root(cwd, root, display))
         .unwrap_or_else(|| crate::files::repo_relative(&options.repo_prefix, display))
+}
+
+/// `n` and `noun`, the noun plural unless `n` is 1: "1 finding", "0 findings", "2 errors".
+pub fn counted(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("{n} {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
 }
 
 /// Writes the outcome in `format`.
@@ -79,5 +115,6 @@ pub fn write(
         Format::Sarif => sarif::write(outcome, options, out),
         Format::Json => json::write(outcome, options, out),
         Format::Github => github::write(outcome, options, out),
+        Format::Concise => concise::write(outcome, options, out),
     }
 }

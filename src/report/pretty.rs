@@ -44,7 +44,12 @@ pub(super) fn write(
             &finding_diagnostic(outcome, &files, f),
         )?;
     }
-    writeln!(out, "{}", summary(outcome))
+    writeln!(
+        out,
+        "{}{}",
+        summary(outcome),
+        super::configuration_note(options)
+    )
 }
 
 /// The last line: findings by level, files, input diagnostics by level, suppressed by source.
@@ -52,13 +57,12 @@ pub(super) fn summary(outcome: &Outcome) -> String {
     let count = |l: Level| outcome.findings.iter().filter(|f| f.level == l).count();
     let n = outcome.findings.len();
     let mut line = format!(
-        "{n} finding{} ({} error, {} warning, {} note) in {} file{}",
-        plural(n),
-        count(Level::Error),
-        count(Level::Warning),
-        count(Level::Note),
-        outcome.stats.files,
-        plural(outcome.stats.files),
+        "{} ({}, {}, {}) in {}",
+        super::counted(n, "finding"),
+        super::counted(count(Level::Error), "error"),
+        super::counted(count(Level::Warning), "warning"),
+        super::counted(count(Level::Note), "note"),
+        super::counted(outcome.stats.files, "file"),
     );
     let errors = outcome
         .errors
@@ -66,7 +70,7 @@ pub(super) fn summary(outcome: &Outcome) -> String {
         .filter(|e| e.level() == Level::Error)
         .count();
     let other = outcome.errors.len() - errors;
-    line.push_str(&format!("; {errors} input error{}", plural(errors)));
+    line.push_str(&format!("; {}", super::counted(errors, "input error")));
     if other > 0 {
         let warnings = outcome
             .errors
@@ -75,9 +79,9 @@ pub(super) fn summary(outcome: &Outcome) -> String {
             .count();
         let notes = other - warnings;
         line.push_str(&format!(
-            ", {warnings} input warning{}, {notes} input note{}",
-            plural(warnings),
-            plural(notes)
+            ", {}, {}",
+            super::counted(warnings, "input warning"),
+            super::counted(notes, "input note")
         ));
     }
     let by_source = crate::suppress::counts(&outcome.suppressed);
@@ -184,10 +188,6 @@ fn place(outcome: &Outcome, loc: &crate::source::Loc) -> String {
         }
         None => String::new(),
     }
-}
-
-fn plural(n: usize) -> &'static str {
-    if n == 1 { "" } else { "s" }
 }
 
 fn contains(outer: &Range<usize>, inner: &Range<usize>) -> bool {

@@ -185,7 +185,7 @@ fn restricts(c: &Condition) -> Result<(), String> {
     }
     if !RESTRICTING_KEYS.contains(&key_lc.as_str()) {
         return Err(if key_lc == "kms:viaservice" {
-            "`kms:ViaService` alone does not restrict: any account can call KMS through the same service".to_string()
+            "`kms:ViaService` names the service the request comes through, not the caller; any account can call KMS through the same service".to_string()
         } else {
             format!("`{key}` does not identify the caller")
         });

@@ -321,7 +321,7 @@ fn unknown_rules_are_reported_where_they_are_written() {
                 "main.tf".to_string(),
                 2,
                 36,
-                "unknown rule `rotation` in a kmslint suppression"
+                "a kmslint suppression reason must follow `--`"
             ),
         ]
     );
@@ -788,4 +788,81 @@ fn suppressed_findings_are_kept_apart_with_their_source_and_reason() {
     let counts = counts(&applied.suppressed);
     assert!(counts.iter().any(|&(s, n)| s == Source::Kmslint && n >= 1));
     assert!(counts.iter().all(|&(_, n)| n > 0));
+}
+
+#[test]
+fn a_reason_without_separator_is_one_error_and_the_ids_still_apply() {
+    let src = "resource \"aws_kms_key\" \"app\" {\n  enable_key_rotation = false # kmslint:ignore KMS002 rotation is done by the HSM team\n  multi_region        = true\n}\n";
+    let r = run(src);
+    assert_eq!(r.errors.len(), 1, "{:?}", r.errors);
+    assert_eq!(
+        r.errors[0].message,
+        "a kmslint suppression reason must follow `--`"
+    );
+    assert_eq!(
+        r.errors[0].help.as_deref(),
+        Some("write `# kmslint:ignore KMS002 -- reason`")
+    );
+    assert!(!r.has("KMS002", "aws_kms_key.app"));
+    // A misspelt id is still an unknown rule, not the start of a reason.
+    let src = src.replace("KMS002 rotation", "KMS002 KMS0002 rotation");
+    let r = run(&src);
+    let messages: Vec<&str> = r.errors.iter().map(|e| e.message.as_str()).collect();
+    assert_eq!(
+        messages,
+        [
+            "unknown rule `KMS0002` in a kmslint suppression",
+            "a kmslint suppression reason must follow `--`"
+        ]
+    );
+}
+
+/// The key of [`KEY`] with its KMS002 suppressed until `date`.
+fn expiring(date: &str) -> String {
+    format!(
+        "resource \"aws_kms_key\" \"app\" {{\n  enable_key_rotation = false # kmslint:ignore KMS002 -- HSM rotation exp:{date}\n}}\n"
+    )
+}
+
+#[test]
+fn a_kmslint_suppression_expires_after_its_date() {
+    // TODAY is 2024-06-01: the suppression holds through its date.
+    for date in ["2024-06-01", "2027-03-31"] {
+        let r = run(&expiring(date));
+        assert!(!r.has("KMS002", "aws_kms_key.app"), "{date}");
+        assert!(r.errors.is_empty(), "{:?}", r.errors);
+    }
+    let src = expiring("2024-05-31");
+    let outcome = outcome(&[("main.tf", &src)]);
+    let applied = apply_on(
+        outcome.findings,
+        &outcome.sources,
+        &SuppressOptions {
+            report_unused: true,
+        },
+        TODAY,
+    );
+    // The finding returns, with a note at the suppression; an expired suppression is not
+    // also reported as unused.
+    assert!(applied.errors.is_empty(), "{:?}", applied.errors);
+    let f = applied.kept.iter().find(|f| f.rule.id == "KMS002").unwrap();
+    let note = f
+        .related
+        .iter()
+        .find(|r| r.message.contains("expired"))
+        .unwrap();
+    assert_eq!(
+        note.message,
+        "a suppression of KMS002 here expired on 2024-05-31"
+    );
+    let file = outcome.sources.get(note.loc.file).unwrap();
+    assert_eq!(&file.text[note.loc.span.clone()], "exp:2024-05-31");
+}
+
+#[test]
+fn an_expiry_that_is_not_a_date_is_an_error() {
+    let r = run(&expiring("2024-13-01"));
+    assert_eq!(r.errors.len(), 1, "{:?}", r.errors);
+    assert!(r.errors[0].message.contains("expiry date"));
+    assert!(r.has("KMS002", "aws_kms_key.app"));
 }

@@ -23,7 +23,7 @@ resource "aws_kms_key" "via_service_only" {
     Statement = [{
       Sid       = "ViaS3"
       Effect    = "Allow"
-      Principal = "*" # expect: KMS001 "`kms:ViaService` alone does not restrict"
+      Principal = "*" # expect: KMS001 "`kms:ViaService` names the service the request comes through, not the caller"
       Action    = "kms:Decrypt"
       Resource  = "*"
       Condition = {
