@@ -42,9 +42,12 @@ export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
 
 # -a: with debug assertions and overflow checks, so arithmetic that would wrap in a release build
 # fails here.
-log "cargo fuzz build -a"
+# The instrumented build is kept outside the clone and reused by later runs on the same machine:
+# it is most of the smoke run's time when built afresh.
+fuzz_target_dir="$tools/fuzz-target"
+log "cargo fuzz build -a (into $fuzz_target_dir)"
 build_start=$SECONDS
-cargo fuzz build -a
+cargo fuzz build -a --target-dir "$fuzz_target_dir"
 echo "fuzz targets built in $((SECONDS - build_start))s" >&2
 
 # New inputs go to a scratch corpus, named first; the seeds (fuzz/seed.sh) are only read.
@@ -64,7 +67,7 @@ for target in $(cargo fuzz list); do
   # running, ASAN_OPTIONS at exit): LeakSanitizer once reported 122 bytes in 4 allocations at the
   # exit of a 60 s run, with no input to blame (the empty input was written), when each check
   # still made and dropped a thread pool of its own whose threads could be ending at exit.
-  cargo fuzz run -a "$target" "$scratch/$target" "$scratch/seeds/$target" -- \
+  cargo fuzz run -a --target-dir "$fuzz_target_dir" "$target" "$scratch/$target" "$scratch/seeds/$target" -- \
     -dict="fuzz/dict/$dict" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
     -detect_leaks=0 -print_final_stats=1 \
     2>"$scratch/$target.log" || {
