@@ -305,7 +305,7 @@ def test_findings(check, h):
     check.contains(summary, "| Level | Rule | Location | Finding |", "summary table header")
     check.contains(
         summary,
-        "| warning | [KMS002 `key-rotation-disabled`](https://github.com/kmslint/kmslint/blob/main/docs/rules/KMS002.md) "
+        f"| warning | [KMS002 `key-rotation-disabled`](https://github.com/kmslint/kmslint/blob/v{VERSION}/docs/rules/KMS002.md) "
         "| [`bad/main.tf:6:29`](https://github.com/example/infra/blob/0123456789abcdef0123456789abcdef01234567/bad/main.tf#L6) "
         "| `aws_kms_key.orders` does not rotate its key material: `enable_key_rotation` is false |",
         "summary KMS002 row")
