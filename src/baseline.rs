@@ -105,7 +105,7 @@ fn in_repository(file: &std::path::Path) -> Option<String> {
         crate::files::normalize(&std::env::current_dir().ok()?.join(file))
     };
     let dir = absolute.parent()?;
-    let root = dir.ancestors().find(|d| d.join(".git").exists())?;
+    let root = crate::files::work_tree(dir)?;
     let relative = dir.strip_prefix(root).ok()?;
     let parts: Vec<String> = relative
         .components()

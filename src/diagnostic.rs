@@ -10,6 +10,14 @@ use std::ops::Range;
 use crate::rules::Level;
 use crate::source::{FileId, Position, SourceFile};
 
+/// The text a panic was raised with (`panic!("...")` gives a `&str` or a `String`), if any.
+pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> Option<String> {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+}
+
 /// What went wrong with an input.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]

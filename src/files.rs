@@ -168,15 +168,18 @@ pub fn repositories(paths: &[PathBuf], base: &Path) -> Vec<PathBuf> {
             } else {
                 real
             };
-            dir.ancestors()
-                .find(|d| d.join(".git").exists())
-                .unwrap_or(&dir)
-                .to_path_buf()
+            work_tree(&dir).unwrap_or(&dir).to_path_buf()
         })
         .collect();
     out.sort();
     out.dedup();
     out
+}
+
+/// The git work tree holding `dir`: the nearest of it and its ancestors that holds `.git` (a
+/// directory, or the file of a worktree or submodule).
+pub fn work_tree(dir: &Path) -> Option<&Path> {
+    dir.ancestors().find(|d| d.join(".git").exists())
 }
 
 /// Whether `path` (a real path) lies inside one of `boundaries` (real paths).

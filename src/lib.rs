@@ -184,10 +184,7 @@ fn directory(base: &Path, path: &Path) -> PathBuf {
 }
 
 fn repository(dir: &Path) -> PathBuf {
-    dir.ancestors()
-        .find(|d| d.join(".git").exists())
-        .unwrap_or(dir)
-        .to_path_buf()
+    files::work_tree(dir).unwrap_or(dir).to_path_buf()
 }
 
 fn absolute(base: &Path, path: &Path) -> PathBuf {
@@ -278,11 +275,8 @@ fn guarded(base: &Path, dir: &Path, analyse: impl FnOnce() -> Analysed) -> Analy
         analyse()
     }));
     outcome.unwrap_or_else(|payload| {
-        let what = payload
-            .downcast_ref::<&str>()
-            .map(|s| (*s).to_string())
-            .or_else(|| payload.downcast_ref::<String>().cloned())
-            .unwrap_or_else(|| "unknown cause".to_string());
+        let what =
+            diagnostic::panic_message(&*payload).unwrap_or_else(|| "unknown cause".to_string());
         let shown = source::display_path(dir, base);
         Analysed {
             findings: Vec::new(),

@@ -175,12 +175,7 @@ fn main() -> ExitCode {
 /// the scan goes on.
 fn quiet_panics() {
     std::panic::set_hook(Box::new(|info| {
-        let what = info
-            .payload()
-            .downcast_ref::<&str>()
-            .map(|s| (*s).to_string())
-            .or_else(|| info.payload().downcast_ref::<String>().cloned())
-            .unwrap_or_default();
+        let what = kmslint::diagnostic::panic_message(info.payload()).unwrap_or_default();
         let at = info
             .location()
             .map(|l| format!(" ({}:{})", l.file(), l.line()))
@@ -490,7 +485,7 @@ fn read_baseline(path: &Path, cwd: &Path) -> Result<BTreeSet<String>, Box<kmslin
 
 /// The working directory's path inside its git repository, so SARIF paths are repository-relative.
 fn repo_prefix(cwd: &Path) -> String {
-    let Some(root) = cwd.ancestors().find(|d| d.join(".git").exists()) else {
+    let Some(root) = kmslint::files::work_tree(cwd) else {
         return String::new();
     };
     match cwd.strip_prefix(root) {
