@@ -306,45 +306,25 @@ pub(crate) fn from_bytes(
 /// Spans then index the transcoded text: line and column (in characters) are those of the
 /// original file, byte offsets are not.
 pub(crate) fn utf16_text(bytes: &[u8]) -> Option<Result<String, usize>> {
-    let little = match bytes {
-        [0xff, 0xfe, ..] => true,
-        [0xfe, 0xff, ..] => false,
+    let unit: fn([u8; 2]) -> u16 = match bytes {
+        [0xff, 0xfe, ..] => u16::from_le_bytes,
+        [0xfe, 0xff, ..] => u16::from_be_bytes,
         _ => return None,
     };
-    let body = bytes.get(2..).unwrap_or_default();
-    let units = body.chunks(2).map(|pair| match *pair {
-        [a, b] if little => Ok(u16::from_le_bytes([a, b])),
-        [a, b] => Ok(u16::from_be_bytes([a, b])),
-        _ => Err(()),
-    });
-    let mut text = String::with_capacity(body.len() / 2);
+    let pairs = bytes.get(2..).unwrap_or_default().chunks_exact(2);
+    let odd = !pairs.remainder().is_empty();
+    let mut text = String::with_capacity(bytes.len() / 2);
+    // The offset in `bytes` of the unit being decoded.
     let mut at = 2;
-    let mut pending: Option<u16> = None;
-    for unit in units {
-        let Ok(unit) = unit else {
-            return Some(Err(at));
-        };
-        let c = match (pending.take(), unit) {
-            (None, 0xd800..=0xdbff) => {
-                pending = Some(unit);
-                at += 2;
-                continue;
-            }
-            (None, 0xdc00..=0xdfff) => return Some(Err(at)),
-            (None, u) => char::from_u32(u32::from(u)),
-            (Some(high), 0xdc00..=0xdfff) => char::from_u32(
-                0x10000 + ((u32::from(high) - 0xd800) << 10) + (u32::from(unit) - 0xdc00),
-            ),
-            (Some(_), _) => return Some(Err(at - 2)),
-        };
-        let Some(c) = c else {
+    for c in char::decode_utf16(pairs.map(|p| unit([p[0], p[1]]))) {
+        let Ok(c) = c else {
             return Some(Err(at));
         };
         text.push(c);
-        at += 2;
+        at += 2 * c.len_utf16();
     }
-    if pending.is_some() {
-        return Some(Err(at - 2));
+    if odd {
+        return Some(Err(at));
     }
     Some(Ok(text))
 }
