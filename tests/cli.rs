@@ -4,31 +4,15 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-fn kmslint(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_kmslint"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap()
-}
+mod common;
+use common::{json, kmslint, write};
 
 fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
 
-fn json(o: &Output) -> serde_json::Value {
-    serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{e}: {}", stdout(o)))
-}
-
 fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn write(dir: &Path, name: &str, text: &[u8]) {
-    let path = dir.join(name);
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(path, text).unwrap();
 }
 
 /// A key policy no rule objects to: the owner account's root, delegating to IAM.
@@ -165,7 +149,7 @@ fn syntax_error_next_to_a_valid_file_reports_both_and_exits_2() {
 fn bad_files_are_reported_and_the_rest_analysed() {
     let t = tempfile::tempdir().unwrap();
     write(t.path(), "a/latin1.tf", b"# caf\xe9\n");
-    write(t.path(), "b/huge.tf", &vec![b'#'; 2048]);
+    write(t.path(), "b/huge.tf", vec![b'#'; 2048]);
     write(t.path(), "c/main.tf", ROTATION_OFF);
     let o = kmslint(t.path(), &["--format", "json", "--max-file-size", "1024"]);
     assert_eq!(o.status.code(), Some(2));
@@ -555,7 +539,7 @@ fn files_outside_the_tree_are_never_read() {
     write(
         d,
         "scan/policy.json",
-        &std::fs::read(d.join("secret.json")).unwrap(),
+        std::fs::read(d.join("secret.json")).unwrap(),
     );
     write(
         d,
@@ -608,7 +592,7 @@ fn a_truncated_plan_is_an_input_error_and_the_rest_is_reported() {
     write(
         t.path(),
         "plan.json",
-        &std::fs::read(plans().join("truncated/plan.json")).unwrap(),
+        std::fs::read(plans().join("truncated/plan.json")).unwrap(),
     );
     write(t.path(), "main.tf", ROTATION_OFF);
     let o = kmslint(t.path(), &["--format", "json"]);

@@ -3,22 +3,9 @@
 #![allow(clippy::unwrap_used, clippy::panic)] // test helpers outside #[test] functions
 
 use std::path::Path;
-use std::process::{Command, Output};
 
-fn kmslint(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_kmslint"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap()
-}
-
-fn write(dir: &Path, name: &str, text: &str) {
-    let path = dir.join(name);
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(path, text).unwrap();
-}
+mod common;
+use common::{kmslint, write};
 
 /// `(rule, resource)` of each finding, from the JSON report.
 fn findings(dir: &Path, args: &[&str]) -> Vec<(String, String)> {

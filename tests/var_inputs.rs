@@ -4,24 +4,17 @@
 #![allow(clippy::unwrap_used, clippy::panic)] // test helpers outside #[test] functions
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
+
+mod common;
+use common::{kmslint_with_env, write};
 
 fn kmslint(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_kmslint"));
-    cmd.args(["--format", "json", "--select", "KMS002"])
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1");
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    cmd.output().unwrap()
-}
-
-fn write(dir: &Path, name: &str, text: &str) {
-    let path = dir.join(name);
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(path, text).unwrap();
+    let args: Vec<&str> = ["--format", "json", "--select", "KMS002"]
+        .into_iter()
+        .chain(args.iter().copied())
+        .collect();
+    kmslint_with_env(dir, &args, env)
 }
 
 /// A root whose key rotation is `var.rotate` (a bool) and which takes a list `var.ids`.
