@@ -126,5 +126,7 @@ inactive: the rule needs configuration (`kmslint explain ID` says which); off: n
     s
 }
 
+pub mod terminal;
+
 #[cfg(test)]
 mod tests;

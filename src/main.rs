@@ -39,6 +39,9 @@ enum Command {
     Explain {
         /// Rule id (`KMS002`) or name (`key-rotation-disabled`).
         rule: String,
+        /// Print the page's Markdown source (as in docs/rules/) instead of rendering it.
+        #[arg(long)]
+        markdown: bool,
     },
     /// Write a commented `kmslint.toml` with every key into the current directory.
     Init,
@@ -158,8 +161,14 @@ fn main() -> ExitCode {
             }
         }
         Some(Command::Init) => init(),
-        Some(Command::Explain { rule }) => match rules::find(&rule) {
-            Some(rule) => print(&explain::page(rule)),
+        Some(Command::Explain { rule, markdown }) => match rules::find(&rule) {
+            Some(rule) if markdown => print(&explain::page(rule)),
+            Some(rule) => {
+                let terminal = std::io::stdout().is_terminal();
+                let color = terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+                let width = report::wrap::terminal_width(terminal);
+                print(&(explain::terminal::render(&explain::page(rule), width, color) + "\n"))
+            }
             None => {
                 eprintln!("error: unknown rule `{rule}`; `kmslint rules` lists them");
                 ExitCode::from(2)
@@ -255,6 +264,7 @@ fn check(args: CheckArgs) -> ExitCode {
             .map(|root| (std::fs::canonicalize(&cwd).unwrap_or(cwd.clone()), root)),
         show_suppressed: args.show_suppressed,
         base: cwd.clone(),
+        width: report::wrap::terminal_width(to_terminal),
         ..ReportOptions::default()
     };
     let output = args.output.as_deref();

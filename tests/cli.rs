@@ -2,10 +2,10 @@
 #![allow(clippy::unwrap_used, clippy::panic)] // test helpers outside #[test] functions
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 mod common;
-use common::{json, kmslint, write};
+use common::{json, kmslint, kmslint_with_env, write};
 
 fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
@@ -282,10 +282,28 @@ fn rules_and_explain() {
     let o = kmslint(&repo(), &["rules"]);
     assert_eq!(o.status.code(), Some(0));
     assert!(stdout(&o).contains("KMS002  key-rotation-disabled"));
-    let o = kmslint(&repo(), &["explain", "kms002"]);
+    let o = kmslint(&repo(), &["explain", "kms002", "--markdown"]);
     assert_eq!(o.status.code(), Some(0));
     let page = std::fs::read_to_string(repo().join("docs/rules/KMS002.md")).unwrap();
     assert_eq!(stdout(&o), page);
+    // Rendered for a terminal: no Markdown marks, prose within 80 columns when not a terminal
+    // (code blocks are shown as written), the terminal's width when `COLUMNS` says so.
+    let o = kmslint(&repo(), &["explain", "KMS002"]);
+    assert_eq!(o.status.code(), Some(0));
+    let text = stdout(&o);
+    assert!(text.starts_with("KMS002 key-rotation-disabled\n====="), "{text}");
+    assert!(!text.contains("```") && !text.contains("**") && !text.contains("## "));
+    assert!(text.contains("\n    resource \"aws_kms_key\" \"app\" {\n"), "{text}");
+    let prose = |text: &str, width: usize| {
+        text.lines()
+            // Code is shown as written, and a URL is never cut.
+            .filter(|l| !l.starts_with("    ") && !l.contains("://"))
+            .all(|l| l.chars().count() <= width)
+    };
+    assert!(prose(&text, 80), "{text}");
+    let narrow = kmslint_with_env(&repo(), &["explain", "KMS002"], &[("COLUMNS", "50")]);
+    let narrow = stdout(&narrow);
+    assert!(prose(&narrow, 50) && !prose(&narrow, 49), "{narrow}");
 }
 
 #[test]
@@ -332,20 +350,11 @@ fn unreadable_files_and_symlink_loops() {
     assert_eq!(doc["findings"].as_array().unwrap().len(), 1);
 }
 
-fn kmslint_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_kmslint"));
-    cmd.args(args).current_dir(dir).env("NO_COLOR", "1");
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    cmd.output().unwrap()
-}
-
 /// Where the KMS002 finding is (`path:line`), or `None` when the scan is clean.
 fn rotation_finding(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Option<String> {
     let mut all = vec!["--format", "json", "--select", "KMS002"];
     all.extend_from_slice(args);
-    let doc = json(&kmslint_env(dir, &all, env));
+    let doc = json(&kmslint_with_env(dir, &all, env));
     assert_eq!(doc["errors"], serde_json::json!([]), "{doc}");
     let f = doc["findings"].as_array().unwrap().first()?.clone();
     Some(format!(
@@ -673,9 +682,12 @@ fn pretty_output_of_a_one_line_plan_gives_the_place_instead_of_the_line() {
 fn sensitive_plan_values_are_never_printed() {
     let dir = plans().join("changes");
     for format in ["pretty", "json", "sarif", "github"] {
-        let o = kmslint(
+        // Wide enough that a finding's message is one line, so that the line naming the
+        // resource holds all that is said of its value.
+        let o = kmslint_with_env(
             &dir,
             &["--format", format, "--select", "KMS001", "plan.json"],
+            &[("COLUMNS", "10000")],
         );
         let text = stdout(&o);
         assert!(text.contains("aws_kms_key.secret"), "{format}: {text}");
@@ -838,7 +850,7 @@ fn suppressed_findings_are_counted_and_listed_on_request() {
         Some(0),
         "suppressed findings never fail a run"
     );
-    let out = stdout(&o);
+    let out = one_line(&stdout(&o));
     assert!(
         out.contains("0 findings (0 errors, 0 warnings, 0 notes) in 1 file; 0 input errors; 3 suppressed: 1 kmslint, 1 checkov, 1 baseline"),
         "{out}"
@@ -848,7 +860,7 @@ fn suppressed_findings_are_counted_and_listed_on_request() {
     shown.push("--show-suppressed");
     let o = kmslint(d, &shown);
     assert_eq!(o.status.code(), Some(0));
-    let out = stdout(&o);
+    let out = one_line(&stdout(&o));
     assert_eq!(out.matches("(suppressed)").count(), 3, "{out}");
     assert!(
         out.contains("suppressed by checkov at main.tf:1:15: rotation is handled by the HSM team"),
@@ -1208,14 +1220,21 @@ fn the_summary_names_the_configuration_and_rules_waiting_for_it() {
     write(d, "main.tf", CLEAN);
     let o = kmslint(d, &[]);
     assert!(
-        stdout(&o).ends_with("0 input errors; no configuration file\n"),
+        stdout(&o).ends_with("0 input errors; no\n  configuration file\n"),
+        "{}",
+        stdout(&o)
+    );
+    // Not a terminal: 80 columns; a wider terminal (`COLUMNS`) gets one line.
+    let o = kmslint_with_env(d, &[], &[("COLUMNS", "120")]);
+    assert!(
+        stdout(&o).ends_with(" in 1 file; 0 input errors; no configuration file\n"),
         "{}",
         stdout(&o)
     );
     write(d, "kmslint.toml", b"fail-level = \"warning\"\n");
     let o = kmslint(d, &["--select", "KMS002,KMS010,KMS007"]);
     assert!(
-        stdout(&o).ends_with("0 input errors; configuration kmslint.toml; selected but inactive until configured: KMS007, KMS010 (`kmslint explain ID` says what they need)\n"),
+        one_line(&stdout(&o)).ends_with("0 input errors; configuration kmslint.toml; selected but inactive until configured: KMS007, KMS010 (`kmslint explain ID` says what they need)"),
         "{}",
         stdout(&o)
     );
@@ -1233,4 +1252,10 @@ fn the_summary_names_the_configuration_and_rules_waiting_for_it() {
         err.ends_with("0 input errors; configuration kmslint.toml\n"),
         "{err}"
     );
+}
+
+/// The text with its line breaks and indentation (from wrapping to 80 columns) made single
+/// spaces.
+fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }

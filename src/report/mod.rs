@@ -6,6 +6,7 @@ mod github;
 mod json;
 mod pretty;
 mod sarif;
+pub mod wrap;
 
 use std::io::Write;
 
@@ -51,6 +52,8 @@ pub struct ReportOptions {
     pub config_files: Option<Vec<String>>,
     /// Rules the user selected that do nothing until configured; the pretty summary says so.
     pub waiting_rules: Vec<&'static str>,
+    /// Columns the pretty output fits in (the terminal's width, 80 when not a terminal).
+    pub width: usize,
 }
 
 impl Default for ReportOptions {
@@ -64,6 +67,7 @@ impl Default for ReportOptions {
             base: std::path::PathBuf::new(),
             config_files: None,
             waiting_rules: Vec::new(),
+            width: wrap::DEFAULT_WIDTH,
         }
     }
 }

@@ -9,7 +9,7 @@ use codespan_reporting::term::{self, Config};
 
 use std::sync::OnceLock;
 
-use crate::report::{ReportOptions, escape};
+use crate::report::{ReportOptions, escape, wrap};
 use crate::rules::Level;
 use crate::source::{FileId, SourceFile, SourceMap};
 use crate::{Finding, InputError, Outcome};
@@ -44,12 +44,8 @@ pub(super) fn write(
             &finding_diagnostic(outcome, &files, f),
         )?;
     }
-    writeln!(
-        out,
-        "{}{}",
-        summary(outcome),
-        super::configuration_note(options)
-    )
+    let line = format!("{}{}", summary(outcome), super::configuration_note(options));
+    writeln!(out, "{}", wrap::fill(&line, options.width, 0, 2))
 }
 
 /// The last line: findings by level, files, input diagnostics by level, suppressed by source.
@@ -240,6 +236,7 @@ fn emit(
     files: &Sources<'_>,
     diagnostic: &Diagnostic<FileId>,
 ) -> std::io::Result<()> {
+    let diagnostic = &fit(diagnostic, options.width);
     let result = if options.color {
         let mut colored = termcolor::Ansi::new(&mut *out);
         term::emit_to_write_style(&mut colored, config, files, diagnostic)
@@ -250,6 +247,28 @@ fn emit(
         FilesError::Io(io) => io,
         other => std::io::Error::other(other.to_string()),
     })
+}
+
+/// Columns before a note's text: the gutter (as wide as a five-digit line number) and `= `.
+const NOTE_PREFIX: usize = 8;
+
+/// The diagnostic with its message and notes broken at word boundaries to fit `width` columns;
+/// a message's continuation lines are indented, as are the notes' (by codespan-reporting).
+fn fit(diagnostic: &Diagnostic<FileId>, width: usize) -> Diagnostic<FileId> {
+    let mut d = diagnostic.clone();
+    let severity = match d.severity {
+        Severity::Bug => "bug",
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Note => "note",
+        Severity::Help => "help",
+    };
+    let header = severity.len() + d.code.as_ref().map_or(0, |c| c.len() + 2) + 2;
+    d.message = wrap::fill(&d.message, width, header, 2);
+    for note in &mut d.notes {
+        *note = wrap::fill(note, width.saturating_sub(NOTE_PREFIX), 0, 0);
+    }
+    d
 }
 
 /// The source map as codespan-reporting sees it: names and texts escaped (see `escape`), each

@@ -12,7 +12,12 @@ pub(crate) fn kmslint(dir: &Path, args: &[&str]) -> Output {
 /// [`kmslint`] with these environment variables set too.
 pub(crate) fn kmslint_with_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_kmslint"));
-    cmd.args(args).current_dir(dir).env("NO_COLOR", "1");
+    // Reports fit the terminal's width; `COLUMNS` from the environment running the tests
+    // must not change what they see (80 columns: not a terminal).
+    cmd.args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env_remove("COLUMNS");
     for (k, v) in env {
         cmd.env(k, v);
     }
