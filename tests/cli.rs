@@ -21,10 +21,20 @@ const CLEAN: &[u8] = br#"resource "aws_kms_key" "ok" {
   enable_key_rotation = true
   policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Principal = { AWS = "arn:aws:iam::111122223333:root" }, Action = "kms:*", Resource = "*" }] })
 }
+
+# A root module's output uses the key (KMS021).
+output "ok_arn" {
+  value = aws_kms_key.ok.arn
+}
 "#;
 const ROTATION_OFF: &[u8] = br#"resource "aws_kms_key" "off" {
   enable_key_rotation = false
   policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Principal = { AWS = "arn:aws:iam::111122223333:root" }, Action = "kms:*", Resource = "*" }] })
+}
+
+# A root module's output uses the key (KMS021).
+output "off_arn" {
+  value = aws_kms_key.off.arn
 }
 "#;
 
@@ -80,6 +90,11 @@ const NOTE_ONLY: &[u8] = br#"resource "aws_kms_key" "short" {
   enable_key_rotation = true
   deletion_window_in_days = 7
   policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Principal = { AWS = "arn:aws:iam::111122223333:root" }, Action = "kms:*", Resource = "*" }] })
+}
+
+# A root module's output uses the key (KMS021).
+output "short_arn" {
+  value = aws_kms_key.short.arn
 }
 "#;
 
@@ -291,9 +306,15 @@ fn rules_and_explain() {
     let o = kmslint(&repo(), &["explain", "KMS002"]);
     assert_eq!(o.status.code(), Some(0));
     let text = stdout(&o);
-    assert!(text.starts_with("KMS002 key-rotation-disabled\n====="), "{text}");
+    assert!(
+        text.starts_with("KMS002 key-rotation-disabled\n====="),
+        "{text}"
+    );
     assert!(!text.contains("```") && !text.contains("**") && !text.contains("## "));
-    assert!(text.contains("\n    resource \"aws_kms_key\" \"app\" {\n"), "{text}");
+    assert!(
+        text.contains("\n    resource \"aws_kms_key\" \"app\" {\n"),
+        "{text}"
+    );
     let prose = |text: &str, width: usize| {
         text.lines()
             // Code is shown as written, and a URL is never cut.

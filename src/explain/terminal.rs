@@ -102,7 +102,9 @@ fn inline(text: &str, color: bool) -> String {
                 out.push_str(if strong { BOLD } else { RESET });
             }
             rest = after;
-        } else if let Some((code, after)) = tail[1..].split_once('`').filter(|_| tail.starts_with('`')) {
+        } else if let Some((code, after)) =
+            tail[1..].split_once('`').filter(|_| tail.starts_with('`'))
+        {
             if color {
                 out.push_str(&format!("{CODE}{code}{RESET}"));
             } else {
@@ -138,9 +140,7 @@ mod tests {
             let text = render(&page, 80, false);
             let code: Vec<&str> = rule.bad.lines().chain(rule.good.lines()).collect();
             for line in text.lines() {
-                let is_code = line
-                    .strip_prefix("    ")
-                    .is_some_and(|l| code.contains(&l));
+                let is_code = line.strip_prefix("    ").is_some_and(|l| code.contains(&l));
                 // A URL longer than the line is never cut.
                 let one_word = !line.trim().contains(' ') || line.trim_start().starts_with("- ");
                 assert!(
@@ -169,8 +169,14 @@ mod tests {
         ), "{plain}");
         assert!(!plain.contains('\x1b'));
         let colored = render(md, 80, true);
-        assert!(colored.contains(&format!("{BOLD}warning{RESET}")), "{colored:?}");
-        assert!(colored.contains(&format!("{CODE}code{RESET}")), "{colored:?}");
+        assert!(
+            colored.contains(&format!("{BOLD}warning{RESET}")),
+            "{colored:?}"
+        );
+        assert!(
+            colored.contains(&format!("{CODE}code{RESET}")),
+            "{colored:?}"
+        );
     }
 
     #[test]
@@ -180,12 +186,24 @@ mod tests {
         for line in text.lines() {
             assert!(line.len() <= 40, "{line:?}");
         }
-        let item = text.lines().position(|l| l.starts_with("  - ")).unwrap_or(0);
-        assert!(item > 0 && text.lines().nth(item + 1).is_some_and(|l| l.starts_with("    word")));
+        let item = text
+            .lines()
+            .position(|l| l.starts_with("  - "))
+            .unwrap_or(0);
+        assert!(
+            item > 0
+                && text
+                    .lines()
+                    .nth(item + 1)
+                    .is_some_and(|l| l.starts_with("    word"))
+        );
     }
 
     #[test]
     fn unmatched_marks_are_kept_as_text() {
-        assert_eq!(inline("a < b and `x and 2*3", false), "a < b and `x and 2*3");
+        assert_eq!(
+            inline("a < b and `x and 2*3", false),
+            "a < b and `x and 2*3"
+        );
     }
 }

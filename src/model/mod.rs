@@ -47,6 +47,8 @@ pub struct Inventory {
     pub deletions: Vec<Deletion>,
     /// Values a plan marks sensitive: findings there never show the value.
     pub sensitive: Vec<Loc>,
+    /// Addresses of the keys of a configuration that nothing uses (KMS021); plans say nothing.
+    pub unused_keys: Vec<String>,
 }
 
 impl Inventory {
@@ -60,6 +62,7 @@ impl Inventory {
         self.encryptions.extend(other.encryptions);
         self.named_keys.extend(other.named_keys);
         self.sensitive.extend(other.sensitive);
+        self.unused_keys.extend(other.unused_keys);
     }
 
     /// What scan-wide rules read, once unit rules have run: the keys without their policies,

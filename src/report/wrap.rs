@@ -81,7 +81,10 @@ mod tests {
         assert!(widest(&out) <= 50, "{out}");
         assert_eq!(out.split_whitespace().collect::<Vec<_>>().join(" "), text);
         for line in out.lines().skip(1) {
-            assert!(line.starts_with("    ") && !line.starts_with("     "), "{line:?}");
+            assert!(
+                line.starts_with("    ") && !line.starts_with("     "),
+                "{line:?}"
+            );
         }
     }
 
@@ -108,7 +111,10 @@ mod tests {
     #[test]
     fn a_tiny_width_is_raised_to_the_minimum() {
         let out = fill("aaa bbb ccc ddd eee fff ggg hhh iii jjj kkk lll", 1, 0, 0);
-        assert!(widest(&out) <= MIN_WIDTH && out.lines().count() > 1, "{out}");
+        assert!(
+            widest(&out) <= MIN_WIDTH && out.lines().count() > 1,
+            "{out}"
+        );
     }
 
     #[test]

@@ -18,6 +18,7 @@ mod key_policy_not_defined;
 mod key_policy_public;
 mod key_rotation_disabled;
 mod key_scheduled_for_deletion;
+mod key_unused;
 mod lockout_safety_check_bypassed;
 mod multi_region_key;
 mod required_key_missing;
@@ -157,6 +158,7 @@ pub static ALL: &[Rule] = &[
     key_policy_invalid::RULE,
     imported_key_material_expires::RULE,
     key_configuration_invalid::RULE,
+    key_unused::RULE,
 ];
 
 /// Looks a rule up by id (`KMS002`) or name (`key-rotation-disabled`).

@@ -8,6 +8,7 @@
 
 mod prune;
 mod resources;
+mod uses;
 
 use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -69,6 +70,11 @@ struct Run<'a> {
     past_budget: RefCell<BTreeSet<(FileId, usize)>>,
     /// The directories of the modules instantiated, normalized: they are not roots of their own.
     reached: RefCell<BTreeSet<PathBuf>>,
+    /// Addresses of the keys something uses (`module.a.aws_kms_key.k`, no resource index), and
+    /// module instances (prefixes) any key of which may be used (KMS021).
+    used_keys: RefCell<(BTreeSet<String>, BTreeSet<String>)>,
+    /// By module instance (prefix), the key addresses each of its outputs exposes.
+    exposed: RefCell<BTreeMap<String, BTreeMap<String, BTreeSet<String>>>>,
 }
 
 /// Analyses the module made of `sources` (one directory) as a root module, creating at most
@@ -108,6 +114,8 @@ pub fn analyse_root_reaching(
         limit_reported: Cell::new(false),
         past_budget: RefCell::new(BTreeSet::new()),
         reached: RefCell::new(BTreeSet::new()),
+        used_keys: RefCell::new((BTreeSet::new(), BTreeSet::new())),
+        exposed: RefCell::new(BTreeMap::new()),
     };
     let (parsed, tfvars) = parse(&run, sources);
     let index = ModuleIndex::new(&parsed);
@@ -124,6 +132,21 @@ pub fn analyse_root_reaching(
     // Nothing reads a root module's outputs.
     instantiate(&run, &index, &frame, values, false);
     let mut inventory = run.inventory.into_inner();
+    let (used, open) = run.used_keys.into_inner();
+    inventory.unused_keys = inventory
+        .keys
+        .iter()
+        .filter(|k| {
+            let base = crate::model::base_address(&k.address);
+            !used.contains(base)
+                && !open.iter().any(|p| {
+                    // A key of that instance itself: the rest is `aws_kms_key.k`.
+                    base.strip_prefix(p.as_str())
+                        .is_some_and(|r| r.starts_with("aws_"))
+                })
+        })
+        .map(|k| k.address.clone())
+        .collect();
     resources::resolve_aliases(&mut inventory);
     (inventory, run.errors.into_inner(), run.reached.into_inner())
 }
@@ -319,6 +342,7 @@ fn instantiate(
             .map_or_else(|| Val::unknown(loc.clone()), |a| eval.eval(&a.value, &loc));
         outputs.push((Val::new(Data::String((*name).to_string()), loc), value));
     }
+    record_uses(run, index, &frame.prefix);
     let errors = scope.take_errors();
     run.errors.borrow_mut().extend(errors);
     let loc = index
@@ -326,6 +350,55 @@ fn instantiate(
         .first()
         .map_or(Loc::new(FileId(0), 0..0), |f| Loc::new(f.id, 0..0));
     Val::new(Data::Object(outputs), loc)
+}
+
+/// Records which keys of the module instance at `prefix` are used, and what its outputs expose;
+/// its calls are instantiated by now, so what their outputs expose is known.
+fn record_uses(run: &Run<'_>, index: &ModuleIndex<'_>, prefix: &str) {
+    let refs = uses::References::of(index);
+    // What the outputs of the instances of call `call` read here expose.
+    let children = |reads: &BTreeSet<(String, Option<String>)>| {
+        let exposed = run.exposed.borrow();
+        let mut keys = BTreeSet::new();
+        for (call, output) in reads {
+            let head = format!("{prefix}module.{call}");
+            for (child, outputs) in exposed.range(head.clone()..) {
+                let Some(rest) = child.strip_prefix(&head) else {
+                    break;
+                };
+                if !(rest.starts_with('.') || rest.starts_with('[')) {
+                    continue;
+                }
+                match output {
+                    Some(o) => keys.extend(outputs.get(o).into_iter().flatten().cloned()),
+                    None => keys.extend(outputs.values().flatten().cloned()),
+                }
+            }
+        }
+        keys
+    };
+    let (own, any) = refs.used_keys();
+    let mut used: BTreeSet<String> = own.iter().map(|k| format!("{prefix}{k}")).collect();
+    used.extend(children(refs.reads()));
+    let mut outputs = BTreeMap::new();
+    for name in refs.output_names() {
+        let (keys, reads) = refs.exposed(name);
+        let mut exposed: BTreeSet<String> = keys.iter().map(|k| format!("{prefix}{k}")).collect();
+        exposed.extend(children(&reads));
+        outputs.insert(name.to_string(), exposed);
+    }
+    // A root module's outputs are what it gives its user.
+    if prefix.is_empty() {
+        used.extend(outputs.values().flatten().cloned());
+    }
+    {
+        let mut state = run.used_keys.borrow_mut();
+        state.0.extend(used);
+        if any {
+            state.1.insert(prefix.to_string());
+        }
+    }
+    run.exposed.borrow_mut().insert(prefix.to_string(), outputs);
 }
 
 /// The inputs of a module call the scan could not read, looked at for AWS-managed keys.

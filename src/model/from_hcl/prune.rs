@@ -6,11 +6,11 @@ use hcl_edit::structure::{Block, Body, Structure};
 use crate::model::KeyKind;
 use crate::model::encryption::ROWS;
 
-use super::resources::{IAM_POLICY_TYPES, may_name_key};
+use super::resources::{IAM_POLICY_TYPES, may_say};
 
 /// Removes, from each top-level `resource` block whose attributes only the encryption table and
 /// the scan for AWS-managed keys read, the top-level attributes neither of them reads: literals
-/// that cannot name such a key, when the table reads no attribute of the resource itself.
+/// that cannot name a key alias, when the table reads no attribute of the resource itself.
 /// Blocks, meta-arguments and every expression that refers to anything are kept.
 pub(super) fn prune(body: &mut Body) {
     for i in 0..body.len() {
@@ -33,8 +33,9 @@ fn prune_resource(block: &mut Block) {
         Structure::Attribute(attr) => {
             !matches!(
                 attr.key.as_str(),
-                "count" | "for_each" | "provider" | "depends_on"
-            ) && !may_name_key(&attr.value)
+                "count" | "for_each" | "provider" | "depends_on" // An alias name (`alias/app`) is a use of the key it names (KMS021); names of
+                                                                 // AWS-managed keys (`alias/aws/s3`) are found by the scan for them.
+            ) && !may_say(&attr.value, "alias/", 0)
         }
         Structure::Block(_) => false,
     };

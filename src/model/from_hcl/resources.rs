@@ -518,10 +518,12 @@ fn scan_block<'a>(
 /// Whether an expression can evaluate to a string naming an AWS-managed key: literals that do
 /// not say `alias/aws/` cannot, and most attributes are such literals, which keeps the scan cheap.
 pub(super) fn may_name_key(expr: &hcl_edit::expr::Expression) -> bool {
-    may_name_key_at(expr, 0)
+    may_say(expr, "alias/aws/", 0)
 }
 
-fn may_name_key_at(expr: &hcl_edit::expr::Expression, depth: usize) -> bool {
+/// Whether an expression can evaluate to a string that says `needle`: any expression but a
+/// literal, and literals that say it.
+pub(super) fn may_say(expr: &hcl_edit::expr::Expression, needle: &str, depth: usize) -> bool {
     use hcl_edit::expr::Expression as E;
     if depth > MAX_VALUE_DEPTH {
         // Deeper literals are left to the evaluator, which bounds its own work.
@@ -529,11 +531,11 @@ fn may_name_key_at(expr: &hcl_edit::expr::Expression, depth: usize) -> bool {
     }
     match expr {
         E::Null(_) | E::Bool(_) | E::Number(_) | E::HeredocTemplate(_) => false,
-        E::String(s) => s.value().contains("alias/aws/"),
-        E::Array(items) => items.iter().any(|i| may_name_key_at(i, depth + 1)),
+        E::String(s) => s.value().contains(needle),
+        E::Array(items) => items.iter().any(|i| may_say(i, needle, depth + 1)),
         E::Object(entries) => entries
             .iter()
-            .any(|(_, v)| may_name_key_at(v.expr(), depth + 1)),
+            .any(|(_, v)| may_say(v.expr(), needle, depth + 1)),
         _ => true,
     }
 }
