@@ -19,3 +19,7 @@ resource "aws_kms_key" "orders" {
     ]
   })
 }
+
+output "orders_key_arn" {
+  value = aws_kms_key.orders.arn
+}

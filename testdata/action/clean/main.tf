@@ -18,3 +18,7 @@ resource "aws_kms_key" "logs" {
     ]
   })
 }
+
+output "logs_key_arn" {
+  value = aws_kms_key.logs.arn
+}

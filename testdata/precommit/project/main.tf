@@ -3,3 +3,7 @@ module "payments" {
   name   = "payments"
   tags   = { Tier = "app" }
 }
+
+output "payments_key_arn" {
+  value = module.payments.key_arn
+}

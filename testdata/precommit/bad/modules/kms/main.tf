@@ -18,3 +18,7 @@ resource "aws_kms_key" "orders" {
     ]
   })
 }
+
+output "orders_key_arn" {
+  value = aws_kms_key.orders.arn
+}

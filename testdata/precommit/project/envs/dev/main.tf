@@ -16,3 +16,7 @@ resource "aws_kms_key" "dev" {
     ]
   })
 }
+
+output "dev_key_arn" {
+  value = aws_kms_key.dev.arn
+}
