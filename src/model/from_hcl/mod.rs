@@ -366,7 +366,13 @@ fn record_uses(run: &Run<'_>, index: &ModuleIndex<'_>, prefix: &str) {
                 let Some(rest) = child.strip_prefix(&head) else {
                     break;
                 };
-                if !(rest.starts_with('.') || rest.starts_with('[')) {
+                // The call's own instances (`module.c.`, `module.c["k"].`), not the modules
+                // they call in turn (`module.c.module.d.`).
+                let own = rest == "."
+                    || (rest.starts_with('[')
+                        && rest.ends_with("].")
+                        && !rest.contains("].module."));
+                if !own {
                     continue;
                 }
                 match output {
