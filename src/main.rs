@@ -495,10 +495,12 @@ fn write_reports(
         color: false,
         ..options.clone()
     };
-    reports.iter().fold(Ok(()), |done, (format, path)| {
+    let mut done = Ok(());
+    for (format, path) in reports {
         let written = write_report(Some(path), format.format(), outcome, &options);
-        done.and(written)
-    })
+        done = done.and(written);
+    }
+    done
 }
 
 /// A path that two reports (`--output` and `--report`) would both write, which would leave only
