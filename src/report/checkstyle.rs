@@ -84,3 +84,40 @@ pub(super) fn write(
     }
     writeln!(out, "</checkstyle>")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    use crate::config::Settings;
+
+    #[test]
+    fn input_errors_sit_among_findings_in_position_order() {
+        let outcome = crate::check_sources(
+            vec![
+                (
+                    "main.tf".to_string(),
+                    "resource \"aws_kms_key\" \"k\" {\n  enable_key_rotation = false\n}\n"
+                        .to_string(),
+                ),
+                ("bad.tf".to_string(), "locals {\n  a = \n".to_string()),
+            ],
+            &Settings::default(),
+        );
+        let mut out = Vec::new();
+        write(&outcome, &ReportOptions::default(), &mut out).unwrap();
+        let out = String::from_utf8(out).unwrap();
+        let files: Vec<&str> = out
+            .lines()
+            .filter_map(|l| l.trim().strip_prefix("<file name=\""))
+            .collect();
+        assert_eq!(files, ["bad.tf\">", "main.tf\">"], "{out}");
+        assert!(out.contains("source=\"kmslint.input.syntax\""), "{out}");
+        let lines: Vec<&str> = out
+            .lines()
+            .filter(|l| l.contains("source=\"kmslint.KMS"))
+            .map(|l| l.split('"').nth(1).unwrap_or(""))
+            .collect();
+        assert_eq!(lines, ["1", "2"], "{out}");
+    }
+}

@@ -77,10 +77,25 @@ pub(super) fn write(
                 "    <testcase name=\"{name}\" classname=\"{}\">\n",
                 xml::text(module)
             ));
-            for f in found {
-                cases.push_str(&failure(f, outcome, options));
-            }
-            cases.push_str("    </testcase>\n");
+            let lines: Vec<String> = found
+                .iter()
+                .map(|f| {
+                    let at = at(f, outcome, options);
+                    cases.push_str(&failure(f, &at));
+                    format!(
+                        "{} {}: {}",
+                        f.level.as_str(),
+                        xml::text(&at),
+                        xml::text(&f.message)
+                    )
+                })
+                .collect();
+            // Jenkins and Azure DevOps show the first failure of a test case only: its output
+            // lists them all.
+            cases.push_str(&format!(
+                "      <system-out>{}</system-out>\n    </testcase>\n",
+                lines.join("&#10;")
+            ));
         }
         if !suite.errors.is_empty() {
             tests += 1;
@@ -120,7 +135,8 @@ fn place(path: &str, line: usize, column: usize) -> String {
     format!("{path}:{line}:{column}")
 }
 
-fn failure(f: &Finding, outcome: &Outcome, options: &ReportOptions) -> String {
+/// Where a finding is, `path:line:col`.
+fn at(f: &Finding, outcome: &Outcome, options: &ReportOptions) -> String {
     let (path, start) = match outcome.sources.get(f.primary.file) {
         Some(file) => (
             repo_path(options, &file.display),
@@ -128,13 +144,16 @@ fn failure(f: &Finding, outcome: &Outcome, options: &ReportOptions) -> String {
         ),
         None => Default::default(),
     };
-    let at = place(&path, start.line.max(1), start.column.max(1));
+    place(&path, start.line.max(1), start.column.max(1))
+}
+
+fn failure(f: &Finding, at: &str) -> String {
     format!(
         "      <failure type=\"{}\" message=\"{}\">{} {}: {}&#10;resource: {}&#10;rule: {} {}</failure>\n",
         f.rule.id,
         xml::text(&format!("{at}: {}", f.message)),
         f.level.as_str(),
-        xml::text(&at),
+        xml::text(at),
         xml::text(&f.message),
         xml::text(&f.resource),
         f.rule.id,
@@ -170,4 +189,60 @@ fn input_error(e: &InputError, options: &ReportOptions) -> String {
         xml::text(&message),
         xml::text(&message)
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    use crate::diagnostic::InputErrorKind;
+    use crate::source::Position;
+
+    fn error(kind: InputErrorKind, path: &str, message: &str) -> InputError {
+        InputError {
+            kind,
+            path: path.to_string(),
+            file: None,
+            span: None,
+            position: Position { line: 3, column: 7 },
+            message: message.to_string(),
+            help: Some("do <this>".to_string()),
+        }
+    }
+
+    #[test]
+    fn input_errors_are_errors_or_skipped_in_the_suite_of_their_directory() {
+        let outcome = Outcome {
+            errors: vec![
+                error(InputErrorKind::Configuration, "", "bad --max-key-admins"),
+                error(InputErrorKind::Skipped, "envs/x/link.tf", "outside"),
+                error(InputErrorKind::Syntax, "envs/y/main.tf", "a < b"),
+            ],
+            ..Outcome::default()
+        };
+        let mut out = Vec::new();
+        write(&outcome, &ReportOptions::default(), &mut out).unwrap();
+        let out = String::from_utf8(out).unwrap();
+        assert!(
+            out.contains("<testsuites name=\"kmslint\" tests=\"3\" failures=\"0\" errors=\"2\">"),
+            "{out}"
+        );
+        assert!(
+            out.contains("<testsuite name=\"envs/x\" tests=\"1\" failures=\"0\" errors=\"0\" skipped=\"1\">\n    <testcase name=\"input\" classname=\"envs/x\">\n      <skipped type=\"skipped\" message=\"envs/x/link.tf:3:7: outside (help: do &lt;this&gt;)\">"),
+            "{out}"
+        );
+        assert!(
+            out.contains("<error type=\"input::syntax\" message=\"envs/y/main.tf:3:7: a &lt; b (help: do &lt;this&gt;)\">"),
+            "{out}"
+        );
+        // A command-line value has no directory: its suite is kmslint's.
+        assert!(
+            out.contains(
+                "<testsuite name=\"kmslint\" tests=\"1\" failures=\"0\" errors=\"1\" skipped=\"0\">"
+            ),
+            "{out}"
+        );
+        // No module was analysed: no rule is a test case.
+        assert!(!out.contains("KMS0"), "{out}");
+    }
 }
