@@ -51,7 +51,10 @@ if [[ -f "$xsd_stamp" && -f "$junit_xsd" ]]; then
 else
   rm -rf "$xsd_dir" "$tools"/.formats-xsd-*
   mkdir -p "$xsd_dir/sdist"
-  "$venv/bin/python" -m pip download --quiet --disable-pip-version-check --no-input --no-deps \
+  # The venv has pip unless it was made without (no python3-venv): then the system's pip.
+  pip=("$venv/bin/python" -m pip)
+  "${pip[@]}" --version >/dev/null 2>&1 || pip=(python3 -m pip)
+  "${pip[@]}" download --quiet --disable-pip-version-check --no-input --no-deps \
     --no-binary :all: -d "$xsd_dir/sdist" "pytest==$PYTEST_SDIST_VERSION"
   tar -xzf "$xsd_dir/sdist/pytest-$PYTEST_SDIST_VERSION.tar.gz" -C "$xsd_dir" --strip-components=3 \
     "pytest-$PYTEST_SDIST_VERSION/testing/example_scripts/junit-10.xsd"
