@@ -10,7 +10,8 @@ use std::collections::BTreeMap;
 use std::io::Write;
 
 use crate::Outcome;
-use crate::report::{ReportOptions, repo_path, xml};
+use crate::report::sarif::relative_path;
+use crate::report::{ReportOptions, xml};
 use crate::rules::Level;
 
 /// What a `<error>` says, before escaping.
@@ -34,7 +35,7 @@ pub(super) fn write(
             message.push_str(&format!(" (help: {help})"));
         }
         files
-            .entry(repo_path(options, &e.path))
+            .entry(relative_path(options, &e.path))
             .or_default()
             .push(Entry {
                 line: e.position.line.max(1),
@@ -50,7 +51,7 @@ pub(super) fn write(
         };
         let (start, _) = file.range(&f.primary.span);
         files
-            .entry(repo_path(options, &file.display))
+            .entry(relative_path(options, &file.display))
             .or_default()
             .push(Entry {
                 line: start.line.max(1),

@@ -13,7 +13,8 @@ use std::io::Write;
 use serde::Serialize;
 
 use crate::Outcome;
-use crate::report::{ReportOptions, escape, repo_path};
+use crate::report::sarif::relative_path;
+use crate::report::{ReportOptions, escape};
 use crate::rules::Level;
 
 #[derive(Serialize)]
@@ -47,7 +48,7 @@ pub(super) fn write(
 ) -> std::io::Result<()> {
     let mut issues = Vec::new();
     for e in outcome.errors.iter().filter(|e| !e.path.is_empty()) {
-        let path = repo_path(options, &e.path);
+        let path = relative_path(options, &e.path);
         let mut description = format!("kmslint input error: {}", escape::text(&e.message));
         if let Some(help) = &e.help {
             description.push_str(&format!(" (help: {})", escape::text(help)));
@@ -98,7 +99,7 @@ pub(super) fn write(
             },
             fingerprint: crate::baseline::fingerprint(f, &outcome.sources),
             location: Location {
-                path: repo_path(options, &file.display),
+                path: relative_path(options, &file.display),
                 lines: Lines {
                     begin: start.line.max(1),
                     end: end.line.max(start.line).max(1),

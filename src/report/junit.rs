@@ -10,7 +10,8 @@
 use std::collections::BTreeMap;
 use std::io::Write;
 
-use crate::report::{ReportOptions, module_dir, repo_path, xml};
+use crate::report::sarif::relative_path;
+use crate::report::{ReportOptions, module_dir, xml};
 use crate::rules::{self, Level};
 use crate::{Finding, InputError, Outcome};
 
@@ -30,14 +31,14 @@ pub(super) fn write(
 ) -> std::io::Result<()> {
     let mut suites: BTreeMap<String, Suite<'_>> = BTreeMap::new();
     for (_, file) in outcome.sources.iter() {
-        let path = repo_path(options, &file.display);
+        let path = relative_path(options, &file.display);
         suites
             .entry(module_dir(&path).to_string())
             .or_default()
             .analysed = true;
     }
     for f in &outcome.findings {
-        let path = repo_path(options, outcome.sources.display(f.primary.file));
+        let path = relative_path(options, outcome.sources.display(f.primary.file));
         let suite = suites.entry(module_dir(&path).to_string()).or_default();
         suite.findings.entry(f.rule.id).or_default().push(f);
     }
@@ -45,7 +46,7 @@ pub(super) fn write(
         let name = if e.path.is_empty() {
             "kmslint".to_string()
         } else {
-            module_dir(&repo_path(options, &e.path)).to_string()
+            module_dir(&relative_path(options, &e.path)).to_string()
         };
         suites.entry(name).or_default().errors.push(e);
     }
@@ -139,7 +140,7 @@ fn place(path: &str, line: usize, column: usize) -> String {
 fn at(f: &Finding, outcome: &Outcome, options: &ReportOptions) -> String {
     let (path, start) = match outcome.sources.get(f.primary.file) {
         Some(file) => (
-            repo_path(options, &file.display),
+            relative_path(options, &file.display),
             file.range(&f.primary.span).0,
         ),
         None => Default::default(),
@@ -168,7 +169,7 @@ fn input_error(e: &InputError, options: &ReportOptions) -> String {
         format!(
             "{}: {}",
             place(
-                &repo_path(options, &e.path),
+                &relative_path(options, &e.path),
                 e.position.line,
                 e.position.column
             ),
