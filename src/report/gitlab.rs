@@ -167,6 +167,26 @@ mod tests {
     }
 
     #[test]
+    fn paths_are_repository_relative_as_in_sarif() {
+        let outcome = crate::check_sources(
+            vec![(
+                "/srv/other/main.tf".to_string(),
+                "resource \"aws_kms_key\" \"k\" {\n  enable_key_rotation = false\n}\n".to_string(),
+            )],
+            &Settings::default(),
+        );
+        let options = ReportOptions {
+            base: std::path::PathBuf::from("/work/repo/envs"),
+            repo_prefix: "envs/".to_string(),
+            ..ReportOptions::default()
+        };
+        let mut out = Vec::new();
+        write(&outcome, &options, &mut out).unwrap();
+        let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        assert_eq!(v[0]["location"]["path"], "../../srv/other/main.tf");
+    }
+
+    #[test]
     fn repeated_fingerprints_are_numbered() {
         let mut fps: Vec<String> = ["a", "b", "a", "a", "b"].map(String::from).to_vec();
         unique(fps.iter_mut());
