@@ -219,6 +219,12 @@ pub fn filter(
         .collect()
 }
 
+/// The hex SHA-256 of `text`: an identifier that stays the same from run to run, for reports
+/// that need one for something that is not a finding.
+pub(crate) fn digest(text: &str) -> String {
+    hex(&sha256(text.as_bytes()))
+}
+
 fn hex(bytes: &[u8]) -> String {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let mut out = String::with_capacity(bytes.len() * 2);

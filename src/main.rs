@@ -61,6 +61,11 @@ struct CheckArgs {
     /// Write the report to FILE instead of standard output.
     #[arg(long, short, value_name = "FILE")]
     output: Option<PathBuf>,
+    /// Also write a report in FORMAT to PATH (e.g. `sarif=kmslint.sarif`); repeatable, beside
+    /// the `--format` report. Formats: pretty, sarif, json, github, concise, gitlab, junit,
+    /// checkstyle.
+    #[arg(long = "report", value_name = "FORMAT=PATH", value_parser = parse_report)]
+    reports: Vec<(FormatArg, PathBuf)>,
     /// Run only these rules (ids or names, comma-separated or repeated).
     #[arg(long, value_delimiter = ',', value_name = "RULE")]
     select: Option<Vec<String>>,
@@ -130,6 +135,24 @@ enum FormatArg {
     Json,
     Github,
     Concise,
+    Gitlab,
+    Junit,
+    Checkstyle,
+}
+
+impl FormatArg {
+    fn format(self) -> Format {
+        match self {
+            FormatArg::Pretty => Format::Pretty,
+            FormatArg::Sarif => Format::Sarif,
+            FormatArg::Json => Format::Json,
+            FormatArg::Github => Format::Github,
+            FormatArg::Concise => Format::Concise,
+            FormatArg::Gitlab => Format::Gitlab,
+            FormatArg::Junit => Format::Junit,
+            FormatArg::Checkstyle => Format::Checkstyle,
+        }
+    }
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -241,13 +264,14 @@ fn check(args: CheckArgs) -> ExitCode {
     } else {
         args.paths.clone()
     };
-    let format = match args.format {
-        FormatArg::Pretty => Format::Pretty,
-        FormatArg::Sarif => Format::Sarif,
-        FormatArg::Json => Format::Json,
-        FormatArg::Github => Format::Github,
-        FormatArg::Concise => Format::Concise,
-    };
+    let format = args.format.format();
+    if let Some(path) = same_report_path(args.output.as_deref(), &args.reports) {
+        eprintln!(
+            "error: two reports would be written to {}",
+            report::escape::text(&path.display().to_string())
+        );
+        return ExitCode::from(2);
+    }
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
     let color = match args.color {
         ColorArg::Always => true,
@@ -270,28 +294,31 @@ fn check(args: CheckArgs) -> ExitCode {
     let output = args.output.as_deref();
     // A configuration error is still a report in the requested format, with the error at its
     // place (file and line, or the flag), and exit code 2.
-    let config_failure = |error: kmslint::InputError| {
-        if output.is_some() || !matches!(format, Format::Pretty) {
-            // The document may go to a file or a tool: still tell a person what went wrong.
-            let place = if error.path.is_empty() {
-                String::new()
-            } else {
-                format!("{}:{}: ", error.path, error.position.line)
+    let config_failure =
+        |error: kmslint::InputError| {
+            if output.is_some() || !matches!(format, Format::Pretty) {
+                // The document may go to a file or a tool: still tell a person what went wrong.
+                let place = if error.path.is_empty() {
+                    String::new()
+                } else {
+                    format!("{}:{}: ", error.path, error.position.line)
+                };
+                eprintln!(
+                    "error: {}",
+                    report::escape::text(&format!("{place}{}", error.message))
+                );
+            }
+            let outcome = kmslint::Outcome {
+                errors: vec![error],
+                ..kmslint::Outcome::default()
             };
-            eprintln!(
-                "error: {}",
-                report::escape::text(&format!("{place}{}", error.message))
-            );
-        }
-        let outcome = kmslint::Outcome {
-            errors: vec![error],
-            ..kmslint::Outcome::default()
+            let written = write_report(output, format, &outcome, &report_options)
+                .and(write_reports(&args.reports, &outcome, &report_options));
+            match written {
+                Ok(()) => ExitCode::from(2),
+                Err(code) => code,
+            }
         };
-        match write_report(output, format, &outcome, &report_options) {
-            Ok(()) => ExitCode::from(2),
-            Err(code) => code,
-        }
-    };
     let flags = Options {
         select: args.select,
         ignore: args.ignore,
@@ -358,6 +385,13 @@ fn check(args: CheckArgs) -> ExitCode {
             .map(|r| r.id)
             .collect();
     }
+    report_options.rules = Some(
+        rules::ALL
+            .iter()
+            .filter(|r| settings.level(r.id).is_some() && rules::configured(r, &settings))
+            .map(|r| r.id)
+            .collect(),
+    );
     // Read before the scan: a baseline that cannot be used fails fast.
     let known = match &args.baseline {
         Some(path) => match read_baseline(path, &cwd) {
@@ -406,7 +440,11 @@ fn check(args: CheckArgs) -> ExitCode {
             f
         }));
     }
-    if let Err(code) = write_report(output, format, &outcome, &report_options) {
+    if let Err(code) = write_report(output, format, &outcome, &report_options).and(write_reports(
+        &args.reports,
+        &outcome,
+        &report_options,
+    )) {
         return code;
     }
     if args.output.is_some() && !matches!(format, Format::Pretty) {
@@ -454,6 +492,54 @@ fn write_report(
             Err(ExitCode::from(2))
         }
     }
+}
+
+/// Writes the `--report FORMAT=PATH` reports (never coloured); every one is tried, and a failure
+/// is exit code 2.
+fn write_reports(
+    reports: &[(FormatArg, PathBuf)],
+    outcome: &kmslint::Outcome,
+    options: &ReportOptions,
+) -> Result<(), ExitCode> {
+    let options = ReportOptions {
+        color: false,
+        ..options.clone()
+    };
+    let mut done = Ok(());
+    for (format, path) in reports {
+        let written = write_report(Some(path), format.format(), outcome, &options);
+        done = done.and(written);
+    }
+    done
+}
+
+/// A path that two reports (`--output` and `--report`) would both write, which would leave only
+/// one of them.
+fn same_report_path<'a>(
+    output: Option<&'a Path>,
+    reports: &'a [(FormatArg, PathBuf)],
+) -> Option<&'a Path> {
+    let mut seen = BTreeSet::new();
+    output
+        .into_iter()
+        .chain(reports.iter().map(|(_, p)| p.as_path()))
+        .find(|p| !seen.insert(kmslint::files::normalize(p)))
+}
+
+/// `--report FORMAT=PATH`, split at the first `=`.
+fn parse_report(arg: &str) -> Result<(FormatArg, PathBuf), String> {
+    let (name, path) = arg
+        .split_once('=')
+        .filter(|(_, path)| !path.is_empty())
+        .ok_or_else(|| "expected FORMAT=PATH, as in `--report sarif=kmslint.sarif`".to_string())?;
+    let format = FormatArg::from_str(name, true).map_err(|_| {
+        let names: Vec<String> = FormatArg::value_variants()
+            .iter()
+            .filter_map(|v| v.to_possible_value().map(|p| p.get_name().to_string()))
+            .collect();
+        format!("unknown format `{name}`; one of: {}", names.join(", "))
+    })?;
+    Ok((format, PathBuf::from(path)))
 }
 
 /// The fingerprints of a `--baseline` file, or a configuration error at its place.

@@ -9,6 +9,8 @@
 //! escaped text; JSON and SARIF carry the same escaped text in their display fields (messages,
 //! labels, resource addresses), and their writer also encodes any of these characters left in
 //! an exact value (a path) as a JSON `\uXXXX` escape, so no raw control byte reaches any output.
+//! The XML formats (junit, checkstyle) show this escaped text for every value, paths included,
+//! with the XML escaping of `report::xml` on top.
 
 use std::borrow::Cow;
 use std::io;

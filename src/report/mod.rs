@@ -1,12 +1,16 @@
 //! Report formats: one file per format, all rendering the same sorted [`Outcome`].
 
+mod checkstyle;
 mod concise;
 pub mod escape;
 mod github;
+mod gitlab;
 mod json;
+mod junit;
 mod pretty;
 mod sarif;
 pub mod wrap;
+mod xml;
 
 use std::io::Write;
 
@@ -25,6 +29,12 @@ pub enum Format {
     Github,
     /// One line per finding, `path:line:col: KMS002 message`, for editors and grep.
     Concise,
+    /// GitLab Code Quality (Code Climate issues) for merge requests.
+    Gitlab,
+    /// JUnit XML test reports (Jenkins, Azure DevOps, GitLab, CircleCI).
+    Junit,
+    /// Checkstyle XML (reviewdog, Jenkins Warnings).
+    Checkstyle,
 }
 
 /// How to render.
@@ -54,6 +64,8 @@ pub struct ReportOptions {
     pub waiting_rules: Vec<&'static str>,
     /// Columns the pretty output fits in (the terminal's width, 80 when not a terminal).
     pub width: usize,
+    /// The ids of the rules that ran, for the JUnit report's passing test cases; `None`: all.
+    pub rules: Option<Vec<&'static str>>,
 }
 
 impl Default for ReportOptions {
@@ -68,6 +80,7 @@ impl Default for ReportOptions {
             config_files: None,
             waiting_rules: Vec::new(),
             width: wrap::DEFAULT_WIDTH,
+            rules: None,
         }
     }
 }
@@ -98,6 +111,11 @@ pub(crate) fn repo_path(options: &ReportOptions, display: &str) -> String {
         .unwrap_or_else(|| crate::files::repo_relative(&options.repo_prefix, display))
 }
 
+/// The directory of a `/`-separated path (`.` for a file at the top): the module it belongs to.
+pub(crate) fn module_dir(path: &str) -> &str {
+    path.rsplit_once('/').map_or(".", |(dir, _)| dir)
+}
+
 /// `n` and `noun`, the noun plural unless `n` is 1: "1 finding", "0 findings", "2 errors".
 pub fn counted(n: usize, noun: &str) -> String {
     if n == 1 {
@@ -120,5 +138,8 @@ pub fn write(
         Format::Json => json::write(outcome, options, out),
         Format::Github => github::write(outcome, options, out),
         Format::Concise => concise::write(outcome, options, out),
+        Format::Gitlab => gitlab::write(outcome, options, out),
+        Format::Junit => junit::write(outcome, options, out),
+        Format::Checkstyle => checkstyle::write(outcome, options, out),
     }
 }

@@ -502,16 +502,7 @@ fn location(
 /// are all encoded). An absolute path is made relative to the repository root (`..` when it lies
 /// outside): code scanning reads URIs relative to the checkout and rejects `file://` ones.
 fn uri(options: &ReportOptions, path: &str) -> String {
-    // A display path may climb out of the working directory (`../../modules/kms/main.tf`, run
-    // from `envs/prod`): joined to the working directory's place it names the repository file.
-    let full = crate::report::repo_path(options, path);
-    // An absolute path (a file outside the working directory's tree) is made relative too: no
-    // URI has a scheme or an authority.
-    let full = if full.starts_with('/') {
-        relative_to_root(options, &full)
-    } else {
-        full
-    };
+    let full = relative_path(options, path);
     let mut out = String::with_capacity(full.len());
     for b in full.bytes() {
         if b.is_ascii_alphanumeric() || b"-._~/!$&'()*+,;=@".contains(&b) {
@@ -521,6 +512,22 @@ fn uri(options: &ReportOptions, path: &str) -> String {
         }
     }
     out
+}
+
+/// A display path relative to the repository root, `/`-separated, also when it is absolute:
+/// the path of a file in every report a CI system places by file (SARIF, Code Quality, JUnit,
+/// Checkstyle).
+pub(super) fn relative_path(options: &ReportOptions, path: &str) -> String {
+    // A display path may climb out of the working directory (`../../modules/kms/main.tf`, run
+    // from `envs/prod`): joined to the working directory's place it names the repository file.
+    let full = crate::report::repo_path(options, path);
+    // An absolute path (a file outside the working directory's tree) is made relative too: no
+    // URI has a scheme or an authority.
+    if full.starts_with('/') {
+        relative_to_root(options, &full)
+    } else {
+        full
+    }
 }
 
 /// An absolute `/`-separated path relative to the repository root (the base directory less

@@ -61,7 +61,7 @@ fn check(ctx: &Context<'_>, sink: &mut Sink) {
             key,
             None,
             format!(
-                "`{}` is not used: no resource, grant, IAM policy or module input refers to it or to an alias of it, and no output exposes it",
+                "`{}` is not used: nothing refers to it or to an alias of it, and no output exposes it",
                 key.address
             ),
         )
