@@ -504,7 +504,7 @@ pub fn parse_only(paths: &[PathBuf], base: &Path, settings: &Settings) -> usize 
                     .files
                     .iter()
                     .filter_map(|f| files.load(&f.path))
-                    .filter(|(id, source)| terraform::hcl::parse(*id, source).is_ok())
+                    .filter(|(id, source)| terraform::layout::parse(*id, source).is_ok())
                     .count()
             })
             .sum()

@@ -3,6 +3,7 @@
 pub mod eval;
 pub mod hcl;
 pub mod json;
+pub mod layout;
 pub mod module;
 pub mod plan;
 pub mod vars;

@@ -23,7 +23,7 @@ use crate::files::{Files, normalize};
 use crate::model::{Inventory, KeyKind, Related};
 use crate::source::{FileId, Loc, SourceFile};
 use crate::terraform::eval::{Data, Evaluator, Instance, ModuleOutputs, Scope, Val};
-use crate::terraform::hcl;
+use crate::terraform::layout;
 use crate::terraform::module::{Decl, ModuleIndex, ParsedFile};
 use crate::terraform::vars::{self, VarInputs};
 
@@ -143,7 +143,7 @@ fn parse(
     let mut config = Vec::new();
     let mut tfvars = Vec::new();
     for (id, source) in sources {
-        match hcl::parse(id, &source) {
+        match layout::parse(id, &source) {
             Ok(mut body) => {
                 let is_vars = source.path.extension().is_some_and(|e| e == "tfvars");
                 if !is_vars {
@@ -163,24 +163,16 @@ fn parse(
     (config, tfvars)
 }
 
-/// `override.tf`, `x_override.tf` (and `.tf.json`): Terraform merges their blocks into the
-/// blocks of the same address, so repeating an address there is what they are for.
-fn is_override(path: &Path) -> bool {
-    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-    let stem = name
-        .strip_suffix(".tf.json")
-        .or_else(|| name.strip_suffix(".tf"))
-        .unwrap_or(name);
-    stem == "override" || stem.ends_with("_override")
-}
-
 /// A `resource` or `data` block whose type and name another block of the module already has:
 /// Terraform rejects the module ("Duplicate resource configuration"), so kmslint does not pick
 /// one of them silently.
 fn duplicate_blocks(config: &[ParsedFile]) -> Vec<InputError> {
     let mut seen: BTreeMap<(&str, &str, &str), (&ParsedFile, usize)> = BTreeMap::new();
     let mut errors = Vec::new();
-    for file in config.iter().filter(|f| !is_override(&f.source.path)) {
+    for file in config
+        .iter()
+        .filter(|f| !layout::is_override(&f.source.path))
+    {
         for block in file.body.blocks() {
             let kind = block.ident.as_str();
             if !matches!(kind, "resource" | "data") {
@@ -774,12 +766,13 @@ fn module_files(files: &Files, dir: &Path) -> Vec<(FileId, Arc<SourceFile>)> {
         .flatten()
         .filter(|e| {
             let name = e.file_name();
-            let name = name.to_string_lossy();
-            name.ends_with(".tf") && !name.starts_with('.')
+            !name.to_string_lossy().starts_with('.') && layout::syntax(Path::new(&name)).is_some()
         })
         .map(|e| e.path())
         .filter(|p| p.is_file())
         .collect();
+    let shadowed = layout::shadowed(&paths);
+    paths.retain(|p| !shadowed.contains(p));
     paths.sort();
     paths.iter().filter_map(|p| files.load(p)).collect()
 }
