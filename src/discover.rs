@@ -19,7 +19,7 @@ use crate::source::display_path;
 /// The kinds of file kmslint reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum FileKind {
-    /// Terraform configuration (`.tf`, `.tofu`).
+    /// Terraform configuration (`.tf`, `.tofu`, and their JSON forms `.tf.json`, `.tofu.json`).
     Config,
     /// Variable definitions (`.tfvars`).
     Vars,
@@ -35,16 +35,13 @@ impl FileKind {
         if name.starts_with('.') || name.ends_with('~') {
             return None;
         }
-        if crate::terraform::layout::syntax(path) == Some(crate::terraform::layout::Syntax::Native)
-        {
+        if crate::terraform::layout::syntax(path).is_some() {
             return Some(FileKind::Config);
         }
         match name.rsplit_once('.')?.1 {
             "tfvars" => Some(FileKind::Vars),
-            // Terraform's JSON configuration syntax and JSON variable files are not plans.
-            "json" if !name.ends_with(".tf.json") && !name.ends_with(".tfvars.json") => {
-                Some(FileKind::Json)
-            }
+            // JSON variable files are not plans.
+            "json" if !name.ends_with(".tfvars.json") => Some(FileKind::Json),
             _ => None,
         }
     }

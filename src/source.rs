@@ -61,6 +61,34 @@ pub struct SourceFile {
     /// Byte offset of each line's start; 4 bytes each, as a large pretty-printed plan has tens of
     /// millions of lines (files are capped far below 4 GiB).
     line_starts: Vec<u32>,
+    /// For a file read through a translation (the JSON configuration syntax, parsed as the
+    /// equivalent native text): where each offset of the translation is in `text`.
+    parsed_as: std::sync::OnceLock<SpanMap>,
+}
+
+/// Offsets of a translated text → offsets of the file it was made from: pieces, sorted by their
+/// start in the translation, each copied from the file (offsets inside map one to one) or made
+/// up for it (every offset inside maps to the piece's place in the file).
+#[derive(Debug, Default)]
+pub struct SpanMap {
+    pieces: Vec<(u32, u32, bool)>,
+}
+
+impl SpanMap {
+    /// `pieces`: (start in the translation, place in the file, copied), by start.
+    pub(crate) fn new(pieces: Vec<(u32, u32, bool)>) -> Self {
+        SpanMap { pieces }
+    }
+
+    fn map(&self, offset: usize) -> usize {
+        let at = u32::try_from(offset).unwrap_or(u32::MAX);
+        let i = self.pieces.partition_point(|p| p.0 <= at);
+        match i.checked_sub(1).and_then(|i| self.pieces.get(i)) {
+            Some(&(start, place, true)) => place as usize + (at - start) as usize,
+            Some(&(_, place, false)) => place as usize,
+            None => offset,
+        }
+    }
 }
 
 impl SourceFile {
@@ -85,11 +113,46 @@ impl SourceFile {
             text,
             bom_len,
             line_starts,
+            parsed_as: std::sync::OnceLock::new(),
         }
+    }
+
+    /// Records that spans given for this file index a translation of its text (see
+    /// [`SpanMap`]); the first map recorded stays (every translation of a text is the same).
+    pub(crate) fn set_span_map(&self, map: SpanMap) {
+        let _ = self.parsed_as.set(map);
+    }
+
+    /// The offset in `text` of an offset of a span.
+    fn in_text(&self, offset: usize) -> usize {
+        self.parsed_as.get().map_or(offset, |m| m.map(offset))
+    }
+
+    /// A span with its offsets in `text`; the end is taken from the last byte inside.
+    pub fn text_span(&self, span: &Range<usize>) -> Range<usize> {
+        let Some(map) = self.parsed_as.get() else {
+            return span.clone();
+        };
+        let start = map.map(span.start);
+        let end = if span.end > span.start {
+            let mut end = (map.map(span.end - 1) + 1).min(self.text.len());
+            while end < self.text.len() && !self.text.is_char_boundary(end) {
+                end += 1;
+            }
+            end
+        } else {
+            start
+        };
+        start..end.max(start)
     }
 
     /// Line and column of a byte offset; offsets past the end clamp to the end.
     pub fn position(&self, offset: usize) -> Position {
+        self.position_in_text(self.in_text(offset))
+    }
+
+    /// [`position`](Self::position) of an offset already in `text`.
+    fn position_in_text(&self, offset: usize) -> Position {
         let offset = self.floor_char_boundary(offset.min(self.text.len()));
         let line = self
             .line_starts
@@ -109,7 +172,11 @@ impl SourceFile {
 
     /// Start and end positions of a span; the end column is the column after the last character.
     pub fn range(&self, span: &Range<usize>) -> (Position, Position) {
-        (self.position(span.start), self.position(span.end))
+        let span = self.text_span(span);
+        (
+            self.position_in_text(span.start),
+            self.position_in_text(span.end),
+        )
     }
 
     /// The text of one line (1-based) without its line terminator.
@@ -142,7 +209,7 @@ impl SourceFile {
 
     /// The source text of a span (empty if the span is not valid for this file).
     pub fn slice(&self, span: &Range<usize>) -> &str {
-        self.text.get(span.clone()).unwrap_or("")
+        self.text.get(self.text_span(span)).unwrap_or("")
     }
 
     /// Byte offset of the start of a 0-based line.
@@ -188,6 +255,40 @@ impl SourceMap {
     /// Display path of a file, or an empty string for an unknown id.
     pub fn display(&self, id: FileId) -> &str {
         self.get(id).map_or("", |f| f.display.as_str())
+    }
+
+    /// Whether a file's spans index a translation of its text (see [`SpanMap`]).
+    pub(crate) fn has_translations(&self) -> bool {
+        self.files.iter().any(|f| f.parsed_as.get().is_some())
+    }
+
+    /// `span`, of a location in file `id`, with its offsets in the file's text.
+    pub(crate) fn text_span(&self, id: FileId, span: &Range<usize>) -> Range<usize> {
+        self.get(id)
+            .map_or_else(|| span.clone(), |f| f.text_span(span))
+    }
+
+    /// The same files, each with its spans in its text: once every location was rewritten with
+    /// [`text_span`](Self::text_span), reports read them as they read any file's.
+    pub(crate) fn settled(self) -> SourceMap {
+        let files = self
+            .files
+            .into_iter()
+            .map(|f| {
+                if f.parsed_as.get().is_none() {
+                    return f;
+                }
+                std::sync::Arc::new(SourceFile {
+                    display: f.display.clone(),
+                    path: f.path.clone(),
+                    text: f.text.clone(),
+                    bom_len: f.bom_len,
+                    line_starts: f.line_starts.clone(),
+                    parsed_as: std::sync::OnceLock::new(),
+                })
+            })
+            .collect();
+        SourceMap { files }
     }
 }
 

@@ -82,7 +82,10 @@ pub fn shadowed(paths: &[PathBuf]) -> BTreeSet<PathBuf> {
 /// Parses one configuration file in its syntax. Spans in the returned body index into
 /// `file.text` (for the JSON syntax through the file's span map).
 pub fn parse(id: FileId, file: &SourceFile) -> Result<Body, Box<InputError>> {
-    super::hcl::parse(id, file)
+    match syntax(&file.path) {
+        Some(Syntax::Json) => super::tfjson::parse(id, file),
+        _ => super::hcl::parse(id, file),
+    }
 }
 
 #[cfg(test)]

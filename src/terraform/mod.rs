@@ -6,4 +6,5 @@ pub mod json;
 pub mod layout;
 pub mod module;
 pub mod plan;
+pub mod tfjson;
 pub mod vars;
