@@ -653,12 +653,13 @@ fn finish(
 }
 
 /// Rewrites the locations in files read through a translation (the JSON configuration syntax)
-/// as places in their text, for the reports.
+/// or merged with the blocks of override files as places in the text of the file they are in,
+/// for the reports.
 fn settle(sources: SourceMap, findings: &mut [Finding], errors: &mut [InputError]) -> SourceMap {
     if !sources.has_translations() {
         return sources;
     }
-    let fix = |loc: &mut source::Loc| loc.span = sources.text_span(loc.file, &loc.span);
+    let fix = |loc: &mut source::Loc| sources.settle(loc);
     for f in findings.iter_mut() {
         fix(&mut f.primary);
         f.related.iter_mut().for_each(|r| fix(&mut r.loc));
@@ -667,9 +668,7 @@ fn settle(sources: SourceMap, findings: &mut [Finding], errors: &mut [InputError
         }
     }
     for e in errors.iter_mut() {
-        if let (Some(id), Some(span)) = (e.file, &mut e.span) {
-            *span = sources.text_span(id, span);
-        }
+        sources.settle_error(e);
     }
     sources.settled()
 }

@@ -64,6 +64,17 @@ pub struct SourceFile {
     /// For a file read through a translation (the JSON configuration syntax, parsed as the
     /// equivalent native text): where each offset of the translation is in `text`.
     parsed_as: std::sync::OnceLock<SpanMap>,
+    /// Other files whose text spans of this file may point into, each past this file's text
+    /// (the override files merged into its blocks).
+    borrowed: std::sync::OnceLock<Vec<Borrowed>>,
+}
+
+/// Offsets `base..base + len` of spans of a file stand for offsets `0..len` of file `id`.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Borrowed {
+    pub base: usize,
+    pub len: usize,
+    pub id: FileId,
 }
 
 /// Offsets of a translated text → offsets of the file it was made from: pieces, sorted by their
@@ -114,7 +125,22 @@ impl SourceFile {
             bom_len,
             line_starts,
             parsed_as: std::sync::OnceLock::new(),
+            borrowed: std::sync::OnceLock::new(),
         }
+    }
+
+    /// Records the other files spans of this file may point into; the first record stays.
+    pub(crate) fn set_borrowed(&self, borrowed: Vec<Borrowed>) {
+        let _ = self.borrowed.set(borrowed);
+    }
+
+    /// The file and offset an offset past this file's text stands for.
+    fn lender(&self, offset: usize) -> Option<Borrowed> {
+        self.borrowed
+            .get()?
+            .iter()
+            .find(|b| offset >= b.base && offset <= b.base + b.len)
+            .copied()
     }
 
     /// Records that spans given for this file index a translation of its text (see
@@ -259,13 +285,43 @@ impl SourceMap {
 
     /// Whether a file's spans index a translation of its text (see [`SpanMap`]).
     pub(crate) fn has_translations(&self) -> bool {
-        self.files.iter().any(|f| f.parsed_as.get().is_some())
+        self.files
+            .iter()
+            .any(|f| f.parsed_as.get().is_some() || f.borrowed.get().is_some())
     }
 
-    /// `span`, of a location in file `id`, with its offsets in the file's text.
-    pub(crate) fn text_span(&self, id: FileId, span: &Range<usize>) -> Range<usize> {
-        self.get(id)
-            .map_or_else(|| span.clone(), |f| f.text_span(span))
+    /// A location as a place in a file's text: in the file a borrowed span came from, with
+    /// offsets in that file's text.
+    pub(crate) fn settle(&self, loc: &mut Loc) {
+        let Some(file) = self.get(loc.file) else {
+            return;
+        };
+        if let Some(b) = file.lender(loc.span.start) {
+            loc.file = b.id;
+            let start = loc.span.start - b.base;
+            let end = loc.span.end.saturating_sub(b.base).min(b.len).max(start);
+            loc.span = start..end;
+        }
+        if let Some(file) = self.get(loc.file) {
+            loc.span = file.text_span(&loc.span);
+        }
+    }
+
+    /// The error's place in a file's text (see [`settle`](Self::settle)).
+    pub(crate) fn settle_error(&self, e: &mut InputError) {
+        let (Some(id), Some(span)) = (e.file, e.span.clone()) else {
+            return;
+        };
+        if let Some(b) = self.get(id).and_then(|f| f.lender(span.start)) {
+            if let Some(lender) = self.get(b.id) {
+                e.path = lender.display.clone();
+                e.position = lender.position(span.start - b.base);
+            }
+        }
+        let mut loc = Loc::new(id, span);
+        self.settle(&mut loc);
+        e.file = Some(loc.file);
+        e.span = Some(loc.span);
     }
 
     /// The same files, each with its spans in its text: once every location was rewritten with
@@ -285,6 +341,7 @@ impl SourceMap {
                     bom_len: f.bom_len,
                     line_starts: f.line_starts.clone(),
                     parsed_as: std::sync::OnceLock::new(),
+                    borrowed: std::sync::OnceLock::new(),
                 })
             })
             .collect();

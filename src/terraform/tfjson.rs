@@ -77,6 +77,24 @@ fn label_count(ty: &str) -> Option<usize> {
 /// Parses one JSON configuration file. The returned body's spans index the translation; the
 /// file is given the map from them to its text.
 pub fn parse(id: FileId, file: &SourceFile) -> Result<Body, Box<InputError>> {
+    let out = translate(id, file)?;
+    let translation = SourceFile::new(file.path.clone(), file.display.clone(), out);
+    super::hcl::parse(id, &translation).map_err(|mut e| {
+        // Reported at the place in the JSON text the translation came from.
+        if let Some(span) = &e.span {
+            e.position = file.position(span.start);
+        }
+        // Only a template can be wrong in a translation of valid JSON.
+        e.message = e
+            .message
+            .replacen("HCL syntax error", "syntax error in a string template", 1);
+        e
+    })
+}
+
+/// The native text a JSON configuration file stands for; the file is given the map from its
+/// offsets to the JSON text.
+pub fn translate(id: FileId, file: &SourceFile) -> Result<String, Box<InputError>> {
     let options = super::json::strict_options();
     let parsed = jsonc_parser::parse_to_ast(&file.text, &CollectOptions::default(), &options)
         .map_err(|e| {
@@ -108,18 +126,7 @@ pub fn parse(id: FileId, file: &SourceFile) -> Result<Body, Box<InputError>> {
     w.top(&root);
     let Writer { out, pieces, .. } = w;
     file.set_span_map(SpanMap::new(pieces));
-    let translation = SourceFile::new(file.path.clone(), file.display.clone(), out);
-    super::hcl::parse(id, &translation).map_err(|mut e| {
-        // Reported at the place in the JSON text the translation came from.
-        if let Some(span) = &e.span {
-            e.position = file.position(span.start);
-        }
-        // Only a template can be wrong in a translation of valid JSON.
-        e.message = e
-            .message
-            .replacen("HCL syntax error", "syntax error in a string template", 1);
-        e
-    })
+    Ok(out)
 }
 
 /// How a JSON string is read where an expression is expected.

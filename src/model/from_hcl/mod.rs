@@ -6,6 +6,7 @@
 //! `terraform init` downloaded into `.terraform/modules`) is instantiated with its inputs,
 //! recursively. Findings inside a called module carry the chain of calls as related locations.
 
+mod overrides;
 mod prune;
 mod resources;
 
@@ -160,6 +161,7 @@ fn parse(
         }
     }
     run.errors.borrow_mut().extend(duplicate_blocks(&config));
+    overrides::apply(&mut config, &mut run.errors.borrow_mut());
     (config, tfvars)
 }
 
