@@ -35,7 +35,9 @@ impl FileKind {
         if name.starts_with('.') || name.ends_with('~') {
             return None;
         }
-        if crate::terraform::layout::syntax(path).is_some() {
+        if crate::terraform::layout::syntax(path).is_some()
+            || crate::terraform::terragrunt::is_unit(path)
+        {
             return Some(FileKind::Config);
         }
         match name.rsplit_once('.')?.1 {

@@ -156,16 +156,24 @@ impl SourceFile {
 
     /// A span with its offsets in `text`; the end is taken from the last byte inside.
     pub fn text_span(&self, span: &Range<usize>) -> Range<usize> {
+        let mapped = self.mapped(span);
+        let len = self.text.len();
+        let start = mapped.start.min(len);
+        let mut end = mapped.end.min(len).max(start);
+        while end < len && !self.text.is_char_boundary(end) {
+            end += 1;
+        }
+        start..end
+    }
+
+    /// A span through the translation map, not clamped to the text (it may be borrowed).
+    fn mapped(&self, span: &Range<usize>) -> Range<usize> {
         let Some(map) = self.parsed_as.get() else {
             return span.clone();
         };
         let start = map.map(span.start);
         let end = if span.end > span.start {
-            let mut end = (map.map(span.end - 1) + 1).min(self.text.len());
-            while end < self.text.len() && !self.text.is_char_boundary(end) {
-                end += 1;
-            }
-            end
+            map.map(span.end - 1) + 1
         } else {
             start
         };
@@ -178,7 +186,7 @@ impl SourceFile {
     }
 
     /// [`position`](Self::position) of an offset already in `text`.
-    fn position_in_text(&self, offset: usize) -> Position {
+    pub(crate) fn position_in_text(&self, offset: usize) -> Position {
         let offset = self.floor_char_boundary(offset.min(self.text.len()));
         let line = self
             .line_starts
@@ -296,10 +304,19 @@ impl SourceMap {
         let Some(file) = self.get(loc.file) else {
             return;
         };
-        if let Some(b) = file.lender(loc.span.start) {
+        // Borrowed before translation (an override's spans), or after (a Terragrunt unit's
+        // copy of an included file's expression).
+        let span = match file.lender(loc.span.start) {
+            Some(b) => Some((b, loc.span.clone())),
+            None => {
+                let mapped = file.mapped(&loc.span);
+                file.lender(mapped.start).map(|b| (b, mapped))
+            }
+        };
+        if let Some((b, span)) = span {
             loc.file = b.id;
-            let start = loc.span.start - b.base;
-            let end = loc.span.end.saturating_sub(b.base).min(b.len).max(start);
+            let start = span.start - b.base;
+            let end = span.end.saturating_sub(b.base).min(b.len).max(start);
             loc.span = start..end;
         }
         if let Some(file) = self.get(loc.file) {
@@ -312,14 +329,14 @@ impl SourceMap {
         let (Some(id), Some(span)) = (e.file, e.span.clone()) else {
             return;
         };
-        if let Some(b) = self.get(id).and_then(|f| f.lender(span.start)) {
-            if let Some(lender) = self.get(b.id) {
-                e.path = lender.display.clone();
-                e.position = lender.position(span.start - b.base);
-            }
-        }
         let mut loc = Loc::new(id, span);
         self.settle(&mut loc);
+        if loc.file != id {
+            if let Some(lender) = self.get(loc.file) {
+                e.path = lender.display.clone();
+                e.position = lender.position_in_text(loc.span.start);
+            }
+        }
         e.file = Some(loc.file);
         e.span = Some(loc.span);
     }

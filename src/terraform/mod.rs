@@ -6,5 +6,6 @@ pub mod json;
 pub mod layout;
 pub mod module;
 pub mod plan;
+pub mod terragrunt;
 pub mod tfjson;
 pub mod vars;

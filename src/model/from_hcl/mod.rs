@@ -24,9 +24,9 @@ use crate::files::{Files, normalize};
 use crate::model::{Inventory, KeyKind, Related};
 use crate::source::{FileId, Loc, SourceFile};
 use crate::terraform::eval::{Data, Evaluator, Instance, ModuleOutputs, Scope, Val};
-use crate::terraform::layout;
 use crate::terraform::module::{Decl, ModuleIndex, ParsedFile};
 use crate::terraform::vars::{self, VarInputs};
+use crate::terraform::{layout, terragrunt};
 
 use resources::{Attrs, IAM_POLICY_TYPES, Place};
 
@@ -144,7 +144,12 @@ fn parse(
     let mut config = Vec::new();
     let mut tfvars = Vec::new();
     for (id, source) in sources {
-        match layout::parse(id, &source) {
+        let parsed = if terragrunt::is_unit(&source.path) {
+            terragrunt::parse(run.files, id, &source, &mut run.errors.borrow_mut())
+        } else {
+            layout::parse(id, &source)
+        };
+        match parsed {
             Ok(mut body) => {
                 let is_vars = source.path.extension().is_some_and(|e| e == "tfvars");
                 if !is_vars {
