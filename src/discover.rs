@@ -453,6 +453,36 @@ mod tests {
     }
 
     #[test]
+    fn json_opentofu_and_terragrunt_files_are_configuration() {
+        let t = tempfile::tempdir().unwrap();
+        let root = t.path();
+        for name in [
+            "main.tf",
+            "main.tofu",
+            "cdk.tf.json",
+            "keys.tofu.json",
+            "terragrunt.hcl",
+            "other.hcl",
+            "plan.json",
+            "x.tfvars.json",
+        ] {
+            fs::write(root.join(name), "").unwrap();
+        }
+        let d = discover(&[root.to_path_buf()], root, None, &[root.to_path_buf()]);
+        // `main.tf` is replaced by `main.tofu`; plan.json may be a plan.
+        assert_eq!(
+            names(&d),
+            vec![vec![
+                "cdk.tf.json",
+                "keys.tofu.json",
+                "main.tofu",
+                "terragrunt.hcl"
+            ]]
+        );
+        assert_eq!(d.plans, vec![(root.join("plan.json"), false)]);
+    }
+
+    #[test]
     fn a_file_argument_brings_its_module() {
         let t = tempfile::tempdir().unwrap();
         let root = t.path();
