@@ -290,9 +290,10 @@ fn find_in_parent_folders(files: &Files, dir: &Path, name: &str) -> Option<PathB
     if Path::new(name).is_absolute() || name.split(['/', '\\']).any(|c| c == "..") {
         return None;
     }
-    let mut at = normalize(dir);
+    // Walked as a real path: a unit scanned as `.` still has parent folders in the repository.
+    let mut at = std::fs::canonicalize(dir).ok()?;
     loop {
-        if !at.pop() || at.as_os_str().is_empty() || !files.allowed(&at) {
+        if !at.pop() || !files.allowed(&at) {
             return None;
         }
         let candidate = at.join(name);

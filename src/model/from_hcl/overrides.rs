@@ -8,6 +8,7 @@
 //! its spans moved past the text of every file of the module, and the files it is merged into
 //! are told which offsets stand for it ([`Borrowed`]), so the reports point at the override.
 
+use hcl_edit::Span;
 use hcl_edit::structure::{Attribute, Block, Body, Structure};
 
 use crate::diagnostic::InputError;
@@ -25,12 +26,16 @@ pub(super) fn apply(config: &mut Vec<ParsedFile>, errors: &mut Vec<InputError>) 
         .partition(|f| layout::is_override(&f.source.path));
     *config = primary;
     overrides.sort_by(|a, b| a.source.path.cmp(&b.source.path));
-    // Past the text (and translation) of every file of the module.
+    // Past every span of the module's files (a translated file's spans index its translation,
+    // which can be longer than its text).
     let mut base = config
         .iter()
         .chain(&overrides)
-        .map(|f| f.source.text.len() * 2 + 64)
-        .sum::<usize>();
+        .flat_map(|f| f.body.iter().filter_map(|s| s.span()).map(|s| s.end))
+        .chain(config.iter().map(|f| f.source.text.len()))
+        .max()
+        .unwrap_or(0)
+        + 1;
     let mut borrowed = Vec::new();
     for file in &overrides {
         let Some((body, len)) = moved(file, base, errors) else {
