@@ -93,7 +93,9 @@ pub fn parse(
     // expressions and a few words for each).
     let total: usize = file.text.len() + loaded.iter().map(|(_, s, _)| s.text.len()).sum::<usize>();
     let mut base = total * 4 + 4096;
-    for (pid, psource, pbody) in loaded {
+    // A later include overrides an earlier one, and the unit overrides them all: the first part
+    // that sets a value wins.
+    for (pid, psource, pbody) in loaded.into_iter().rev() {
         let len = psource.text.len();
         parts.push(Part {
             id: pid,
@@ -110,8 +112,12 @@ pub fn parse(
         return Ok(Body::new());
     };
     let at = Loc::new(part.id, source_expr.span().unwrap_or(0..0));
-    let value = Evaluator::new(part.id).eval(source_expr, &at);
-    let Data::String(source) = &value.data else {
+    let paths = Paths {
+        files,
+        id: part.id,
+        dir: &dir,
+    };
+    let Some(source) = paths.value(source_expr).map(|s| relative_to(&s, &dir)) else {
         errors.push(note(
             &at,
             &part.source,
@@ -119,6 +125,7 @@ pub fn parse(
         ));
         return Ok(Body::new());
     };
+    let source = &source;
     let Some(module) = local_source(source) else {
         errors.push(note(
             &at,
@@ -204,6 +211,38 @@ pub fn parse(
     })
 }
 
+/// A source that is an absolute path (built by `get_terragrunt_dir()` or
+/// `find_in_parent_folders()`) as a path relative to the unit's directory.
+fn relative_to(source: &str, dir: &Path) -> String {
+    let path = Path::new(source);
+    if !path.is_absolute() {
+        return source.to_string();
+    }
+    let Ok(real) = std::fs::canonicalize(dir) else {
+        return source.to_string();
+    };
+    // The `//` of a subdirectory must survive: only the part before it is a path to shorten.
+    let (root, sub) = match source.split_once("//") {
+        Some((root, sub)) => (root, Some(sub)),
+        None => (source, None),
+    };
+    match crate::files::relative(Path::new(root), &real) {
+        Some(rel) => {
+            let rel = rel.to_string_lossy().replace('\\', "/");
+            let rel = if rel.starts_with("..") {
+                rel
+            } else {
+                format!("./{rel}")
+            };
+            match sub {
+                Some(sub) => format!("{rel}//{sub}"),
+                None => rel,
+            }
+        }
+        None => source.to_string(),
+    }
+}
+
 /// The module directory a local source names, relative to the unit (`../modules//kms` is
 /// `../modules/kms`); `None` for a remote source.
 fn local_source(source: &str) -> Option<String> {
@@ -219,7 +258,9 @@ fn local_source(source: &str) -> Option<String> {
 }
 
 /// The file an `include` block names: `find_in_parent_folders()` (or with a file name) searched
-/// from the unit's parent directory up to the repository's top, or a path relative to the unit.
+/// from the unit's parent directory up to the repository's top, a path built from it
+/// (`"${dirname(find_in_parent_folders("root.hcl"))}/_envcommon/x.hcl"`), or a path relative to
+/// the unit.
 fn include_path(
     files: &Files,
     id: FileId,
@@ -230,57 +271,77 @@ fn include_path(
 ) -> Option<(PathBuf, Loc)> {
     let attr = block.body.get_attribute("path")?;
     let at = Loc::new(id, attr.value.span().unwrap_or(0..0));
-    let call = match &attr.value {
-        Expression::FuncCall(c) => Some(c),
-        Expression::StringTemplate(t) => match t.iter().collect::<Vec<_>>().as_slice() {
-            [hcl_edit::template::Element::Interpolation(i)] => match &i.expr {
-                Expression::FuncCall(c) => Some(c),
-                _ => None,
-            },
-            _ => None,
-        },
-        _ => None,
-    };
-    if let Some(call) = call {
-        if call.name.name.as_str() != "find_in_parent_folders" {
-            errors.push(note(
-                &at,
-                file,
-                "this include path is not known: its inputs are not merged".into(),
-            ));
-            return None;
-        }
-        let eval = Evaluator::new(id);
-        let name = match call.args.iter().next() {
-            None => FILE_NAME.to_string(),
-            Some(arg) => match eval.eval(arg, &at).data {
-                Data::String(s) if !s.is_empty() => s,
-                _ => {
-                    errors.push(note(
-                        &at,
-                        file,
-                        "this include path is not known: its inputs are not merged".into(),
-                    ));
-                    return None;
-                }
-            },
-        };
-        let found = find_in_parent_folders(files, dir, &name);
-        if found.is_none() {
-            errors.push(note(&at, file, format!("no `{name}` in the folders above this unit inside the repository: its inputs are not merged")));
-        }
-        return found.map(|p| (p, at));
-    }
-    match Evaluator::new(id).eval(&attr.value, &at).data {
-        Data::String(s) if !s.is_empty() => Some((dir.join(s), at)),
+    let ctx = Paths { files, id, dir };
+    match ctx.value(&attr.value) {
+        Some(path) if !path.is_empty() => Some((dir.join(path), at)),
         _ => {
             errors.push(note(
                 &at,
                 file,
-                "this include path is not known: its inputs are not merged".into(),
+                "this include path is not known (or names no file inside the repository): its inputs are not merged".into(),
             ));
             None
         }
+    }
+}
+
+/// Evaluates the path expressions of a unit: strings, templates, and Terragrunt's path functions
+/// `find_in_parent_folders`, `get_terragrunt_dir` and `dirname`.
+struct Paths<'a> {
+    files: &'a Files,
+    id: FileId,
+    dir: &'a Path,
+}
+
+impl Paths<'_> {
+    fn value(&self, expr: &Expression) -> Option<String> {
+        match expr {
+            Expression::String(s) => Some(s.value().to_string()),
+            Expression::StringTemplate(t) => {
+                let mut out = String::new();
+                for element in t.iter() {
+                    match element {
+                        hcl_edit::template::Element::Literal(l) => out.push_str(l.value()),
+                        hcl_edit::template::Element::Interpolation(i) => {
+                            out.push_str(&self.value(&i.expr)?);
+                        }
+                        hcl_edit::template::Element::Directive(_) => return None,
+                    }
+                }
+                Some(out)
+            }
+            Expression::FuncCall(call) => {
+                let args: Vec<&Expression> = call.args.iter().collect();
+                match (call.name.name.as_str(), args.as_slice()) {
+                    ("find_in_parent_folders", []) => self.find(FILE_NAME),
+                    ("find_in_parent_folders", [name, ..]) => self.find(&self.value(name)?),
+                    ("get_terragrunt_dir", []) => Some(
+                        std::fs::canonicalize(self.dir)
+                            .ok()?
+                            .to_string_lossy()
+                            .into_owned(),
+                    ),
+                    ("dirname", [path]) => Some(
+                        Path::new(&self.value(path)?)
+                            .parent()?
+                            .to_string_lossy()
+                            .into_owned(),
+                    ),
+                    _ => None,
+                }
+            }
+            other => {
+                let at = Loc::new(self.id, other.span().unwrap_or(0..0));
+                match Evaluator::new(self.id).eval(other, &at).data {
+                    Data::String(s) => Some(s),
+                    _ => None,
+                }
+            }
+        }
+    }
+
+    fn find(&self, name: &str) -> Option<String> {
+        find_in_parent_folders(self.files, self.dir, name).map(|p| p.to_string_lossy().into_owned())
     }
 }
 
