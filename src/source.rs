@@ -508,6 +508,51 @@ pub(crate) fn utf16_text(bytes: &[u8]) -> Option<Result<String, usize>> {
 mod tests {
     use super::*;
 
+    #[test]
+    fn a_translated_file_reports_places_in_its_text() {
+        let f = file("{\"a\": \"xy\",\n \"b\": 1}\n");
+        // Translation `a = "xy"\nb = 1\n`: names made up at their keys, values copied.
+        f.set_span_map(SpanMap::new(vec![
+            (0, 1, false),
+            (4, 6, true),
+            (9, 13, false),
+            (13, 18, true),
+        ]));
+        assert_eq!(f.position(4), Position { line: 1, column: 7 });
+        assert_eq!(f.slice(&(4..8)), "\"xy\"");
+        assert_eq!(f.slice(&(13..14)), "1");
+        let (start, end) = f.range(&(13..14));
+        assert_eq!((start.line, start.column, end.column), (2, 7, 8));
+        // Made-up text (`b = `) maps to its one place, the key.
+        assert_eq!(f.position(10), Position { line: 2, column: 2 });
+        let map = SourceMap::from_files(vec![std::sync::Arc::new(f)]);
+        let mut loc = Loc::new(FileId(0), 4..8);
+        map.settle(&mut loc);
+        assert_eq!(loc.span, 6..10);
+        let settled = map.settled();
+        assert_eq!(settled.get(FileId(0)).unwrap().slice(&loc.span), "\"xy\"");
+    }
+
+    #[test]
+    fn borrowed_spans_settle_in_the_file_they_came_from() {
+        let a = file("resource \"aws_kms_key\" \"a\" {}\n");
+        let b = file("  x = false\n");
+        a.set_borrowed(vec![Borrowed {
+            base: 100,
+            len: b.text.len(),
+            id: FileId(1),
+        }]);
+        let map = SourceMap::from_files(vec![std::sync::Arc::new(a), std::sync::Arc::new(b)]);
+        let mut loc = Loc::new(FileId(0), 106..111);
+        map.settle(&mut loc);
+        assert_eq!((loc.file, loc.span.clone()), (FileId(1), 6..11));
+        assert_eq!(map.get(FileId(1)).unwrap().slice(&loc.span), "false");
+        // A span of the file's own text stays.
+        let mut own = Loc::new(FileId(0), 0..8);
+        map.settle(&mut own);
+        assert_eq!((own.file, own.span), (FileId(0), 0..8));
+    }
+
     fn file(text: &str) -> SourceFile {
         SourceFile::new(PathBuf::from("a.tf"), "a.tf".into(), text.to_string())
     }

@@ -11,6 +11,7 @@
 //! `dependency` outputs and Terragrunt's own functions are unknown, as any unknown reference or
 //! function is. A remote source (`git::`, `tfr://`, a registry address) is not read, and says so.
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -137,13 +138,12 @@ pub fn parse(
     let mut w = Writer::default();
     // The unit's own locals first: a local of the same name in an included file is shadowed.
     w.made("locals {\n", 0);
-    let mut seen: Vec<String> = Vec::new();
+    let mut seen: BTreeSet<String> = BTreeSet::new();
     for p in &parts {
         for locals in p.body.get_blocks("locals") {
             for attr in locals.body.attributes() {
                 let key = attr.key.as_str();
-                if !seen.iter().any(|s| s == key) {
-                    seen.push(key.to_string());
+                if seen.insert(key.to_string()) {
                     w.argument(p, key, attr.key.span(), &attr.value);
                 }
             }
@@ -153,7 +153,7 @@ pub fn parse(
     let at_source = source_expr.span().map_or(0, |s| s.start + part.base);
     w.made("module \"terragrunt\" {\n", at_source);
     w.made(&format!("source = {}\n", quote(&module)), at_source);
-    let mut seen: Vec<String> = Vec::new();
+    let mut seen: BTreeSet<String> = BTreeSet::new();
     for p in &parts {
         let Some(inputs) = p.body.get_attribute("inputs") else {
             continue;
@@ -180,11 +180,10 @@ pub fn parse(
                     name.as_str(),
                     "source" | "version" | "count" | "for_each" | "providers" | "depends_on"
                 )
-                || seen.contains(&name)
+                || !seen.insert(name.clone())
             {
                 continue;
             }
-            seen.push(name.clone());
             w.argument(p, &name, key.span(), value.expr());
         }
     }
