@@ -11,7 +11,7 @@
 use hcl_edit::Span;
 use hcl_edit::structure::{Attribute, Block, Body, Structure};
 
-use crate::diagnostic::InputError;
+use crate::diagnostic::{InputError, InputErrorKind};
 use crate::source::{Borrowed, SourceFile};
 use crate::terraform::module::ParsedFile;
 use crate::terraform::{hcl, layout, tfjson};
@@ -46,10 +46,26 @@ pub(super) fn apply(config: &mut Vec<ParsedFile>, errors: &mut Vec<InputError>) 
             len,
             id: file.id,
         });
-        base += len + 1;
         for block in body.blocks() {
-            merge_top(config, block);
+            if let Some(what) = merge_top(config, block) {
+                let span = block.span().unwrap_or(base..base);
+                let start = span.start.saturating_sub(base);
+                let end = block
+                    .labels
+                    .last()
+                    .and_then(|l| l.span())
+                    .map_or(start, |l| l.end.saturating_sub(base))
+                    .max(start);
+                errors.push(InputError::at(
+                    InputErrorKind::Evaluation,
+                    file.id,
+                    &file.source,
+                    start..end,
+                    format!("{what} to override: Terraform rejects the module (an override file only changes what the other files declare)"),
+                ));
+            }
         }
+        base += len + 1;
     }
     for file in config.iter() {
         file.source.set_borrowed(borrowed.clone());
@@ -97,27 +113,31 @@ fn alias(block: &Block) -> Option<String> {
     }
 }
 
-/// Merges one top-level block of an override file into the block it overrides.
-fn merge_top(config: &mut [ParsedFile], over: &Block) {
+/// Merges one top-level block of an override file into the block it overrides; says what is
+/// missing when there is no such block.
+fn merge_top(config: &mut [ParsedFile], over: &Block) -> Option<String> {
     let ident = over.ident.as_str();
     if ident == "locals" {
+        let mut missing = Vec::new();
         for attr in over.body.attributes() {
             let key = attr.key.as_str();
             let target = config
                 .iter_mut()
                 .flat_map(|f| f.body.get_blocks_mut("locals"))
                 .find(|b| b.body.has_attribute(key));
-            if let Some(target) = target {
-                replace_attribute(&mut target.body, attr);
+            match target {
+                Some(target) => replace_attribute(&mut target.body, attr),
+                None => missing.push(format!("`local.{key}`")),
             }
         }
-        return;
+        return (!missing.is_empty())
+            .then(|| format!("no local value {} in the other files", missing.join(", ")));
     }
     if !matches!(
         ident,
         "resource" | "data" | "variable" | "output" | "module" | "provider"
     ) {
-        return;
+        return None;
     }
     let want = labels(over);
     let over_alias = alias(over);
@@ -125,8 +145,20 @@ fn merge_top(config: &mut [ParsedFile], over: &Block) {
         .iter_mut()
         .flat_map(|f| f.body.get_blocks_mut(ident))
         .find(|b| labels(b) == want && (ident != "provider" || alias(b) == over_alias));
-    if let Some(target) = target {
-        merge_block(target, over);
+    match target {
+        Some(target) => {
+            merge_block(target, over);
+            None
+        }
+        // A provider's alias may be computed: no claim about those.
+        None if ident == "provider" => None,
+        None => {
+            let quoted: Vec<String> = want.iter().map(|l| format!("\"{l}\"")).collect();
+            Some(format!(
+                "no `{ident} {}` block in the other files",
+                quoted.join(" ")
+            ))
+        }
     }
 }
 

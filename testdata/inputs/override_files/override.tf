@@ -21,3 +21,7 @@ data "aws_iam_policy_document" "shared" {
     }
   }
 }
+
+resource "aws_kms_key" "missing" { # expect: input-error "block in the other files to override"
+  enable_key_rotation = false
+}
