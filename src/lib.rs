@@ -466,7 +466,7 @@ fn analyse_plan(
         Ok(None) if explicit => errors.push(InputError::whole(
             diagnostic::InputErrorKind::UnsupportedFile,
             file.display.clone(),
-            "not a Terraform plan: expected the output of `terraform show -json` (with `format_version` and `resource_changes`)",
+            "not a Terraform plan: expected the output of `terraform show -json` or `tofu show -json` (with `format_version` and `resource_changes`)",
         )),
         Ok(None) => {}
         Err(e) => errors.push(*e),
