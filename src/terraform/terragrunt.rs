@@ -81,7 +81,10 @@ pub fn parse(
             errors.push(note(
                 &at,
                 file,
-                format!("included file `{}` could not be read", path.display()),
+                format!(
+                    "included file `{}` could not be read",
+                    normalize(&path).display()
+                ),
             ));
             continue;
         };
