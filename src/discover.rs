@@ -19,7 +19,7 @@ use crate::source::display_path;
 /// The kinds of file kmslint reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum FileKind {
-    /// Terraform configuration (`.tf`).
+    /// Terraform configuration (`.tf`, `.tofu`, and their JSON forms `.tf.json`, `.tofu.json`).
     Config,
     /// Variable definitions (`.tfvars`).
     Vars,
@@ -35,13 +35,15 @@ impl FileKind {
         if name.starts_with('.') || name.ends_with('~') {
             return None;
         }
+        if crate::terraform::layout::syntax(path).is_some()
+            || crate::terraform::terragrunt::is_unit(path)
+        {
+            return Some(FileKind::Config);
+        }
         match name.rsplit_once('.')?.1 {
-            "tf" => Some(FileKind::Config),
             "tfvars" => Some(FileKind::Vars),
-            // Terraform's JSON configuration syntax and JSON variable files are not plans.
-            "json" if !name.ends_with(".tf.json") && !name.ends_with(".tfvars.json") => {
-                Some(FileKind::Json)
-            }
+            // JSON variable files are not plans.
+            "json" if !name.ends_with(".tfvars.json") => Some(FileKind::Json),
             _ => None,
         }
     }
@@ -131,7 +133,7 @@ pub fn discover(
                     InputError::whole(
                         InputErrorKind::UnsupportedFile,
                         display_path(path, base),
-                        "not a Terraform file: expected a `.tf`, `.tfvars` or plan `.json` file, or a directory",
+                        "not a Terraform file: expected a `.tf`, `.tofu`, `.tfvars` or plan `.json` file, or a directory",
                     ),
                 ),
             },
@@ -162,6 +164,12 @@ pub fn discover(
             .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
         modules.entry(dir).or_default().push(input);
     }
+    // OpenTofu reads `x.tofu` instead of `x.tf` beside it.
+    for files in modules.values_mut() {
+        let paths: Vec<PathBuf> = files.iter().map(|f| f.path.clone()).collect();
+        let shadowed = crate::terraform::layout::shadowed(&paths);
+        files.retain(|f| !shadowed.contains(&f.path));
+    }
     let mut errors = found.errors;
     errors.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     errors.dedup();
@@ -188,7 +196,7 @@ fn add_file(path: &Path, found: &Mutex<Found>) {
     let Some(kind) = FileKind::of(path).or_else(|| {
         // An explicitly named hidden file is still analysed.
         match path.extension().map(|e| e.to_string_lossy()).as_deref() {
-            Some("tf") => Some(FileKind::Config),
+            Some("tf" | "tofu") => Some(FileKind::Config),
             Some("tfvars") => Some(FileKind::Vars),
             _ => None,
         }
@@ -442,6 +450,36 @@ mod tests {
             names(&d),
             vec![vec!["main.tf", "terraform.tfvars"], vec!["x.tf"]]
         );
+    }
+
+    #[test]
+    fn json_opentofu_and_terragrunt_files_are_configuration() {
+        let t = tempfile::tempdir().unwrap();
+        let root = t.path();
+        for name in [
+            "main.tf",
+            "main.tofu",
+            "cdk.tf.json",
+            "keys.tofu.json",
+            "terragrunt.hcl",
+            "other.hcl",
+            "plan.json",
+            "x.tfvars.json",
+        ] {
+            fs::write(root.join(name), "").unwrap();
+        }
+        let d = discover(&[root.to_path_buf()], root, None, &[root.to_path_buf()]);
+        // `main.tf` is replaced by `main.tofu`; plan.json may be a plan.
+        assert_eq!(
+            names(&d),
+            vec![vec![
+                "cdk.tf.json",
+                "keys.tofu.json",
+                "main.tofu",
+                "terragrunt.hcl"
+            ]]
+        );
+        assert_eq!(d.plans, vec![(root.join("plan.json"), false)]);
     }
 
     #[test]

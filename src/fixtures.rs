@@ -3,7 +3,8 @@
 //! A line that must produce a finding carries `# expect: KMS002` (optionally followed by a quoted
 //! message substring), or a comment `# expect(+N): KMS002` N lines above it where the line cannot
 //! hold a comment (JSON in a heredoc), or `# expect@FILE:LINE: KMS002` for a file that cannot hold
-//! comments at all (a JSON template; FILE is relative to the marker's file). `input-error` in
+//! comments at all (a JSON template, a `.tf.json` file; FILE is relative to the marker's file,
+//! by convention an `expect.txt` beside it, which kmslint does not read). `input-error` in
 //! place of a rule id expects an input error (with its message substring). Every other line must
 //! stay clean. Markers are read from every file under the folder, and the folder is scanned as
 //! the user would scan it.

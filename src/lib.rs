@@ -466,7 +466,7 @@ fn analyse_plan(
         Ok(None) if explicit => errors.push(InputError::whole(
             diagnostic::InputErrorKind::UnsupportedFile,
             file.display.clone(),
-            "not a Terraform plan: expected the output of `terraform show -json` (with `format_version` and `resource_changes`)",
+            "not a Terraform plan: expected the output of `terraform show -json` or `tofu show -json` (with `format_version` and `resource_changes`)",
         )),
         Ok(None) => {}
         Err(e) => errors.push(*e),
@@ -504,7 +504,7 @@ pub fn parse_only(paths: &[PathBuf], base: &Path, settings: &Settings) -> usize 
                     .files
                     .iter()
                     .filter_map(|f| files.load(&f.path))
-                    .filter(|(id, source)| terraform::hcl::parse(*id, source).is_ok())
+                    .filter(|(id, source)| terraform::layout::parse(*id, source).is_ok())
                     .count()
             })
             .sum()
@@ -516,9 +516,9 @@ pub fn parse_only(paths: &[PathBuf], base: &Path, settings: &Settings) -> usize 
 pub fn check_sources(sources: Vec<(String, String)>, settings: &Settings) -> Outcome {
     let dir = std::env::temp_dir().join("kmslint-in-memory");
     let files = Files::new(&dir, std::slice::from_ref(&dir), settings.max_file_size);
-    let (plans, config): (Vec<_>, Vec<_>) = sources
-        .into_iter()
-        .partition(|(name, _)| name.ends_with(".json"));
+    let (plans, config): (Vec<_>, Vec<_>) = sources.into_iter().partition(|(name, _)| {
+        name.ends_with(".json") && terraform::layout::syntax(Path::new(name)).is_none()
+    });
     let loaded = config
         .into_iter()
         .map(|(name, text)| files.add_text(&name, text))
@@ -625,6 +625,7 @@ fn finish(
         &config_files,
         rules::Scope::Scan,
     ));
+    let sources = settle(sources, &mut findings, &mut errors);
     // Before merging duplicates: a suppression can silence one module call's instance only.
     let suppress::Applied {
         kept: findings,
@@ -649,6 +650,27 @@ fn finish(
         errors,
         stats,
     }
+}
+
+/// Rewrites the locations in files read through a translation (the JSON configuration syntax)
+/// or merged with the blocks of override files as places in the text of the file they are in,
+/// for the reports.
+fn settle(sources: SourceMap, findings: &mut [Finding], errors: &mut [InputError]) -> SourceMap {
+    if !sources.has_translations() {
+        return sources;
+    }
+    let fix = |loc: &mut source::Loc| sources.settle(loc);
+    for f in findings.iter_mut() {
+        fix(&mut f.primary);
+        f.related.iter_mut().for_each(|r| fix(&mut r.loc));
+        if let Some(block) = &mut f.block {
+            fix(block);
+        }
+    }
+    for e in errors.iter_mut() {
+        sources.settle_error(e);
+    }
+    sources.settled()
 }
 
 /// Runs `f` on a thread pool whose threads have room for deeply nested expressions: hcl-edit

@@ -61,6 +61,45 @@ pub struct SourceFile {
     /// Byte offset of each line's start; 4 bytes each, as a large pretty-printed plan has tens of
     /// millions of lines (files are capped far below 4 GiB).
     line_starts: Vec<u32>,
+    /// For a file read through a translation (the JSON configuration syntax, parsed as the
+    /// equivalent native text): where each offset of the translation is in `text`.
+    parsed_as: std::sync::OnceLock<SpanMap>,
+    /// Other files whose text spans of this file may point into, each past this file's text
+    /// (the override files merged into its blocks).
+    borrowed: std::sync::OnceLock<Vec<Borrowed>>,
+}
+
+/// Offsets `base..base + len` of spans of a file stand for offsets `0..len` of file `id`.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Borrowed {
+    pub base: usize,
+    pub len: usize,
+    pub id: FileId,
+}
+
+/// Offsets of a translated text → offsets of the file it was made from: pieces, sorted by their
+/// start in the translation, each copied from the file (offsets inside map one to one) or made
+/// up for it (every offset inside maps to the piece's place in the file).
+#[derive(Debug, Default)]
+pub struct SpanMap {
+    pieces: Vec<(u32, u32, bool)>,
+}
+
+impl SpanMap {
+    /// `pieces`: (start in the translation, place in the file, copied), by start.
+    pub(crate) fn new(pieces: Vec<(u32, u32, bool)>) -> Self {
+        SpanMap { pieces }
+    }
+
+    fn map(&self, offset: usize) -> usize {
+        let at = u32::try_from(offset).unwrap_or(u32::MAX);
+        let i = self.pieces.partition_point(|p| p.0 <= at);
+        match i.checked_sub(1).and_then(|i| self.pieces.get(i)) {
+            Some(&(start, place, true)) => place as usize + (at - start) as usize,
+            Some(&(_, place, false)) => place as usize,
+            None => offset,
+        }
+    }
 }
 
 impl SourceFile {
@@ -85,11 +124,69 @@ impl SourceFile {
             text,
             bom_len,
             line_starts,
+            parsed_as: std::sync::OnceLock::new(),
+            borrowed: std::sync::OnceLock::new(),
         }
+    }
+
+    /// Records the other files spans of this file may point into; the first record stays.
+    pub(crate) fn set_borrowed(&self, borrowed: Vec<Borrowed>) {
+        let _ = self.borrowed.set(borrowed);
+    }
+
+    /// The file and offset an offset past this file's text stands for.
+    fn lender(&self, offset: usize) -> Option<Borrowed> {
+        self.borrowed
+            .get()?
+            .iter()
+            .find(|b| offset >= b.base && offset <= b.base + b.len)
+            .copied()
+    }
+
+    /// Records that spans given for this file index a translation of its text (see
+    /// [`SpanMap`]); the first map recorded stays (every translation of a text is the same).
+    pub(crate) fn set_span_map(&self, map: SpanMap) {
+        let _ = self.parsed_as.set(map);
+    }
+
+    /// The offset in `text` of an offset of a span.
+    fn in_text(&self, offset: usize) -> usize {
+        self.parsed_as.get().map_or(offset, |m| m.map(offset))
+    }
+
+    /// A span with its offsets in `text`; the end is taken from the last byte inside.
+    pub fn text_span(&self, span: &Range<usize>) -> Range<usize> {
+        let mapped = self.mapped(span);
+        let len = self.text.len();
+        let start = mapped.start.min(len);
+        let mut end = mapped.end.min(len).max(start);
+        while end < len && !self.text.is_char_boundary(end) {
+            end += 1;
+        }
+        start..end
+    }
+
+    /// A span through the translation map, not clamped to the text (it may be borrowed).
+    fn mapped(&self, span: &Range<usize>) -> Range<usize> {
+        let Some(map) = self.parsed_as.get() else {
+            return span.clone();
+        };
+        let start = map.map(span.start);
+        let end = if span.end > span.start {
+            map.map(span.end - 1) + 1
+        } else {
+            start
+        };
+        start..end.max(start)
     }
 
     /// Line and column of a byte offset; offsets past the end clamp to the end.
     pub fn position(&self, offset: usize) -> Position {
+        self.position_in_text(self.in_text(offset))
+    }
+
+    /// [`position`](Self::position) of an offset already in `text`.
+    pub(crate) fn position_in_text(&self, offset: usize) -> Position {
         let offset = self.floor_char_boundary(offset.min(self.text.len()));
         let line = self
             .line_starts
@@ -109,7 +206,11 @@ impl SourceFile {
 
     /// Start and end positions of a span; the end column is the column after the last character.
     pub fn range(&self, span: &Range<usize>) -> (Position, Position) {
-        (self.position(span.start), self.position(span.end))
+        let span = self.text_span(span);
+        (
+            self.position_in_text(span.start),
+            self.position_in_text(span.end),
+        )
     }
 
     /// The text of one line (1-based) without its line terminator.
@@ -142,7 +243,7 @@ impl SourceFile {
 
     /// The source text of a span (empty if the span is not valid for this file).
     pub fn slice(&self, span: &Range<usize>) -> &str {
-        self.text.get(span.clone()).unwrap_or("")
+        self.text.get(self.text_span(span)).unwrap_or("")
     }
 
     /// Byte offset of the start of a 0-based line.
@@ -188,6 +289,80 @@ impl SourceMap {
     /// Display path of a file, or an empty string for an unknown id.
     pub fn display(&self, id: FileId) -> &str {
         self.get(id).map_or("", |f| f.display.as_str())
+    }
+
+    /// Whether a file's spans index a translation of its text (see [`SpanMap`]).
+    pub(crate) fn has_translations(&self) -> bool {
+        self.files
+            .iter()
+            .any(|f| f.parsed_as.get().is_some() || f.borrowed.get().is_some())
+    }
+
+    /// A location as a place in a file's text: in the file a borrowed span came from, with
+    /// offsets in that file's text.
+    pub(crate) fn settle(&self, loc: &mut Loc) {
+        let Some(file) = self.get(loc.file) else {
+            return;
+        };
+        // Borrowed before translation (an override's spans), or after (a Terragrunt unit's
+        // copy of an included file's expression).
+        let span = match file.lender(loc.span.start) {
+            Some(b) => Some((b, loc.span.clone())),
+            None => {
+                let mapped = file.mapped(&loc.span);
+                file.lender(mapped.start).map(|b| (b, mapped))
+            }
+        };
+        if let Some((b, span)) = span {
+            loc.file = b.id;
+            let start = span.start - b.base;
+            let end = span.end.saturating_sub(b.base).min(b.len).max(start);
+            loc.span = start..end;
+        }
+        if let Some(file) = self.get(loc.file) {
+            loc.span = file.text_span(&loc.span);
+        }
+    }
+
+    /// The error's place in a file's text (see [`settle`](Self::settle)).
+    pub(crate) fn settle_error(&self, e: &mut InputError) {
+        let (Some(id), Some(span)) = (e.file, e.span.clone()) else {
+            return;
+        };
+        let mut loc = Loc::new(id, span);
+        self.settle(&mut loc);
+        if loc.file != id {
+            if let Some(lender) = self.get(loc.file) {
+                e.path = lender.display.clone();
+                e.position = lender.position_in_text(loc.span.start);
+            }
+        }
+        e.file = Some(loc.file);
+        e.span = Some(loc.span);
+    }
+
+    /// The same files, each with its spans in its text: once every location was rewritten with
+    /// [`text_span`](Self::text_span), reports read them as they read any file's.
+    pub(crate) fn settled(self) -> SourceMap {
+        let files = self
+            .files
+            .into_iter()
+            .map(|f| {
+                if f.parsed_as.get().is_none() {
+                    return f;
+                }
+                std::sync::Arc::new(SourceFile {
+                    display: f.display.clone(),
+                    path: f.path.clone(),
+                    text: f.text.clone(),
+                    bom_len: f.bom_len,
+                    line_starts: f.line_starts.clone(),
+                    parsed_as: std::sync::OnceLock::new(),
+                    borrowed: std::sync::OnceLock::new(),
+                })
+            })
+            .collect();
+        SourceMap { files }
     }
 }
 
@@ -332,6 +507,51 @@ pub(crate) fn utf16_text(bytes: &[u8]) -> Option<Result<String, usize>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_translated_file_reports_places_in_its_text() {
+        let f = file("{\"a\": \"xy\",\n \"b\": 1}\n");
+        // Translation `a = "xy"\nb = 1\n`: names made up at their keys, values copied.
+        f.set_span_map(SpanMap::new(vec![
+            (0, 1, false),
+            (4, 6, true),
+            (9, 13, false),
+            (13, 18, true),
+        ]));
+        assert_eq!(f.position(4), Position { line: 1, column: 7 });
+        assert_eq!(f.slice(&(4..8)), "\"xy\"");
+        assert_eq!(f.slice(&(13..14)), "1");
+        let (start, end) = f.range(&(13..14));
+        assert_eq!((start.line, start.column, end.column), (2, 7, 8));
+        // Made-up text (`b = `) maps to its one place, the key.
+        assert_eq!(f.position(10), Position { line: 2, column: 2 });
+        let map = SourceMap::from_files(vec![std::sync::Arc::new(f)]);
+        let mut loc = Loc::new(FileId(0), 4..8);
+        map.settle(&mut loc);
+        assert_eq!(loc.span, 6..10);
+        let settled = map.settled();
+        assert_eq!(settled.get(FileId(0)).unwrap().slice(&loc.span), "\"xy\"");
+    }
+
+    #[test]
+    fn borrowed_spans_settle_in_the_file_they_came_from() {
+        let a = file("resource \"aws_kms_key\" \"a\" {}\n");
+        let b = file("  x = false\n");
+        a.set_borrowed(vec![Borrowed {
+            base: 100,
+            len: b.text.len(),
+            id: FileId(1),
+        }]);
+        let map = SourceMap::from_files(vec![std::sync::Arc::new(a), std::sync::Arc::new(b)]);
+        let mut loc = Loc::new(FileId(0), 106..111);
+        map.settle(&mut loc);
+        assert_eq!((loc.file, loc.span.clone()), (FileId(1), 6..11));
+        assert_eq!(map.get(FileId(1)).unwrap().slice(&loc.span), "false");
+        // A span of the file's own text stays.
+        let mut own = Loc::new(FileId(0), 0..8);
+        map.settle(&mut own);
+        assert_eq!((own.file, own.span), (FileId(0), 0..8));
+    }
 
     fn file(text: &str) -> SourceFile {
         SourceFile::new(PathBuf::from("a.tf"), "a.tf".into(), text.to_string())

@@ -62,7 +62,7 @@ pub fn string_json(
 ) -> Option<Result<Val, JsonProblem>> {
     let whole = expr.span().unwrap_or(0..0);
     let whole_loc = Loc::new(file_id, whole.clone());
-    let source = file.text.get(whole.clone()).unwrap_or("");
+    let source = file.text.get(file.text_span(&whole)).unwrap_or("");
     let (text, map) = match expr {
         Expression::String(s) => {
             let quoted = source.len() >= 2 && source.starts_with('"') && source.ends_with('"');
@@ -556,7 +556,9 @@ impl<'a> Renderer<'a> {
         after_element: bool,
         (trim_start, trim_end): (bool, bool),
     ) {
-        let raw = span.as_ref().and_then(|s| self.file.text.get(s.clone()));
+        let raw = span
+            .as_ref()
+            .and_then(|s| self.file.text.get(self.file.text_span(s)));
         let mut piece = match (raw, &span) {
             (Some(raw), Some(span)) => {
                 let decoded = match self.syntax {
@@ -793,7 +795,7 @@ fn is_json_ws(c: char) -> bool {
     matches!(c, ' ' | '\t' | '\n' | '\r')
 }
 
-fn strict_options() -> ParseOptions {
+pub(crate) fn strict_options() -> ParseOptions {
     ParseOptions {
         allow_comments: false,
         allow_loose_object_property_names: false,

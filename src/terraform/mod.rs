@@ -3,6 +3,9 @@
 pub mod eval;
 pub mod hcl;
 pub mod json;
+pub mod layout;
 pub mod module;
 pub mod plan;
+pub mod terragrunt;
+pub mod tfjson;
 pub mod vars;

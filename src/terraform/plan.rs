@@ -102,7 +102,7 @@ pub fn parse<T: Send, A>(
         let message = format!("invalid plan JSON: {e}");
         Box::new(
             InputError::at(InputErrorKind::Syntax, id, file, offset..end, message)
-                .with_help("produce the plan with `terraform show -json PLANFILE > plan.json`"),
+                .with_help("produce the plan with `terraform show -json PLANFILE > plan.json` (or `tofu show -json`)"),
         )
     })?;
     if doc.format_version.is_none()
@@ -181,7 +181,7 @@ fn entry_of<'a>(
                     "malformed resource change, not analysed: {what} (an entry of `resource_changes` is an object with a string `address` and `type` and a `change` object)"
                 ),
             )
-            .with_help("produce the plan with `terraform show -json PLANFILE > plan.json`"),
+            .with_help("produce the plan with `terraform show -json PLANFILE > plan.json` (or `tofu show -json`)"),
         )
     })
 }
@@ -231,7 +231,7 @@ fn locate(
                         }
                     ),
                 )
-                .with_help("produce the plan with `terraform show -json PLANFILE > plan.json`"),
+                .with_help("produce the plan with `terraform show -json PLANFILE > plan.json` (or `tofu show -json`)"),
             ));
         }
     };

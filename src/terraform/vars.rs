@@ -295,8 +295,8 @@ pub fn undeclared<'a>(
 pub fn variable_names(files: &[(FileId, Arc<SourceFile>)]) -> Vec<String> {
     files
         .iter()
-        .filter(|(_, f)| f.path.extension().is_some_and(|e| e == "tf"))
-        .filter_map(|(id, f)| hcl::parse(*id, f).ok())
+        .filter(|(_, f)| crate::terraform::layout::syntax(&f.path).is_some())
+        .filter_map(|(id, f)| crate::terraform::layout::parse(*id, f).ok())
         .flat_map(|body| {
             body.blocks()
                 .filter(|b| b.ident.as_str() == "variable")

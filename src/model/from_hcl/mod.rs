@@ -6,6 +6,7 @@
 //! `terraform init` downloaded into `.terraform/modules`) is instantiated with its inputs,
 //! recursively. Findings inside a called module carry the chain of calls as related locations.
 
+mod overrides;
 mod prune;
 mod resources;
 mod uses;
@@ -24,9 +25,9 @@ use crate::files::{Files, normalize};
 use crate::model::{Inventory, KeyKind, Related};
 use crate::source::{FileId, Loc, SourceFile};
 use crate::terraform::eval::{Data, Evaluator, Instance, ModuleOutputs, Scope, Val};
-use crate::terraform::hcl;
 use crate::terraform::module::{Decl, ModuleIndex, ParsedFile};
 use crate::terraform::vars::{self, VarInputs};
+use crate::terraform::{layout, terragrunt};
 
 use resources::{Attrs, IAM_POLICY_TYPES, Place};
 
@@ -166,7 +167,12 @@ fn parse(
     let mut config = Vec::new();
     let mut tfvars = Vec::new();
     for (id, source) in sources {
-        match hcl::parse(id, &source) {
+        let parsed = if terragrunt::is_unit(&source.path) {
+            terragrunt::parse(run.files, id, &source, &mut run.errors.borrow_mut())
+        } else {
+            layout::parse(id, &source)
+        };
+        match parsed {
             Ok(mut body) => {
                 let is_vars = source.path.extension().is_some_and(|e| e == "tfvars");
                 if !is_vars {
@@ -183,18 +189,8 @@ fn parse(
         }
     }
     run.errors.borrow_mut().extend(duplicate_blocks(&config));
+    overrides::apply(&mut config, &mut run.errors.borrow_mut());
     (config, tfvars)
-}
-
-/// `override.tf`, `x_override.tf` (and `.tf.json`): Terraform merges their blocks into the
-/// blocks of the same address, so repeating an address there is what they are for.
-fn is_override(path: &Path) -> bool {
-    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-    let stem = name
-        .strip_suffix(".tf.json")
-        .or_else(|| name.strip_suffix(".tf"))
-        .unwrap_or(name);
-    stem == "override" || stem.ends_with("_override")
 }
 
 /// A `resource` or `data` block whose type and name another block of the module already has:
@@ -203,7 +199,10 @@ fn is_override(path: &Path) -> bool {
 fn duplicate_blocks(config: &[ParsedFile]) -> Vec<InputError> {
     let mut seen: BTreeMap<(&str, &str, &str), (&ParsedFile, usize)> = BTreeMap::new();
     let mut errors = Vec::new();
-    for file in config.iter().filter(|f| !is_override(&f.source.path)) {
+    for file in config
+        .iter()
+        .filter(|f| !layout::is_override(&f.source.path))
+    {
         for block in file.body.blocks() {
             let kind = block.ident.as_str();
             if !matches!(kind, "resource" | "data") {
@@ -853,12 +852,13 @@ fn module_files(files: &Files, dir: &Path) -> Vec<(FileId, Arc<SourceFile>)> {
         .flatten()
         .filter(|e| {
             let name = e.file_name();
-            let name = name.to_string_lossy();
-            name.ends_with(".tf") && !name.starts_with('.')
+            !name.to_string_lossy().starts_with('.') && layout::syntax(Path::new(&name)).is_some()
         })
         .map(|e| e.path())
         .filter(|p| p.is_file())
         .collect();
+    let shadowed = layout::shadowed(&paths);
+    paths.retain(|p| !shadowed.contains(p));
     paths.sort();
     paths.iter().filter_map(|p| files.load(p)).collect()
 }

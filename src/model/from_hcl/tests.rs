@@ -153,6 +153,14 @@ fn evaluation_fixtures() {
     assert!(failures.is_empty(), "\n{}\n", failures.join("\n"));
 }
 
+/// The fixtures of other input forms (`testdata/inputs/`): OpenTofu files, the JSON syntax,
+/// override files, Terragrunt directories.
+#[test]
+fn input_fixtures() {
+    let failures = run_cases("inputs");
+    assert!(failures.is_empty(), "\n{}\n", failures.join("\n"));
+}
+
 /// The plan fixtures (`testdata/plans/`).
 #[test]
 fn plan_fixtures() {

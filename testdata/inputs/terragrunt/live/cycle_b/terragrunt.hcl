@@ -1,0 +1,7 @@
+include {
+  path = "../cycle_a/terragrunt.hcl"
+}
+
+inputs = {
+  window = 30
+}
