@@ -191,6 +191,12 @@ pub fn parse(
         }
     }
     w.made("}\n", at_source);
+    // The module's outputs are the unit's: other units read them through `dependency` blocks,
+    // as a root module's outputs are read (KMS021 counts what they expose as used).
+    w.made(
+        "output \"terragrunt\" {\nvalue = module.terragrunt\n}\n",
+        at_source,
+    );
     let Writer { out, pieces } = w;
     file.set_span_map(SpanMap::new(pieces));
     file.set_borrowed(
