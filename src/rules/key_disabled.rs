@@ -1,5 +1,6 @@
 //! KMS003 key-disabled: a key created disabled (`is_enabled = false` / `enabled = false`).
 
+use crate::fix::{Applicability, Fix};
 use crate::model::Value;
 use crate::rules::{Context, Level, Precision, Requires, Rule, Scope, Sink};
 
@@ -45,7 +46,16 @@ fn check(ctx: &Context<'_>, sink: &mut Sink) {
                 Some(origin),
                 format!("`{}` is disabled: `{attr}` is false", key.address),
             )
-            .label("the key is disabled here");
+            .label("the key is disabled here")
+            // Enabling a key someone disabled on purpose makes it usable again: asked for only.
+            .fix(Fix::set(
+                attr,
+                &key.block,
+                origin,
+                false,
+                true,
+                Applicability::Unsafe,
+            ));
         }
     }
 }

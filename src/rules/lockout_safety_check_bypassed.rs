@@ -1,5 +1,6 @@
 //! KMS013 lockout-safety-check-bypassed: `bypass_policy_lockout_safety_check = true`.
 
+use crate::fix::Fix;
 use crate::model::Value;
 use crate::rules::{Context, Level, Precision, Requires, Rule, Scope, Sink};
 
@@ -34,6 +35,8 @@ pub(crate) const RULE: Rule = Rule {
     check,
 };
 
+const ATTRIBUTE: &str = "bypass_policy_lockout_safety_check";
+
 fn check(ctx: &Context<'_>, sink: &mut Sink) {
     for key in &ctx.inventory.keys {
         if let Value::Set(true, origin) = &key.bypass_policy_lockout_safety_check {
@@ -45,7 +48,8 @@ fn check(ctx: &Context<'_>, sink: &mut Sink) {
                     key.address
                 ),
             )
-            .label("safety check bypassed here");
+            .label("safety check bypassed here")
+            .fix(Fix::remove(ATTRIBUTE, &key.block, origin));
         }
     }
     for kp in &ctx.inventory.key_policies {
@@ -61,7 +65,8 @@ fn check(ctx: &Context<'_>, sink: &mut Sink) {
                 ),
             )
             .label("safety check bypassed here")
-            .related(kp.block.clone(), format!("resource `{}`", kp.address));
+            .related(kp.block.clone(), format!("resource `{}`", kp.address))
+            .fix(Fix::remove(ATTRIBUTE, &kp.block, origin));
         }
     }
 }

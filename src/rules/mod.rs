@@ -203,6 +203,7 @@ impl Sink {
             resource: resource.to_string(),
             block: None,
             suppressed: None,
+            fix: None,
         };
         let index = self.findings.len();
         self.findings.push(finding);
