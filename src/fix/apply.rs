@@ -206,7 +206,12 @@ pub fn new_text(text: &str, edits: &[Edit]) -> String {
 /// lies inside the repository and whose bytes are still those that were checked; through a
 /// temporary file in the same directory renamed over it, so that a reader never sees half a
 /// file. The byte order mark stays.
-fn write(file: &SourceFile, new: &str, base: &Path, boundaries: &[PathBuf]) -> Result<(), String> {
+pub(super) fn write(
+    file: &SourceFile,
+    new: &str,
+    base: &Path,
+    boundaries: &[PathBuf],
+) -> Result<(), String> {
     let path = files::normalize(&base.join(&file.path));
     let meta = std::fs::symlink_metadata(&path).map_err(|e| e.to_string())?;
     if meta.file_type().is_symlink() {

@@ -391,7 +391,7 @@ mod tests {
         let assign: Vec<bool> = ls.iter().map(|l| l.eq.is_some()).collect();
         assert_eq!(
             assign,
-            vec![false, true, true, false, true, false, true, false]
+            vec![false, true, true, false, true, false, true, false, false]
         );
         assert_eq!(&text[ls[1].value.clone()], "1");
         assert!(ls[1].comment.is_some());

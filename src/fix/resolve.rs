@@ -76,9 +76,7 @@ impl<'a> Resolver<'a> {
         old: &str,
     ) -> Option<(&'a SourceFile, Vec<Line>, usize, Applicability)> {
         let at = &origin.at;
-        let floor = if origin.via.is_empty() {
-            Applicability::Safe
-        } else if self.single_use(origin) {
+        let floor = if origin.via.is_empty() || self.single_use(origin) {
             Applicability::Safe
         } else {
             Applicability::Unsafe
@@ -329,6 +327,9 @@ fn line_ending(text: &str) -> &'static str {
     }
 }
 
+/// A byte range and the text that replaces it.
+type Replace = (Range<usize>, String);
+
 fn rows(text: &str, lines: &[Line], chain: Range<usize>) -> Option<Vec<Row>> {
     chain.map(|i| Row::of(text, lines, i)).collect()
 }
@@ -338,7 +339,7 @@ fn realign(
     text: &str,
     lines: &[Line],
     rows: &[Row],
-) -> (Vec<(Range<usize>, String)>, Vec<(usize, Option<usize>)>) {
+) -> (Vec<Replace>, Vec<(usize, Option<usize>)>) {
     let pads = layout::padding(rows);
     let mut edits = Vec::new();
     for (row, (eq, comment)) in rows.iter().zip(&pads) {
