@@ -17,7 +17,7 @@ mod tests;
 use std::ops::Range;
 
 use crate::model::Origin;
-use crate::source::{FileId, Loc};
+use crate::source::{FileId, Loc, SourceMap};
 
 pub use apply::{FixOptions, FixRun, run};
 
@@ -148,6 +148,23 @@ impl Fix {
                 value: value.to_string(),
             },
         )
+    }
+
+    /// The edit that does the work (not one that only realigns neighbours), with the text it
+    /// replaces.
+    pub fn main_edit<'a>(&'a self, sources: &'a SourceMap) -> Option<(&'a Edit, &'a str)> {
+        self.edits
+            .iter()
+            .filter_map(|e| Some((e, sources.get(e.file)?.slice(&e.span))))
+            .find(|(e, old)| !e.text.trim().is_empty() || !old.trim().is_empty())
+    }
+
+    /// The command that applies the fix.
+    pub fn command(&self) -> &'static str {
+        match self.applicability {
+            Applicability::Safe => "kmslint --fix",
+            Applicability::Unsafe => "kmslint --fix --unsafe-fixes",
+        }
     }
 
     /// Whether the fix is applied with the given choice of `--unsafe-fixes`.
