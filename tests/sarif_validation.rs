@@ -145,14 +145,21 @@ fn fixes_report_is_valid_sarif() {
         .flat_map(|f| f["artifactChanges"].as_array().into_iter().flatten())
         .flat_map(|c| c["replacements"].as_array().into_iter().flatten())
         .collect();
-    assert!(replacements.len() > 20, "{} replacements", replacements.len());
+    assert!(
+        replacements.len() > 20,
+        "{} replacements",
+        replacements.len()
+    );
     let insertion = replacements
         .iter()
         .any(|r| r["deletedRegion"]["charLength"] == 0 && r["insertedContent"]["text"] != "");
     let deletion = replacements
         .iter()
         .any(|r| r["deletedRegion"]["charLength"] != 0 && r["insertedContent"]["text"] == "");
-    assert!(insertion && deletion, "insertions and deletions are both carried");
+    assert!(
+        insertion && deletion,
+        "insertions and deletions are both carried"
+    );
 }
 
 #[test]

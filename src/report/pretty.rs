@@ -207,7 +207,10 @@ fn fix_help(outcome: &Outcome, fix: &crate::fix::Fix) -> String {
         );
         let shown = |s: &str| escape::text(s.trim_end_matches(['\n', '\r'])).into_owned();
         let change = match (old.trim().is_empty(), edit.text.trim().is_empty()) {
-            (true, _) => format!("adds `{}`", shown(edit.text.trim_start_matches(['\n', '\r']))),
+            (true, _) => format!(
+                "adds `{}`",
+                shown(edit.text.trim_start_matches(['\n', '\r']))
+            ),
             (false, true) => format!("removes `{}`", shown(old)),
             (false, false) => format!("`{}` → `{}`", shown(old), shown(&edit.text)),
         };

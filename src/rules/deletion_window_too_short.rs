@@ -3,7 +3,7 @@
 use crate::fix::{Applicability, Fix};
 use crate::model::Value;
 use crate::rules::key_configuration_invalid::DELETION_WINDOW_DAYS;
-use crate::rules::{Context, Level, Precision, Requires, Rule, Scope, Sink};
+use crate::rules::{Context, FixDoc, Level, Precision, Requires, Rule, Scope, Sink};
 
 pub(crate) const RULE: Rule = Rule {
     id: "KMS014",
@@ -34,6 +34,11 @@ pub(crate) const RULE: Rule = Rule {
     tags: &[],
     requires: Requires::Nothing,
     scope: Scope::Unit,
+    fix: Some(FixDoc {
+        applicability: Applicability::Safe,
+        text: "`deletion_window_in_days` becomes the configured minimum (when it lies within \
+            7–30).",
+    }),
     check,
 };
 

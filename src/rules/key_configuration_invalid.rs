@@ -3,7 +3,7 @@
 use crate::config::Settings;
 use crate::fix::{Applicability, Fix};
 use crate::model::{Key, KeyKind, Origin, Value};
-use crate::rules::{Context, Level, Precision, Requires, Rule, Scope, Sink};
+use crate::rules::{Context, FixDoc, Level, Precision, Requires, Rule, Scope, Sink};
 
 pub(crate) const RULE: Rule = Rule {
     id: "KMS020",
@@ -42,6 +42,13 @@ pub(crate) const RULE: Rule = Rule {
     tags: &[],
     requires: Requires::Nothing,
     scope: Scope::Unit,
+    fix: Some(FixDoc {
+        applicability: Applicability::Safe,
+        text: "Where one right value exists: a deletion window above 30 days becomes 30 (below \
+            7, the configured minimum); a rotation period below 90 days becomes 90 (above 2560, the \
+            configured maximum); `enable_key_rotation = true` on a key that cannot rotate becomes \
+            `false`; a `key_usage` becomes the only one the key spec allows.",
+    }),
     check,
 };
 

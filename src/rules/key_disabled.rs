@@ -2,7 +2,7 @@
 
 use crate::fix::{Applicability, Fix};
 use crate::model::Value;
-use crate::rules::{Context, Level, Precision, Requires, Rule, Scope, Sink};
+use crate::rules::{Context, FixDoc, Level, Precision, Requires, Rule, Scope, Sink};
 
 pub(crate) const RULE: Rule = Rule {
     id: "KMS003",
@@ -34,6 +34,11 @@ pub(crate) const RULE: Rule = Rule {
     tags: &[],
     requires: Requires::Nothing,
     scope: Scope::Unit,
+    fix: Some(FixDoc {
+        applicability: Applicability::Unsafe,
+        text: "`is_enabled = false` (`enabled` on the other key resources) becomes `true`, only \
+            with `--unsafe-fixes`: a key may have been disabled on purpose.",
+    }),
     check,
 };
 

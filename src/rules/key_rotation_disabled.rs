@@ -4,7 +4,7 @@
 use crate::fix::{Applicability, Fix};
 use crate::model::{Key, KeyKind, Value};
 use crate::rules::key_configuration_invalid::ROTATION_PERIOD_DAYS;
-use crate::rules::{Context, Level, Precision, Requires, Rule, Scope, Sink};
+use crate::rules::{Context, FixDoc, Level, Precision, Requires, Rule, Scope, Sink};
 
 pub(crate) const RULE: Rule = Rule {
     id: "KMS002",
@@ -39,6 +39,12 @@ pub(crate) const RULE: Rule = Rule {
     tags: &["external/cwe/cwe-320"],
     requires: Requires::Nothing,
     scope: Scope::Unit,
+    fix: Some(FixDoc {
+        applicability: Applicability::Safe,
+        text: "`enable_key_rotation = false` becomes `true`; a missing \
+            `enable_key_rotation` is added to the block, at the indentation of its siblings; a \
+            `rotation_period_in_days` above the maximum becomes the maximum.",
+    }),
     check,
 };
 

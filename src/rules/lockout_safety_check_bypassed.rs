@@ -1,8 +1,8 @@
 //! KMS013 lockout-safety-check-bypassed: `bypass_policy_lockout_safety_check = true`.
 
-use crate::fix::Fix;
+use crate::fix::{Applicability, Fix};
 use crate::model::Value;
-use crate::rules::{Context, Level, Precision, Requires, Rule, Scope, Sink};
+use crate::rules::{Context, FixDoc, Level, Precision, Requires, Rule, Scope, Sink};
 
 pub(crate) const RULE: Rule = Rule {
     id: "KMS013",
@@ -32,6 +32,10 @@ pub(crate) const RULE: Rule = Rule {
     tags: &["external/cwe/cwe-284"],
     requires: Requires::Nothing,
     scope: Scope::Unit,
+    fix: Some(FixDoc {
+        applicability: Applicability::Safe,
+        text: "The `bypass_policy_lockout_safety_check = true` line is removed.",
+    }),
     check,
 };
 
