@@ -82,11 +82,12 @@ pub(crate) enum Plan {
         attribute: &'static str,
         block: Loc,
     },
-    /// Add `attribute = value` to the block that lacks it.
+    /// Add `attribute = value` to the block (or object) that lacks it and has `needs`.
     Insert {
         block: Loc,
         attribute: &'static str,
         value: String,
+        needs: Option<&'static str>,
     },
 }
 
@@ -146,6 +147,22 @@ impl Fix {
                 block: block.clone(),
                 attribute,
                 value: value.to_string(),
+                needs: None,
+            },
+        )
+    }
+
+    /// Adds a `Condition` to a policy statement written as an HCL object (`jsonencode`) that
+    /// has none: an unsafe fix, as callers the statement let in may be shut out.
+    pub(crate) fn add_condition(statement: &Loc, condition: String) -> Fix {
+        Fix::planned(
+            format!("add `Condition = {condition}`"),
+            Applicability::Unsafe,
+            Plan::Insert {
+                block: statement.clone(),
+                attribute: "Condition",
+                value: condition,
+                needs: Some("Effect"),
             },
         )
     }

@@ -61,7 +61,8 @@ impl<'a> Resolver<'a> {
                 block,
                 attribute,
                 value,
-            } => self.insert(block, attribute, value),
+                needs,
+            } => self.insert(block, attribute, value, *needs),
         }
     }
 
@@ -151,7 +152,15 @@ impl<'a> Resolver<'a> {
         Some(made(origin.at.file, &lines, group, edits, floor))
     }
 
-    fn insert(&mut self, block: &Loc, attribute: &str, value: &str) -> Option<Made> {
+    /// Adds `attribute = value` after the block's last attribute; `needs` is an attribute the
+    /// block must have (the kind of object it is).
+    fn insert(
+        &mut self,
+        block: &Loc,
+        attribute: &str,
+        value: &str,
+        needs: Option<&str>,
+    ) -> Option<Made> {
         let (file, lines) = self.file(block.file)?;
         let lines = lines.to_vec();
         let text = &file.text;
@@ -171,11 +180,21 @@ impl<'a> Resolver<'a> {
                 return None;
             }
             let inner = format!("{newline}{indent}  {attribute} = {value}{newline}{indent}");
+            if needs.is_some() {
+                return None;
+            }
             let edits = vec![(open + 1..close, inner)];
             return Some(made(block.file, &lines, None, edits, Applicability::Safe));
         }
-        let body = header.depth + 1;
-        if header.net != 1 {
+        // The block opens with the last bracket of its header line (`resource ... {`, or a
+        // policy statement's `[{`), and nothing follows it there.
+        let opening = text.get(header.start..header.end)?.rfind('{')? + header.start;
+        let after = text.get(opening + 1..header.end)?.trim();
+        if opening < block.span.start || !(after.is_empty() || after.starts_with('#')) {
+            return None;
+        }
+        let body = header.depth + header.net;
+        if header.net < 1 {
             return None;
         }
         let top: Vec<usize> = (h + 1..c).filter(|&j| lines[j].depth == body).collect();
@@ -185,6 +204,11 @@ impl<'a> Resolver<'a> {
         };
         if top.iter().any(|&j| name_of(j) == Some(attribute)) {
             return None;
+        }
+        if let Some(sibling) = needs {
+            if !top.iter().any(|&j| name_of(j) == Some(sibling)) {
+                return None;
+            }
         }
         let last = top.iter().rev().copied().find(|&j| name_of(j).is_some());
         let (offset, indent, chain) = match last {

@@ -8,11 +8,37 @@ use std::process::Command;
 use super::{Applicability, FixOptions, FixRun, run};
 use crate::{Options, Settings};
 
-fn settings() -> Settings {
-    Settings::resolve(Options::default()).unwrap()
+/// A case's `options` file: `unsafe` for `--unsafe-fixes`, `account=ID` for an owner account.
+struct CaseOptions {
+    unsafe_fixes: bool,
+    accounts: Vec<String>,
+}
+
+fn case_options(case: &Path) -> CaseOptions {
+    let text = std::fs::read_to_string(case.join("options")).unwrap_or_default();
+    CaseOptions {
+        unsafe_fixes: text.split_whitespace().any(|w| w == "unsafe"),
+        accounts: text
+            .split_whitespace()
+            .filter_map(|w| w.strip_prefix("account="))
+            .map(str::to_string)
+            .collect(),
+    }
+}
+
+fn settings_with(accounts: &[String]) -> Settings {
+    Settings::resolve(Options {
+        accounts: (!accounts.is_empty()).then(|| accounts.to_vec()),
+        ..Options::default()
+    })
+    .unwrap()
 }
 
 fn fix(dir: &Path, unsafe_fixes: bool, write: bool) -> FixRun {
+    fix_with(dir, unsafe_fixes, write, &[])
+}
+
+fn fix_with(dir: &Path, unsafe_fixes: bool, write: bool, accounts: &[String]) -> FixRun {
     let options = FixOptions {
         unsafe_fixes,
         write,
@@ -20,7 +46,7 @@ fn fix(dir: &Path, unsafe_fixes: bool, write: bool) -> FixRun {
     run(
         &[dir.to_path_buf()],
         dir,
-        &settings(),
+        &settings_with(accounts),
         options,
         &BTreeSet::new(),
     )
@@ -105,12 +131,17 @@ fn unparsed(files: &BTreeMap<PathBuf, Vec<u8>>) -> BTreeSet<PathBuf> {
 /// Fixes a copy of `dir` and checks what holds for every fixed tree: a second fix changes
 /// nothing, no finding with a fix that applies remains, what parsed still parses, and what
 /// `terraform fmt` accepted it still accepts. Returns the fixed copy and the run.
-fn fix_and_check(dir: &Path, unsafe_fixes: bool, fmt: bool) -> (tempfile::TempDir, FixRun) {
+fn fix_and_check(
+    dir: &Path,
+    unsafe_fixes: bool,
+    accounts: &[String],
+    fmt: bool,
+) -> (tempfile::TempDir, FixRun) {
     let tmp = tempfile::tempdir().unwrap();
     copy_tree(dir, tmp.path());
     let before = tree(tmp.path());
     let fmt_before = fmt.then(|| unformatted(tmp.path()));
-    let first = fix(tmp.path(), unsafe_fixes, true);
+    let first = fix_with(tmp.path(), unsafe_fixes, true, accounts);
     let after = tree(tmp.path());
     let label = dir.display();
     assert!(first.refused.is_empty(), "{label}: {:?}", first.refused);
@@ -125,7 +156,7 @@ fn fix_and_check(dir: &Path, unsafe_fixes: bool, fmt: bool) -> (tempfile::TempDi
         left.is_empty(),
         "{label}: fixable findings remain: {left:?}"
     );
-    let second = fix(tmp.path(), unsafe_fixes, true);
+    let second = fix_with(tmp.path(), unsafe_fixes, true, accounts);
     assert_eq!(second.fixed, 0, "{label}: a second --fix fixed more");
     assert!(
         tree(tmp.path()) == after,
@@ -152,9 +183,8 @@ fn every_fixture_is_fixed_to_its_after_tree() {
     let fmt = terraform_present();
     let mut failures = Vec::new();
     for case in cases() {
-        let unsafe_fixes = std::fs::read_to_string(case.join("options"))
-            .is_ok_and(|o| o.split_whitespace().any(|w| w == "unsafe"));
-        let (tmp, _) = fix_and_check(&case.join("before"), unsafe_fixes, fmt);
+        let o = case_options(&case);
+        let (tmp, _) = fix_and_check(&case.join("before"), o.unsafe_fixes, &o.accounts, fmt);
         let got = tree(tmp.path());
         let want = tree(&case.join("after"));
         if got != want {
@@ -174,7 +204,12 @@ fn fixtures_cover_every_fix_kind() {
     // Each case's before tree, checked: the fix kinds its findings offer.
     let mut kinds = BTreeSet::new();
     for case in cases() {
-        let run = fix(&case.join("before"), true, false);
+        let run = fix_with(
+            &case.join("before"),
+            true,
+            false,
+            &case_options(&case).accounts,
+        );
         for f in &run.outcome.findings {
             if let Some(fix) = &f.fix {
                 let verb = fix.description.split_whitespace().next().unwrap_or("");
@@ -183,6 +218,7 @@ fn fixtures_cover_every_fix_kind() {
         }
     }
     for kind in [
+        "KMS001 add",
         "KMS002 set",
         "KMS002 add",
         "KMS003 set",
@@ -373,6 +409,6 @@ fn a_generated_tree_keeps_the_properties() {
         "{}",
         String::from_utf8_lossy(&made.stderr)
     );
-    let (_fixed, run) = fix_and_check(tmp.path(), false, terraform_present());
+    let (_fixed, run) = fix_and_check(tmp.path(), false, &[], terraform_present());
     assert!(run.fixed > 10, "only {} fixes in the corpus", run.fixed);
 }
