@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 use std::ops::Range;
 use std::path::Path;
+use std::rc::Rc;
 
 use super::layout::{self, Line, Row};
 use super::{Applicability, Edit, Plan};
@@ -19,7 +20,9 @@ pub(super) struct Made {
 
 pub(super) struct Resolver<'a> {
     sources: &'a SourceMap,
-    lines: HashMap<FileId, Vec<Line>>,
+    lines: HashMap<FileId, Rc<Vec<Line>>>,
+    /// How often each module directory's `.tf` files read `var.NAME`.
+    uses: HashMap<(std::path::PathBuf, String), usize>,
 }
 
 impl<'a> Resolver<'a> {
@@ -27,11 +30,12 @@ impl<'a> Resolver<'a> {
         Resolver {
             sources,
             lines: HashMap::new(),
+            uses: HashMap::new(),
         }
     }
 
     /// The file and its lines, when the file may be edited at all.
-    fn file(&mut self, id: FileId) -> Option<(&'a SourceFile, &[Line])> {
+    fn file(&mut self, id: FileId) -> Option<(&'a SourceFile, Rc<Vec<Line>>)> {
         let file = self.sources.get(id)?;
         if !editable(file) {
             return None;
@@ -39,8 +43,8 @@ impl<'a> Resolver<'a> {
         let lines = self
             .lines
             .entry(id)
-            .or_insert_with(|| layout::lines(&file.text));
-        Some((file, lines))
+            .or_insert_with(|| Rc::new(layout::lines(&file.text)));
+        Some((file, Rc::clone(lines)))
     }
 
     pub(super) fn edits(&mut self, plan: &Plan) -> Option<Made> {
@@ -75,7 +79,7 @@ impl<'a> Resolver<'a> {
         attribute: &str,
         block: &Loc,
         old: &str,
-    ) -> Option<(&'a SourceFile, Vec<Line>, usize, Applicability)> {
+    ) -> Option<(&'a SourceFile, Rc<Vec<Line>>, usize, Applicability)> {
         let at = &origin.at;
         let floor = if origin.via.is_empty() || self.single_use(origin) {
             Applicability::Safe
@@ -84,7 +88,7 @@ impl<'a> Resolver<'a> {
         };
         let (file, lines) = self.file(at.file)?;
         let text = &file.text;
-        let i = layout::line_at(lines, at.span.start)?;
+        let i = layout::line_at(&lines, at.span.start)?;
         let l = &lines[i];
         if l.eq.is_none() || l.value != at.span || text.get(at.span.clone())? != old {
             return None;
@@ -101,7 +105,7 @@ impl<'a> Resolver<'a> {
         } else if !is_name(lead) {
             return None;
         }
-        Some((file, lines.to_vec(), i, floor))
+        Some((file, lines, i, floor))
     }
 
     fn set(
@@ -162,7 +166,6 @@ impl<'a> Resolver<'a> {
         needs: Option<&str>,
     ) -> Option<Made> {
         let (file, lines) = self.file(block.file)?;
-        let lines = lines.to_vec();
         let text = &file.text;
         let close = block.span.end.checked_sub(1)?;
         if text.get(close..block.span.end)? != "}" {
@@ -277,7 +280,7 @@ impl<'a> Resolver<'a> {
 
     /// Whether the value came from a variable of the module that holds the resource, set in
     /// that module's directory and read nowhere else in it.
-    fn single_use(&self, origin: &Origin) -> bool {
+    fn single_use(&mut self, origin: &Origin) -> bool {
         let [through] = origin.via.as_slice() else {
             return false;
         };
@@ -299,6 +302,10 @@ impl<'a> Resolver<'a> {
         if dir(origin.at.file).as_ref() != Some(&module) {
             return false;
         }
+        let key = (module.clone(), name.to_string());
+        if let Some(n) = self.uses.get(&key) {
+            return *n == 1;
+        }
         let reference = format!("var.{name}");
         let uses: usize = self
             .sources
@@ -319,6 +326,7 @@ impl<'a> Resolver<'a> {
                     .count()
             })
             .sum();
+        self.uses.insert(key, uses);
         uses == 1
     }
 }

@@ -412,3 +412,38 @@ fn a_generated_tree_keeps_the_properties() {
     let (_fixed, run) = fix_and_check(tmp.path(), false, &[], terraform_present());
     assert!(run.fixed > 10, "only {} fixes in the corpus", run.fixed);
 }
+
+#[test]
+fn fixes_of_one_aligned_group_wait_for_the_next_pass_unless_independent() {
+    let plan = |src: &str| {
+        let outcome = crate::check_sources(
+            vec![("main.tf".to_string(), src.to_string())],
+            &settings_with(&[]),
+        );
+        let plans = super::apply::plan(&outcome.findings, false);
+        let text = super::apply::new_text(
+            &outcome.sources.get(plans[0].file).unwrap().text,
+            &plans[0].edits,
+        );
+        (plans[0].fixes, text)
+    };
+    // Three values changed in place, no trailing comment: independent, made together.
+    let (fixes, text) = plan(
+        "resource \"aws_kms_key\" \"d\" {\n  enable_key_rotation     = false\n  rotation_period_in_days = 3000\n  deletion_window_in_days = 31\n}\n",
+    );
+    assert_eq!(fixes, 3);
+    assert_eq!(
+        text,
+        "resource \"aws_kms_key\" \"d\" {\n  enable_key_rotation     = true\n  rotation_period_in_days = 365\n  deletion_window_in_days = 30\n}\n"
+    );
+    // A removal and an insertion both realign the same group: one now, one in the next pass.
+    let (fixes, text) = plan(
+        "resource \"aws_kms_key\" \"b\" {\n  description                        = \"b\"\n  bypass_policy_lockout_safety_check = true\n}\n",
+    );
+    assert_eq!(fixes, 1);
+    assert!(
+        text == "resource \"aws_kms_key\" \"b\" {\n  description = \"b\"\n}\n"
+            || text.contains("enable_key_rotation                = true\n"),
+        "{text}"
+    );
+}

@@ -19,3 +19,7 @@ resource "aws_kms_key" "string" {
 module "vendored" {
   source = "registry.example/kms/aws"
 }
+
+resource "aws_kms_key" "null" {
+  enable_key_rotation = null
+}
