@@ -71,7 +71,7 @@ fn fix_text(rule: &Rule) -> Option<String> {
             };
             Some(format!(
                 "{how}: {} A value computed by an expression, read from a plan or written in a \
-                 module outside the repository is never edited. See [fixes](../fixes.md).",
+                 module outside the repository is never edited. See docs/fixes.md.",
                 plain(fix.text)
             ))
         }
