@@ -373,13 +373,15 @@ fn check(args: CheckArgs) -> ExitCode {
         let accepted = known.clone().unwrap_or_default();
         kmslint::fix::run(&paths, &cwd, &settings, options, &accepted)
     });
+    let mut fixed = None;
     let mut outcome = match fixing {
         Some(mut run) => {
             if args.diff {
                 return diff(&run);
             }
-            fix_summary(&run, args.unsafe_fixes);
-            std::mem::take(&mut run.outcome)
+            let outcome = std::mem::take(&mut run.outcome);
+            fixed = Some(run);
+            outcome
         }
         None => kmslint::check(&paths, &cwd, &settings),
     };
@@ -425,6 +427,9 @@ fn check(args: CheckArgs) -> ExitCode {
     if let Err(code) = write_report(output, format, &outcome, &report_options) {
         return code;
     }
+    if let Some(run) = &fixed {
+        fix_summary(run, &outcome, args.unsafe_fixes);
+    }
     if args.output.is_some() && !matches!(format, Format::Pretty) {
         // The report went to a file: still tell a person at the terminal what happened.
         let worst = outcome.findings.iter().map(|f| f.level).max();
@@ -449,14 +454,14 @@ fn diff(run: &kmslint::fix::FixRun) -> ExitCode {
 }
 
 /// `--fix`: what was fixed and what remains, on standard error (the report follows).
-fn fix_summary(run: &kmslint::fix::FixRun, unsafe_fixes: bool) {
+fn fix_summary(run: &kmslint::fix::FixRun, outcome: &kmslint::Outcome, unsafe_fixes: bool) {
     for (path, why) in &run.refused {
         eprintln!(
             "kmslint: warning: {} was not fixed: {why}",
             report::escape::text(path)
         );
     }
-    let waiting = run.unsafe_remaining();
+    let waiting = kmslint::fix::apply::unsafe_waiting(&outcome.findings);
     let hint = if waiting > 0 && !unsafe_fixes {
         format!(" ({waiting} with unsafe fixes: --unsafe-fixes)")
     } else {
@@ -465,7 +470,7 @@ fn fix_summary(run: &kmslint::fix::FixRun, unsafe_fixes: bool) {
     eprintln!(
         "kmslint: {} fixed, {} remaining{hint}",
         run.fixed,
-        run.outcome.findings.len()
+        outcome.findings.len()
     );
 }
 

@@ -1308,3 +1308,18 @@ fn json_carries_the_fix_edits() {
     let end = at["byte_end"].as_u64().unwrap() as usize;
     assert_eq!(&ROTATION_OFF[start..end], b"false");
 }
+
+#[test]
+fn fix_leaves_findings_the_baseline_accepts() {
+    let t = tempfile::tempdir().unwrap();
+    write(t.path(), "main.tf", ROTATION_OFF);
+    let o = kmslint(t.path(), &["--write-baseline", "base.json", "."]);
+    assert_eq!(o.status.code(), Some(0));
+    let o = kmslint(t.path(), &["--fix", "--baseline", "base.json", "."]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("kmslint: 0 fixed, 0 remaining"), "{err}");
+    assert_eq!(
+        std::fs::read(t.path().join("main.tf")).unwrap(),
+        ROTATION_OFF
+    );
+}

@@ -40,16 +40,20 @@ pub struct FixRun {
 impl FixRun {
     /// Remaining findings whose fix waits for `--unsafe-fixes`.
     pub fn unsafe_remaining(&self) -> usize {
-        self.outcome
-            .findings
-            .iter()
-            .filter(|f| {
-                f.fix
-                    .as_ref()
-                    .is_some_and(|x| x.applies(true) && !x.applies(false))
-            })
-            .count()
+        unsafe_waiting(&self.outcome.findings)
     }
+}
+
+/// How many of `findings` have a fix that only `--unsafe-fixes` applies.
+pub fn unsafe_waiting(findings: &[crate::Finding]) -> usize {
+    findings
+        .iter()
+        .filter(|f| {
+            f.fix
+                .as_ref()
+                .is_some_and(|x| x.applies(true) && !x.applies(false))
+        })
+        .count()
 }
 
 /// The edits chosen for one file, and how many fixes they make.
