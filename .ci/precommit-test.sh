@@ -158,6 +158,20 @@ check "run, no Terraform file: exit code 0 (got $status)" test "$status" = 0
 check "run, no Terraform file: skipped" \
   grep -q '^kmslint\.*(no files to check)Skipped$' "$work/run-none.log"
 
+# The fixing hook, from the same hook repository (the same install): it writes the fix of the
+# KMS002 finding, the variable's default, and fails because it changed a file.
+printf 'repos:\n  - repo: %s\n    rev: %s\n    hooks:\n      - id: kmslint-fix\n' "$hookrepo" "$rev" \
+  >"$work/bad/.pre-commit-config.yaml"
+(cd "$work/bad" && git_fixed add .pre-commit-config.yaml && git_fixed commit -q -m fix-config)
+status="$(in_fixture bad "$work/fix-all.log" \
+  pre-commit run kmslint-fix --verbose --color never --all-files)"
+check "kmslint-fix: exit code 1 (got $status)" test "$status" = 1
+check "kmslint-fix: the hook failed" grep -q '^kmslint (fix)\.*Failed$' "$work/fix-all.log"
+check "kmslint-fix: files were modified" grep -q 'files were modified by this hook' "$work/fix-all.log"
+check "kmslint-fix: the default is fixed" \
+  grep -q 'default     = true' "$work/bad/modules/kms/variables.tf"
+check "kmslint-fix: one fixed, none remaining" grep -q '1 fixed, 0 remaining' "$work/fix-all.log"
+
 # kmslint's own artifacts are rebuilt by every install (each builds a fresh clone); unlike the
 # dependencies', they are never reused.
 rm -rf "$CARGO_TARGET_DIR"/release/deps/kmslint-* "$CARGO_TARGET_DIR"/release/deps/libkmslint-* \

@@ -44,6 +44,9 @@ pub fn page(rule: &Rule) -> String {
     let _ = writeln!(s, "## Example\n\n```{lang}\n{}\n```\n", rule.bad);
     let _ = writeln!(s, "## Use instead\n\n```{lang}\n{}\n```\n", rule.good);
     let _ = writeln!(s, "## How to fix\n\n{}\n", plain(rule.remediation));
+    if let Some(fix) = fix_text(rule) {
+        let _ = writeln!(s, "## Automatic fix\n\n{fix}\n");
+    }
     let _ = writeln!(
         s,
         "## Turning it off\n\nRun without this rule with `--ignore {id}`.\n",
@@ -54,6 +57,26 @@ pub fn page(rule: &Rule) -> String {
         let _ = writeln!(s, "- <{r}>");
     }
     s
+}
+
+/// What `kmslint --fix` does for the rule's findings.
+fn fix_text(rule: &Rule) -> Option<String> {
+    match &rule.fix {
+        Some(fix) => {
+            let how = match fix.applicability {
+                crate::fix::Applicability::Safe => "`kmslint --fix` repairs findings of this rule",
+                crate::fix::Applicability::Unsafe => {
+                    "`kmslint --fix --unsafe-fixes` repairs findings of this rule (an unsafe fix)"
+                }
+            };
+            Some(format!(
+                "{how}: {} A value computed by an expression, read from a plan or written in a \
+                 module outside the repository is never edited. See docs/fixes.md.",
+                plain(fix.text)
+            ))
+        }
+        None => None,
+    }
 }
 
 /// Plain-text help for SARIF viewers that do not render Markdown.
@@ -70,13 +93,16 @@ pub fn help_text(rule: &Rule) -> String {
 
 /// The rules table for the README and the docs index.
 pub fn rules_table() -> String {
-    let mut s = String::from("| ID | Name | Default level | What it finds |\n|---|---|---|---|\n");
+    let mut s = String::from(
+        "| ID | Name | Default level | Fix | What it finds |\n|---|---|---|---|---|\n",
+    );
     for rule in rules::ALL {
         let _ = writeln!(
             s,
-            "| [{id}](docs/rules/{id}.md) | `{}` | {} | {} |",
+            "| [{id}](docs/rules/{id}.md) | `{}` | {} | {} | {} |",
             rule.name,
             rule.level.as_str(),
+            rule.fix.map_or("", |f| f.applicability.as_str()),
             rule.summary,
             id = rule.id
         );

@@ -29,6 +29,8 @@ pub struct Finding {
     /// Set when a suppression comment or a baseline silenced the finding: it is then listed
     /// apart from the open findings (`Outcome::suppressed`) and never counts for the exit code.
     pub suppressed: Option<crate::suppress::Suppressed>,
+    /// The edits that repair the finding, when it can be repaired in the source.
+    pub fix: Option<crate::fix::Fix>,
 }
 
 impl Finding {
@@ -42,6 +44,11 @@ impl Finding {
 
     pub fn label(&mut self, label: impl Into<String>) -> &mut Self {
         self.label = label.into();
+        self
+    }
+
+    pub(crate) fn fix(&mut self, fix: crate::fix::Fix) -> &mut Self {
+        self.fix = Some(fix);
         self
     }
 }

@@ -19,6 +19,7 @@ pub mod discover;
 pub mod explain;
 pub mod files;
 pub mod finding;
+pub mod fix;
 #[cfg(test)]
 mod fixtures;
 pub mod model;
@@ -639,8 +640,10 @@ fn finish(
         },
     );
     errors.extend(suppression_errors);
-    let findings = finding::dedup_and_sort(findings, &sources);
-    let suppressed = finding::dedup_and_sort(suppressed, &sources);
+    let mut findings = finding::dedup_and_sort(findings, &sources);
+    let mut suppressed = finding::dedup_and_sort(suppressed, &sources);
+    fix::resolve(&mut findings, &sources);
+    fix::resolve(&mut suppressed, &sources);
     errors.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     errors.dedup();
     Outcome {

@@ -122,6 +122,15 @@ struct CheckArgs {
     /// (they are always counted, and never change the exit code).
     #[arg(long)]
     show_suppressed: bool,
+    /// Apply the safe fixes, then report what remains.
+    #[arg(long)]
+    fix: bool,
+    /// With `--fix` or `--diff`, apply the unsafe fixes too.
+    #[arg(long)]
+    unsafe_fixes: bool,
+    /// Print the unified diff of what `--fix` would change and write nothing (exit 1 if any).
+    #[arg(long, conflicts_with = "fix")]
+    diff: bool,
     /// When to colour the pretty output.
     #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
     color: ColorArg,
@@ -400,7 +409,26 @@ fn check(args: CheckArgs) -> ExitCode {
         },
         None => None,
     };
-    let mut outcome = kmslint::check(&paths, &cwd, &settings);
+    let fixing = (args.fix || args.diff).then(|| {
+        let options = kmslint::fix::FixOptions {
+            unsafe_fixes: args.unsafe_fixes,
+            write: args.fix,
+        };
+        let accepted = known.clone().unwrap_or_default();
+        kmslint::fix::run(&paths, &cwd, &settings, options, &accepted)
+    });
+    let mut fixed = None;
+    let mut outcome = match fixing {
+        Some(mut run) => {
+            if args.diff {
+                return diff(&run);
+            }
+            let outcome = std::mem::take(&mut run.outcome);
+            fixed = Some(run);
+            outcome
+        }
+        None => kmslint::check(&paths, &cwd, &settings),
+    };
     if let Some(path) = &args.write_baseline {
         let written = std::fs::File::create(path).and_then(|f| {
             let mut w = std::io::BufWriter::new(f);
@@ -447,6 +475,9 @@ fn check(args: CheckArgs) -> ExitCode {
     )) {
         return code;
     }
+    if let Some(run) = &fixed {
+        fix_summary(run, &outcome, args.unsafe_fixes);
+    }
     if args.output.is_some() && !matches!(format, Format::Pretty) {
         // The report went to a file: still tell a person at the terminal what happened.
         let worst = outcome.findings.iter().map(|f| f.level).max();
@@ -459,6 +490,36 @@ fn check(args: CheckArgs) -> ExitCode {
         );
     }
     ExitCode::from(outcome.exit_code(settings.fail_level))
+}
+
+/// `--diff`: the diff on standard output, exit code 1 when there is a fix.
+fn diff(run: &kmslint::fix::FixRun) -> ExitCode {
+    match print(&run.diff) {
+        code if code != ExitCode::SUCCESS => code,
+        _ if run.fixed > 0 => ExitCode::from(1),
+        _ => ExitCode::SUCCESS,
+    }
+}
+
+/// `--fix`: what was fixed and what remains, on standard error (the report follows).
+fn fix_summary(run: &kmslint::fix::FixRun, outcome: &kmslint::Outcome, unsafe_fixes: bool) {
+    for (path, why) in &run.refused {
+        eprintln!(
+            "kmslint: warning: {} was not fixed: {why}",
+            report::escape::text(path)
+        );
+    }
+    let waiting = kmslint::fix::apply::unsafe_waiting(&outcome.findings);
+    let hint = if waiting > 0 && !unsafe_fixes {
+        format!(" ({waiting} with unsafe fixes: --unsafe-fixes)")
+    } else {
+        String::new()
+    };
+    eprintln!(
+        "kmslint: {} fixed, {} remaining{hint}",
+        run.fixed,
+        outcome.findings.len()
+    );
 }
 
 /// Writes the report to the output file or standard output; a failure is exit code 2.

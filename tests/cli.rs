@@ -1280,3 +1280,96 @@ fn the_summary_names_the_configuration_and_rules_waiting_for_it() {
 fn one_line(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
+
+#[test]
+fn fix_writes_the_safe_fixes_and_says_what_remains() {
+    let t = tempfile::tempdir().unwrap();
+    write(t.path(), "main.tf", ROTATION_OFF);
+    let disabled = br#"resource "aws_kms_key" "off" {
+  enable_key_rotation = true
+  is_enabled          = false
+  policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Principal = { AWS = "arn:aws:iam::111122223333:root" }, Action = "kms:*", Resource = "*" }] })
+}
+
+output "off_arn" {
+  value = aws_kms_key.off.arn
+}
+"#;
+    write(t.path(), "disabled/main.tf", disabled);
+    let o = kmslint(t.path(), &["--fix", "--format", "concise", "."]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("kmslint: 1 fixed, 1 remaining (1 with unsafe fixes: --unsafe-fixes)"),
+        "{err}"
+    );
+    // The disabled key remains: a warning, so exit code 1.
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    let fixed = std::fs::read_to_string(t.path().join("main.tf")).unwrap();
+    assert_eq!(
+        fixed,
+        std::str::from_utf8(ROTATION_OFF)
+            .unwrap()
+            .replace("= false", "= true")
+    );
+    let o = kmslint(t.path(), &["--fix", "--unsafe-fixes", "."]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("kmslint: 1 fixed, 0 remaining"), "{err}");
+    assert_eq!(o.status.code(), Some(0), "{err}");
+}
+
+#[test]
+fn diff_shows_the_fix_writes_nothing_and_exits_1() {
+    let t = tempfile::tempdir().unwrap();
+    write(t.path(), "main.tf", ROTATION_OFF);
+    let o = kmslint(t.path(), &["--diff", "."]);
+    assert_eq!(o.status.code(), Some(1));
+    let out = stdout(&o);
+    assert!(
+        out.starts_with("--- a/main.tf\n+++ b/main.tf\n@@ -1,5 +1,5 @@\n"),
+        "{out}"
+    );
+    assert!(out.contains("\n-  enable_key_rotation = false\n+  enable_key_rotation = true\n"));
+    assert_eq!(
+        std::fs::read(t.path().join("main.tf")).unwrap(),
+        ROTATION_OFF
+    );
+    let clean = tempfile::tempdir().unwrap();
+    write(clean.path(), "main.tf", CLEAN);
+    let o = kmslint(clean.path(), &["--diff", "."]);
+    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(stdout(&o), "");
+    // --diff and --fix together are refused.
+    let o = kmslint(clean.path(), &["--diff", "--fix", "."]);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn json_carries_the_fix_edits() {
+    let t = tempfile::tempdir().unwrap();
+    write(t.path(), "main.tf", ROTATION_OFF);
+    let o = kmslint(t.path(), &["--format", "json", "."]);
+    let doc = json(&o);
+    let fix = &doc["findings"][0]["fix"];
+    assert_eq!(fix["applicability"], "safe");
+    assert_eq!(fix["command"], "kmslint --fix");
+    assert_eq!(fix["edits"][0]["text"], "true");
+    let at = &fix["edits"][0]["location"];
+    let start = at["byte_start"].as_u64().unwrap() as usize;
+    let end = at["byte_end"].as_u64().unwrap() as usize;
+    assert_eq!(&ROTATION_OFF[start..end], b"false");
+}
+
+#[test]
+fn fix_leaves_findings_the_baseline_accepts() {
+    let t = tempfile::tempdir().unwrap();
+    write(t.path(), "main.tf", ROTATION_OFF);
+    let o = kmslint(t.path(), &["--write-baseline", "base.json", "."]);
+    assert_eq!(o.status.code(), Some(0));
+    let o = kmslint(t.path(), &["--fix", "--baseline", "base.json", "."]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("kmslint: 0 fixed, 0 remaining"), "{err}");
+    assert_eq!(
+        std::fs::read(t.path().join("main.tf")).unwrap(),
+        ROTATION_OFF
+    );
+}

@@ -124,6 +124,44 @@ fn examples_report_is_valid_sarif_for_github() {
     }
 }
 
+/// Fixes as SARIF carries them: `fixes[].artifactChanges[].replacements`, with the deleted
+/// region as lines and columns and as character offset and length, for every kind of fix
+/// (replaced, inserted and removed text; CRLF, BOM and non-ASCII files).
+#[test]
+fn fixes_report_is_valid_sarif() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let out = tmp.path().join("out.sarif");
+    let output = kmslint_sarif(repo_root(), &[], "testdata/fix", &out);
+    assert_eq!(output.status.code(), Some(1), "{}", describe(&output));
+    let sarif = read_json(&out);
+
+    validate(&sarif, &out, tmp.path());
+
+    let results = sarif["runs"][0]["results"].as_array().expect("results");
+    let replacements: Vec<&Value> = results
+        .iter()
+        .filter_map(|r| r["fixes"].as_array())
+        .flatten()
+        .flat_map(|f| f["artifactChanges"].as_array().into_iter().flatten())
+        .flat_map(|c| c["replacements"].as_array().into_iter().flatten())
+        .collect();
+    assert!(
+        replacements.len() > 20,
+        "{} replacements",
+        replacements.len()
+    );
+    let insertion = replacements
+        .iter()
+        .any(|r| r["deletedRegion"]["charLength"] == 0 && r["insertedContent"]["text"] != "");
+    let deletion = replacements
+        .iter()
+        .any(|r| r["deletedRegion"]["charLength"] != 0 && r["insertedContent"]["text"] == "");
+    assert!(
+        insertion && deletion,
+        "insertions and deletions are both carried"
+    );
+}
+
 #[test]
 fn clean_module_report_has_empty_results() {
     let tmp = tempfile::tempdir().expect("temp dir");

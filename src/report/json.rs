@@ -60,6 +60,24 @@ struct JsonFinding<'a> {
     related: Vec<JsonRelated<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     suppression: Option<JsonSuppression<'a>>,
+    /// Present when the finding can be repaired in the source.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fix: Option<JsonFix<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonFix<'a> {
+    description: Cow<'a, str>,
+    applicability: crate::fix::Applicability,
+    command: &'static str,
+    edits: Vec<JsonEdit<'a>>,
+}
+
+/// Replace the bytes of `location` with `text` (exact: the file's own line ends).
+#[derive(Serialize)]
+struct JsonEdit<'a> {
+    location: JsonLocation<'a>,
+    text: &'a str,
 }
 
 #[derive(Serialize)]
@@ -179,6 +197,29 @@ fn finding<'a>(sources: &'a SourceMap, f: &'a Finding) -> JsonFinding<'a> {
             justification: s.justification.as_deref().map(escape::text),
             location: s.at.as_ref().map(|at| location(sources, at)),
         }),
+        fix: f
+            .fix
+            .as_ref()
+            .filter(|x| !x.edits.is_empty())
+            .map(|x| JsonFix {
+                description: escape::text(&x.description),
+                applicability: x.applicability,
+                command: x.command(),
+                edits: x
+                    .edits
+                    .iter()
+                    .map(|e| JsonEdit {
+                        location: location(
+                            sources,
+                            &Loc {
+                                file: e.file,
+                                span: e.span.clone(),
+                            },
+                        ),
+                        text: &e.text,
+                    })
+                    .collect(),
+            }),
     }
 }
 

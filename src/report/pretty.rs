@@ -80,6 +80,20 @@ pub(super) fn summary(outcome: &Outcome) -> String {
             super::counted(notes, "input note")
         ));
     }
+    let fixable = |unsafe_fixes: bool| {
+        outcome
+            .findings
+            .iter()
+            .filter(|f| f.fix.as_ref().is_some_and(|x| x.applies(unsafe_fixes)))
+            .count()
+    };
+    let (safe, all) = (fixable(false), fixable(true));
+    if all > 0 {
+        line.push_str(&format!("; {safe} fixable with `kmslint --fix`"));
+        if all > safe {
+            line.push_str(&format!(" ({} more with `--unsafe-fixes`)", all - safe));
+        }
+    }
     let by_source = crate::suppress::counts(&outcome.suppressed);
     if !by_source.is_empty() {
         let parts: Vec<String> = by_source
@@ -153,6 +167,9 @@ fn finding_diagnostic(outcome: &Outcome, files: &Sources<'_>, f: &Finding) -> Di
         }
         notes.push(note);
     }
+    if let Some(fix) = f.fix.as_ref().filter(|x| !x.edits.is_empty()) {
+        notes.push(fix_help(outcome, fix));
+    }
     notes.push(format!("see `kmslint explain {}`", f.rule.id));
     let message = match f.suppressed {
         Some(_) => format!("(suppressed) {}", escape::text(&f.message)),
@@ -163,6 +180,39 @@ fn finding_diagnostic(outcome: &Outcome, files: &Sources<'_>, f: &Finding) -> Di
         .with_message(message)
         .with_labels(labels)
         .with_notes(notes)
+}
+
+/// `help: kmslint --fix: set ... (main.tf:3:25: `false` → `true`)`: the command, what the fix
+/// does and the replacement it makes.
+fn fix_help(outcome: &Outcome, fix: &crate::fix::Fix) -> String {
+    let mut help = format!(
+        "help: {}: {}",
+        fix.command(),
+        escape::text(&fix.description)
+    );
+    if fix.applicability == crate::fix::Applicability::Unsafe {
+        help.push_str(" (unsafe: check that nothing relies on the current value)");
+    }
+    if let Some((edit, old)) = fix.main_edit(&outcome.sources) {
+        let at = place(
+            outcome,
+            &crate::source::Loc {
+                file: edit.file,
+                span: edit.span.clone(),
+            },
+        );
+        let shown = |s: &str| escape::text(s.trim_end_matches(['\n', '\r'])).into_owned();
+        let change = match (old.trim().is_empty(), edit.text.trim().is_empty()) {
+            (true, _) => format!(
+                "adds `{}`",
+                shown(edit.text.trim_start_matches(['\n', '\r']))
+            ),
+            (false, true) => format!("removes `{}`", shown(old)),
+            (false, false) => format!("`{}` → `{}`", shown(old), shown(&edit.text)),
+        };
+        help.push_str(&format!("\n  {at}: {change}"));
+    }
+    help
 }
 
 /// Lines longer than this (a one-line plan file) are not shown: the place is given instead.

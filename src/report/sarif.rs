@@ -123,7 +123,56 @@ struct SarifResult {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     suppressions: Vec<Suppression>,
     partial_fingerprints: std::collections::BTreeMap<&'static str, String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    fixes: Vec<SarifFix>,
     properties: ResultProperties,
+}
+
+/// A fix (SARIF 3.55): the replacements in one artifact.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifFix {
+    description: Text,
+    artifact_changes: Vec<ArtifactChange>,
+    properties: FixProperties,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ArtifactChange {
+    artifact_location: ArtifactLocation,
+    replacements: Vec<Replacement>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Replacement {
+    deleted_region: DeletedRegion,
+    inserted_content: Content,
+}
+
+/// Line and column as in every region, and the same place as a character offset and length
+/// counted in the run's column kind (Unicode code points, the BOM not counted).
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct DeletedRegion {
+    start_line: usize,
+    start_column: usize,
+    end_line: usize,
+    end_column: usize,
+    char_offset: usize,
+    char_length: usize,
+}
+
+#[derive(Serialize)]
+struct Content {
+    text: String,
+}
+
+#[derive(Serialize)]
+struct FixProperties {
+    /// `safe` (applied by `kmslint --fix`) or `unsafe` (only with `--unsafe-fixes`).
+    applicability: crate::fix::Applicability,
 }
 
 /// The key of the baseline fingerprint among a result's partial fingerprints: code scanning
@@ -385,10 +434,57 @@ fn result(f: &Finding, sources: &SourceMap, options: &ReportOptions) -> SarifRes
         related_locations: related,
         suppressions,
         partial_fingerprints: [(FINGERPRINT_KEY, crate::baseline::fingerprint(f, sources))].into(),
+        fixes: f
+            .fix
+            .iter()
+            .filter_map(|x| fix(x, sources, options))
+            .collect(),
         properties: ResultProperties {
             resource: escape::text(&f.resource).into_owned(),
         },
     }
+}
+
+fn fix(fix: &crate::fix::Fix, sources: &SourceMap, options: &ReportOptions) -> Option<SarifFix> {
+    let first = fix.edits.first()?;
+    let file = sources.get(first.file)?;
+    let chars = |offset: usize| file.text.get(..offset).map_or(0, |s| s.chars().count());
+    let replacements = fix
+        .edits
+        .iter()
+        .filter(|e| e.file == first.file)
+        .map(|e| {
+            let (start, end) = file.range(&e.span);
+            let offset = chars(e.span.start);
+            Replacement {
+                deleted_region: DeletedRegion {
+                    start_line: start.line,
+                    start_column: start.column,
+                    end_line: end.line,
+                    end_column: end.column,
+                    char_offset: offset,
+                    char_length: chars(e.span.end) - offset,
+                },
+                inserted_content: Content {
+                    text: e.text.clone(),
+                },
+            }
+        })
+        .collect();
+    Some(SarifFix {
+        description: Text {
+            text: format!("{} (`{}`)", escape::text(&fix.description), fix.command()),
+        },
+        artifact_changes: vec![ArtifactChange {
+            artifact_location: ArtifactLocation {
+                uri: uri(options, &file.display),
+            },
+            replacements,
+        }],
+        properties: FixProperties {
+            applicability: fix.applicability,
+        },
+    })
 }
 
 fn descriptor(rule: &'static Rule) -> RuleDescriptor {

@@ -40,6 +40,7 @@ resource "aws_kms_key" "data" {
     tags: &[],
     requires: Requires::Tier(Tier::App),
     scope: Scope::Scan,
+    fix: None,
     check,
 };
 

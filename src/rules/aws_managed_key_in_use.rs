@@ -42,6 +42,7 @@ pub(crate) const RULE: Rule = Rule {
     tags: &["external/cwe/cwe-311"],
     requires: Requires::Nothing,
     scope: Scope::Unit,
+    fix: None,
     check,
 };
 

@@ -1,8 +1,9 @@
 //! KMS014 deletion-window-too-short: `deletion_window_in_days` below the configured minimum.
 
+use crate::fix::{Applicability, Fix};
 use crate::model::Value;
 use crate::rules::key_configuration_invalid::DELETION_WINDOW_DAYS;
-use crate::rules::{Context, Level, Precision, Requires, Rule, Scope, Sink};
+use crate::rules::{Context, FixDoc, Level, Precision, Requires, Rule, Scope, Sink};
 
 pub(crate) const RULE: Rule = Rule {
     id: "KMS014",
@@ -33,6 +34,11 @@ pub(crate) const RULE: Rule = Rule {
     tags: &[],
     requires: Requires::Nothing,
     scope: Scope::Unit,
+    fix: Some(FixDoc {
+        applicability: Applicability::Safe,
+        text: "`deletion_window_in_days` becomes the configured minimum (when it lies within \
+            7–30).",
+    }),
     check,
 };
 
@@ -42,7 +48,7 @@ fn check(ctx: &Context<'_>, sink: &mut Sink) {
         if let Value::Set(days, origin) = &key.deletion_window_in_days {
             // A window KMS rejects is KMS020's finding, not a short one.
             if *days < min && DELETION_WINDOW_DAYS.contains(days) {
-                sink.report_key(
+                let finding = sink.report_key(
                     key,
                     Some(origin),
                     format!(
@@ -51,6 +57,16 @@ fn check(ctx: &Context<'_>, sink: &mut Sink) {
                     ),
                 )
                 .label(format!("{days} days < {min}"));
+                if DELETION_WINDOW_DAYS.contains(&min) {
+                    finding.fix(Fix::set(
+                        "deletion_window_in_days",
+                        &key.block,
+                        origin,
+                        days,
+                        min,
+                        Applicability::Safe,
+                    ));
+                }
             }
         }
     }

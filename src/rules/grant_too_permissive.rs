@@ -48,6 +48,7 @@ pub(crate) const RULE: Rule = Rule {
     tags: &["external/cwe/cwe-269"],
     requires: Requires::Nothing,
     scope: Scope::Unit,
+    fix: None,
     check,
 };
 

@@ -49,6 +49,7 @@ pub(crate) const RULE: Rule = Rule {
     tags: &["external/cwe/cwe-732"],
     requires: Requires::Nothing,
     scope: Scope::Unit,
+    fix: None,
     check,
 };
 

@@ -30,6 +30,7 @@ pub(crate) const RULE: Rule = Rule {
     tags: &["external/cwe/cwe-324"],
     requires: Requires::Nothing,
     scope: Scope::Unit,
+    fix: None,
     check,
 };
 

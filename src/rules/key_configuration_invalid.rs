@@ -1,7 +1,9 @@
 //! KMS020 key-configuration-invalid: key settings the KMS API rejects when Terraform applies them.
 
+use crate::config::Settings;
+use crate::fix::{Applicability, Fix};
 use crate::model::{Key, KeyKind, Origin, Value};
-use crate::rules::{Context, Level, Precision, Requires, Rule, Scope, Sink};
+use crate::rules::{Context, FixDoc, Level, Precision, Requires, Rule, Scope, Sink};
 
 pub(crate) const RULE: Rule = Rule {
     id: "KMS020",
@@ -40,6 +42,13 @@ pub(crate) const RULE: Rule = Rule {
     tags: &[],
     requires: Requires::Nothing,
     scope: Scope::Unit,
+    fix: Some(FixDoc {
+        applicability: Applicability::Safe,
+        text: "Where one right value exists: a deletion window above 30 days becomes 30 (below \
+            7, the configured minimum); a rotation period below 90 days becomes 90 (above 2560, the \
+            configured maximum); `enable_key_rotation = true` on a key that cannot rotate becomes \
+            `false`; a `key_usage` becomes the only one the key spec allows.",
+    }),
     check,
 };
 
@@ -66,13 +75,13 @@ fn usages(spec: &str) -> Option<&'static [&'static str]> {
 
 fn check(ctx: &Context<'_>, sink: &mut Sink) {
     for key in &ctx.inventory.keys {
-        deletion_window(key, sink);
-        rotation(key, sink);
+        deletion_window(key, ctx.settings, sink);
+        rotation(key, ctx.settings, sink);
         key_usage(key, sink);
     }
 }
 
-fn deletion_window(key: &Key, sink: &mut Sink) {
+fn deletion_window(key: &Key, settings: &Settings, sink: &mut Sink) {
     if let Value::Set(days, origin) = &key.deletion_window_in_days
         && !DELETION_WINDOW_DAYS.contains(days)
     {
@@ -84,11 +93,19 @@ fn deletion_window(key: &Key, sink: &mut Sink) {
                 key.address
             ),
         )
-        .label(format!("{days} is outside 7..30"));
+        .label(format!("{days} is outside 7..30"))
+        .fix(Fix::set(
+            "deletion_window_in_days",
+            &key.block,
+            origin,
+            days,
+            fixed_window(*days, settings),
+            Applicability::Safe,
+        ));
     }
 }
 
-fn rotation(key: &Key, sink: &mut Sink) {
+fn rotation(key: &Key, settings: &Settings, sink: &mut Sink) {
     if key.kind != KeyKind::Key {
         return;
     }
@@ -103,7 +120,15 @@ fn rotation(key: &Key, sink: &mut Sink) {
                 key.address
             ),
         )
-        .label("this key cannot rotate");
+        .label("this key cannot rotate")
+        .fix(Fix::set(
+            "enable_key_rotation",
+            &key.block,
+            origin,
+            true,
+            false,
+            Applicability::Safe,
+        ));
     }
     if let Value::Set(days, origin) = &key.rotation_period_in_days
         && !ROTATION_PERIOD_DAYS.contains(days)
@@ -116,7 +141,15 @@ fn rotation(key: &Key, sink: &mut Sink) {
                 key.address
             ),
         )
-        .label(format!("{days} is outside 90..2560"));
+        .label(format!("{days} is outside 90..2560"))
+        .fix(Fix::set(
+            "rotation_period_in_days",
+            &key.block,
+            origin,
+            days,
+            fixed_period(*days, settings),
+            Applicability::Safe,
+        ));
     }
 }
 
@@ -154,7 +187,7 @@ fn key_usage(key: &Key, sink: &mut Sink) {
         Value::Default(_) => format!("the default `key_usage` {usage}"),
         _ => format!("`key_usage = \"{usage}\"`"),
     };
-    sink.report_key(
+    let finding = sink.report_key(
         key,
         at,
         format!(
@@ -164,4 +197,37 @@ fn key_usage(key: &Key, sink: &mut Sink) {
         ),
     )
     .label(format!("`{spec}` does not support {usage}"));
+    // One usage fits the spec: the written usage becomes that one.
+    if let (Value::Set(_, origin), [only]) = (&key.key_usage, allowed) {
+        finding.fix(Fix::set(
+            "key_usage",
+            &key.block,
+            origin,
+            format!("\"{usage}\""),
+            format!("\"{only}\""),
+            Applicability::Safe,
+        ));
+    }
+}
+
+/// The deletion window a fix writes: the nearest accepted one, and not below the configured
+/// minimum, so that the fixed value is not KMS014's finding.
+fn fixed_window(days: i64, settings: &Settings) -> i64 {
+    let (low, high) = (*DELETION_WINDOW_DAYS.start(), *DELETION_WINDOW_DAYS.end());
+    if days > high {
+        high
+    } else {
+        settings.min_deletion_window_days.clamp(low, high)
+    }
+}
+
+/// The rotation period a fix writes: the nearest accepted one, and not above the configured
+/// maximum, so that the fixed value is not KMS002's finding.
+fn fixed_period(days: i64, settings: &Settings) -> i64 {
+    let (low, high) = (*ROTATION_PERIOD_DAYS.start(), *ROTATION_PERIOD_DAYS.end());
+    if days < low {
+        low
+    } else {
+        settings.max_rotation_period_days.clamp(low, high)
+    }
 }

@@ -1,7 +1,8 @@
 //! KMS003 key-disabled: a key created disabled (`is_enabled = false` / `enabled = false`).
 
+use crate::fix::{Applicability, Fix};
 use crate::model::Value;
-use crate::rules::{Context, Level, Precision, Requires, Rule, Scope, Sink};
+use crate::rules::{Context, FixDoc, Level, Precision, Requires, Rule, Scope, Sink};
 
 pub(crate) const RULE: Rule = Rule {
     id: "KMS003",
@@ -33,6 +34,11 @@ pub(crate) const RULE: Rule = Rule {
     tags: &[],
     requires: Requires::Nothing,
     scope: Scope::Unit,
+    fix: Some(FixDoc {
+        applicability: Applicability::Unsafe,
+        text: "`is_enabled = false` (`enabled` on the other key resources) becomes `true`, only \
+            with `--unsafe-fixes`: a key may have been disabled on purpose.",
+    }),
     check,
 };
 
@@ -45,7 +51,16 @@ fn check(ctx: &Context<'_>, sink: &mut Sink) {
                 Some(origin),
                 format!("`{}` is disabled: `{attr}` is false", key.address),
             )
-            .label("the key is disabled here");
+            .label("the key is disabled here")
+            // Enabling a key someone disabled on purpose makes it usable again: asked for only.
+            .fix(Fix::set(
+                attr,
+                &key.block,
+                origin,
+                false,
+                true,
+                Applicability::Unsafe,
+            ));
         }
     }
 }

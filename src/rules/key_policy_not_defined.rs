@@ -40,6 +40,7 @@ pub(crate) const RULE: Rule = Rule {
     tags: &[],
     requires: Requires::Nothing,
     scope: Scope::Unit,
+    fix: None,
     check,
 };
 

@@ -1,8 +1,9 @@
 //! KMS001 key-policy-public: a key policy that allows everyone, unrestricted by any condition.
 
+use crate::fix::{Applicability, Fix};
 use crate::model::Carrier;
 use crate::model::policy::{Condition, Effect, Statement};
-use crate::rules::{Context, Level, Precision, Requires, Rule, Scope, Sink};
+use crate::rules::{Context, FixDoc, Level, Precision, Requires, Rule, Scope, Sink};
 use crate::source::Loc;
 
 pub(crate) const RULE: Rule = Rule {
@@ -60,6 +61,13 @@ pub(crate) const RULE: Rule = Rule {
     tags: &["external/cwe/cwe-732"],
     requires: Requires::Nothing,
     scope: Scope::Unit,
+    fix: Some(FixDoc {
+        applicability: Applicability::Unsafe,
+        text: "With owner accounts configured (`accounts`), a statement written as an HCL \
+            object (`jsonencode`) that has no `Condition` gains `Condition = { StringEquals = { \
+            \"kms:CallerAccount\" = \"<account>\" } }`, only with `--unsafe-fixes`: callers \
+            from other accounts that the statement let in are shut out.",
+    }),
     check,
 };
 
@@ -133,8 +141,27 @@ fn check(ctx: &Context<'_>, sink: &mut Sink) {
                 }
             }
             finding.related(statement.loc.clone(), statement.name(i));
+            // Principal `*` pinned to the owner accounts, when they are configured and the
+            // statement has no condition to merge with.
+            let accounts = &ctx.settings.accounts;
+            if !principals_not(statement) && statement.conditions.is_empty() && !accounts.is_empty()
+            {
+                let quoted: Vec<String> = accounts.iter().map(|a| format!("{a:?}")).collect();
+                let values = match quoted.as_slice() {
+                    [one] => one.clone(),
+                    many => format!("[{}]", many.join(", ")),
+                };
+                finding.fix(Fix::add_condition(
+                    &statement.loc,
+                    format!("{{ StringEquals = {{ \"kms:CallerAccount\" = {values} }} }}"),
+                ));
+            }
         }
     }
+}
+
+fn principals_not(statement: &Statement) -> bool {
+    statement.principals.as_ref().is_some_and(|p| p.not)
 }
 
 /// Where and how a statement names everyone as its principal.

@@ -1,9 +1,10 @@
 //! KMS002 key-rotation-disabled: a key eligible for automatic rotation that does not rotate, or
 //! rotates less often than the configured maximum.
 
+use crate::fix::{Applicability, Fix};
 use crate::model::{Key, KeyKind, Value};
 use crate::rules::key_configuration_invalid::ROTATION_PERIOD_DAYS;
-use crate::rules::{Context, Level, Precision, Requires, Rule, Scope, Sink};
+use crate::rules::{Context, FixDoc, Level, Precision, Requires, Rule, Scope, Sink};
 
 pub(crate) const RULE: Rule = Rule {
     id: "KMS002",
@@ -38,6 +39,12 @@ pub(crate) const RULE: Rule = Rule {
     tags: &["external/cwe/cwe-320"],
     requires: Requires::Nothing,
     scope: Scope::Unit,
+    fix: Some(FixDoc {
+        applicability: Applicability::Safe,
+        text: "`enable_key_rotation = false` becomes `true`; a missing \
+            `enable_key_rotation` is added to the block, at the indentation of its siblings; a \
+            `rotation_period_in_days` above the maximum becomes the maximum.",
+    }),
     check,
 };
 
@@ -54,7 +61,15 @@ fn check(ctx: &Context<'_>, sink: &mut Sink) {
                         key.address
                     ),
                 )
-                .label("rotation is disabled here");
+                .label("rotation is disabled here")
+                .fix(Fix::set(
+                    "enable_key_rotation",
+                    &key.block,
+                    origin,
+                    false,
+                    true,
+                    Applicability::Safe,
+                ));
             }
             Value::Default(false) => {
                 sink.report_key(
@@ -65,12 +80,13 @@ fn check(ctx: &Context<'_>, sink: &mut Sink) {
                         key.address
                     ),
                 )
-                .label("no `enable_key_rotation = true` in this key");
+                .label("no `enable_key_rotation = true` in this key")
+                .fix(Fix::insert("enable_key_rotation", &key.block, "true"));
             }
             Value::Set(true, _) | Value::Default(true) => match &key.rotation_period_in_days {
                 // A period KMS rejects is KMS020's finding.
                 Value::Set(days, origin) if *days > max && ROTATION_PERIOD_DAYS.contains(days) => {
-                    sink.report_key(
+                    let finding = sink.report_key(
                         key,
                         Some(origin),
                         format!(
@@ -79,6 +95,16 @@ fn check(ctx: &Context<'_>, sink: &mut Sink) {
                         ),
                     )
                     .label(format!("{days} days > {max}"));
+                    if ROTATION_PERIOD_DAYS.contains(&max) {
+                        finding.fix(Fix::set(
+                            "rotation_period_in_days",
+                            &key.block,
+                            origin,
+                            days,
+                            max,
+                            Applicability::Safe,
+                        ));
+                    }
                 }
                 Value::Default(days) if *days > max => {
                     sink.report_key(

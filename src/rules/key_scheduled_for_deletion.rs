@@ -62,6 +62,7 @@ pub(crate) const RULE: Rule = Rule {
     tags: &["external/cwe/cwe-404"],
     requires: Requires::Nothing,
     scope: Scope::Unit,
+    fix: None,
     check,
 };
 

@@ -49,6 +49,7 @@ resource "aws_s3_bucket_server_side_encryption_configuration" "reports" {
     tags: &[],
     requires: Requires::Nothing,
     scope: Scope::Unit,
+    fix: None,
     check,
 };
 

@@ -1,7 +1,8 @@
 //! KMS013 lockout-safety-check-bypassed: `bypass_policy_lockout_safety_check = true`.
 
+use crate::fix::{Applicability, Fix};
 use crate::model::Value;
-use crate::rules::{Context, Level, Precision, Requires, Rule, Scope, Sink};
+use crate::rules::{Context, FixDoc, Level, Precision, Requires, Rule, Scope, Sink};
 
 pub(crate) const RULE: Rule = Rule {
     id: "KMS013",
@@ -31,8 +32,14 @@ pub(crate) const RULE: Rule = Rule {
     tags: &["external/cwe/cwe-284"],
     requires: Requires::Nothing,
     scope: Scope::Unit,
+    fix: Some(FixDoc {
+        applicability: Applicability::Safe,
+        text: "The `bypass_policy_lockout_safety_check = true` line is removed.",
+    }),
     check,
 };
+
+const ATTRIBUTE: &str = "bypass_policy_lockout_safety_check";
 
 fn check(ctx: &Context<'_>, sink: &mut Sink) {
     for key in &ctx.inventory.keys {
@@ -45,7 +52,8 @@ fn check(ctx: &Context<'_>, sink: &mut Sink) {
                     key.address
                 ),
             )
-            .label("safety check bypassed here");
+            .label("safety check bypassed here")
+            .fix(Fix::remove(ATTRIBUTE, &key.block, origin));
         }
     }
     for kp in &ctx.inventory.key_policies {
@@ -61,7 +69,8 @@ fn check(ctx: &Context<'_>, sink: &mut Sink) {
                 ),
             )
             .label("safety check bypassed here")
-            .related(kp.block.clone(), format!("resource `{}`", kp.address));
+            .related(kp.block.clone(), format!("resource `{}`", kp.address))
+            .fix(Fix::remove(ATTRIBUTE, &kp.block, origin));
         }
     }
 }

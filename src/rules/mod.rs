@@ -100,7 +100,18 @@ pub struct Rule {
     pub requires: Requires,
     /// Whether the rule decides from one root module (and its plans) or from the whole scan.
     pub scope: Scope,
+    /// What `kmslint --fix` repairs of its findings, when it repairs any.
+    pub fix: Option<FixDoc>,
     pub check: fn(&Context<'_>, &mut Sink),
+}
+
+/// The documentation of a rule's fixes.
+#[derive(Debug, Clone, Copy)]
+pub struct FixDoc {
+    /// The applicability of the fixes (`Unsafe`: some or all need `--unsafe-fixes`).
+    pub applicability: crate::fix::Applicability,
+    /// What is repaired and how, in sentences.
+    pub text: &'static str,
 }
 
 /// Configuration a rule needs: without it the rule is inactive (and `kmslint rules` says so).
@@ -205,6 +216,7 @@ impl Sink {
             resource: resource.to_string(),
             block: None,
             suppressed: None,
+            fix: None,
         };
         let index = self.findings.len();
         self.findings.push(finding);

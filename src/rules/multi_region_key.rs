@@ -33,6 +33,7 @@ pub(crate) const RULE: Rule = Rule {
     tags: &[],
     requires: Requires::Nothing,
     scope: Scope::Unit,
+    fix: None,
     check,
 };
 

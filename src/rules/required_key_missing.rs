@@ -39,6 +39,7 @@ resource "aws_kms_alias" "payments" {
     tags: &[],
     requires: Requires::RequiredAliases,
     scope: Scope::Scan,
+    fix: None,
     check,
 };
 

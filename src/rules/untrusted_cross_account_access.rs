@@ -67,6 +67,7 @@ pub(crate) const RULE: Rule = Rule {
     tags: &["external/cwe/cwe-284"],
     requires: Requires::Nothing,
     scope: Scope::Unit,
+    fix: None,
     check,
 };
 

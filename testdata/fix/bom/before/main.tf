@@ -1,0 +1,8 @@
+﻿resource "aws_kms_key" "app" {
+  description         = "application data"
+  enable_key_rotation = false
+}
+
+resource "aws_kms_key" "missing" {
+  description = "ünïcode wïdth"
+}

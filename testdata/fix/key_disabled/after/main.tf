@@ -1,0 +1,4 @@
+resource "aws_kms_key" "disabled" {
+  enable_key_rotation = true
+  is_enabled          = false
+}

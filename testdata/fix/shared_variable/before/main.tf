@@ -1,0 +1,11 @@
+variable "rotate" {
+  default = false
+}
+
+resource "aws_kms_key" "a" {
+  enable_key_rotation = var.rotate
+}
+
+resource "aws_kms_key" "b" {
+  enable_key_rotation = var.rotate
+}

@@ -1,0 +1,2 @@
+rotate = true # to be decided
+window = 30

@@ -1,0 +1,2 @@
+rotate = false # to be decided
+window = 7
