@@ -669,6 +669,9 @@ fn settle(sources: SourceMap, findings: &mut [Finding], errors: &mut [InputError
         if let Some(block) = &mut f.block {
             fix(block);
         }
+        if let Some(plan) = &mut f.fix {
+            plan.for_each_loc(fix);
+        }
     }
     for e in errors.iter_mut() {
         sources.settle_error(e);

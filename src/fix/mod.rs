@@ -92,6 +92,20 @@ pub(crate) enum Plan {
 }
 
 impl Fix {
+    /// Calls `f` on every location the plan holds, so that a plan made in a translated or merged
+    /// file (an override's attribute) is resolved in the file the value is written in.
+    pub(crate) fn for_each_loc(&mut self, mut f: impl FnMut(&mut Loc)) {
+        match &mut self.plan {
+            Some(Plan::Set { origin, block, .. } | Plan::Remove { origin, block, .. }) => {
+                f(&mut origin.at);
+                origin.via.iter_mut().for_each(|r| f(&mut r.loc));
+                f(block);
+            }
+            Some(Plan::Insert { block, .. }) => f(block),
+            None => {}
+        }
+    }
+
     fn planned(description: String, applicability: Applicability, plan: Plan) -> Fix {
         Fix {
             description,

@@ -99,7 +99,10 @@ impl<'a> Resolver<'a> {
             let inside = block.file == at.file
                 && block.span.start <= at.span.start
                 && at.span.end <= block.span.end;
-            if !inside || lead != attribute {
+            // Merged from an override file's block of the same resource, which sets it there.
+            let overridden =
+                block.file != at.file && crate::terraform::layout::is_override(&file.path);
+            if !(inside || overridden) || lead != attribute {
                 return None;
             }
         } else if !is_name(lead) {
