@@ -63,6 +63,16 @@ pub fn all() -> Vec<String> {
     CLASSES.iter().map(|(c, _)| (*c).to_string()).collect()
 }
 
+/// Puts classes in the order of [`CLASSES`], [`UNKNOWN`] last.
+pub fn sort(classes: &mut [String]) {
+    classes.sort_by_key(|c| {
+        CLASSES
+            .iter()
+            .position(|(name, _)| name == c)
+            .unwrap_or(CLASSES.len())
+    });
+}
+
 /// How a person reads a class name.
 pub fn label(class: &str) -> &str {
     match class {

@@ -123,7 +123,7 @@ fn change_list(
     let mut out = Vec::new();
     for (who, classes) in to {
         let before = from.get(who);
-        let gained: Vec<String> = classes
+        let mut gained: Vec<String> = classes
             .iter()
             .filter(|c| before.is_none_or(|b| !b.contains(*c)))
             .cloned()
@@ -131,6 +131,7 @@ fn change_list(
         if gained.is_empty() {
             continue;
         }
+        crate::map::classes::sort(&mut gained);
         let mut change = AccessChange {
             group: who.0,
             principal: who.1.clone(),

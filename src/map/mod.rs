@@ -266,11 +266,12 @@ pub fn diff_against(
                 .map_err(|_| format!("`{}` is outside the repository", p.display()))?;
             base_paths.push(snapshot.root().join(inside));
         } else {
-            base_paths.push(p.clone());
+            // Absolute: discovery reads relative paths from the process's directory.
+            base_paths.push(base_cwd.join(p));
         }
     }
     // A path that the revision does not have yet has no keys there.
-    base_paths.retain(|p| base_cwd.join(p).exists());
+    base_paths.retain(|p| p.exists());
     let before = if base_paths.is_empty() || !base_cwd.exists() {
         Map::default()
     } else {

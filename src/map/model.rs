@@ -12,7 +12,7 @@ use crate::map::{
 use crate::model::encryption::{Encryption, Fallback, aws_managed};
 use crate::model::policy::{Effect, Policy, Principal, PrincipalKind, Statement};
 use crate::model::principal::{Account, Identity, action_matches, names_caller, owner_accounts};
-use crate::model::{Inventory, Key, Value, names_key};
+use crate::model::{Inventory, Key, Value, base_address, names_key};
 use crate::report::escape;
 use crate::source::{Loc, SourceMap};
 use crate::terraform::eval::{alias_ref_name, display_markers, key_ref_address};
@@ -276,7 +276,25 @@ fn key_entry(
                 via: "default key policy".to_string(),
             }],
         ),
-        Value::Set(Some(p), _) | Value::Default(Some(p)) => (
+        Value::Set(Some(_), o) if sensitive(inventory, &o.at) => (
+            PolicySource {
+                kind: source_kind(places, &o.at),
+                resource: source_resource,
+                file: Some(places.file(&o.at)),
+                line: Some(places.line(&o.at)),
+            },
+            vec![unknown_access("sensitive policy")],
+        ),
+        Value::Set(Some(p), o) => (
+            PolicySource {
+                kind: source_kind(places, &o.at),
+                resource: source_resource,
+                file: Some(places.file(&o.at)),
+                line: Some(places.line(&o.at)),
+            },
+            policy_accesses(p, settings),
+        ),
+        Value::Default(Some(p)) => (
             PolicySource {
                 kind: source_kind(places, &p.loc),
                 resource: source_resource,
@@ -332,13 +350,13 @@ fn key_entry(
         .encryptions
         .iter()
         .filter_map(|e| match &e.key {
-            Value::Set(Some(k), o) => {
+            Value::Set(Some(k), _) => {
                 let target = key_of(inventory, k)?;
                 names_key(&target, address).then(|| ResourceUse {
                     address: show(&e.address),
                     attribute: attribute(e),
-                    file: places.file(&o.at),
-                    line: places.line(&o.at),
+                    file: places.file(&e.header),
+                    line: places.line(&e.header),
                 })
             }
             _ => None,
@@ -633,6 +651,14 @@ fn iam_accesses(places: &Places<'_>, inventory: &Inventory) -> Vec<(IamAccess, V
     out
 }
 
+/// Whether a plan marks the value at `loc` sensitive: then it is never shown.
+fn sensitive(inventory: &Inventory, loc: &Loc) -> bool {
+    inventory
+        .sensitive
+        .iter()
+        .any(|s| s.file == loc.file && s.span.start <= loc.span.start && loc.span.end <= s.span.end)
+}
+
 /// The findings on the key and on the `aws_kms_key_policy` that sets its policy.
 fn findings_of(
     places: &Places<'_>,
@@ -652,8 +678,12 @@ fn findings_of(
     }
     let mut out: BTreeMap<(usize, String, String), FindingRef> = BTreeMap::new();
     for f in &outcome.findings {
+        // A finding on several instances of one block names the first of them.
         let hit = subjects.iter().any(|(address, block)| {
-            f.resource == *address && f.block.as_ref().is_none_or(|b| b.file == block.file)
+            (f.resource == *address && f.block.as_ref().is_none_or(|b| b.file == block.file))
+                || (base_address(&f.resource) == base_address(address)
+                    && f.block.as_ref() == Some(*block)
+                    && crate::finding::without_instance_count(&f.message).len() < f.message.len())
         });
         if hit {
             let line = places.line(&f.primary);
