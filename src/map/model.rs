@@ -369,18 +369,28 @@ fn key_entry(
         file: places.file(&key.header),
         line: places.line(&key.header),
         aliases,
-        spec: key.key_spec.known().map(|s| show(s)),
-        usage: key.key_usage.known().map(|s| show(s)),
-        rotation: if key.kind == crate::model::KeyKind::Key {
-            key.enable_key_rotation.known().copied()
-        } else {
-            // Only `aws_kms_key` can rotate; the others never do.
-            Some(false)
+        // A replica has its primary's spec and usage, which may be outside the scan.
+        spec: (!key.kind.is_replica())
+            .then(|| key.key_spec.known().map(|s| show(s)))
+            .flatten(),
+        usage: (!key.kind.is_replica())
+            .then(|| key.key_usage.known().map(|s| show(s)))
+            .flatten(),
+        rotation: match key.kind {
+            crate::model::KeyKind::Key => key.enable_key_rotation.known().copied(),
+            // A replica rotates with its primary key, which may be outside the scan.
+            crate::model::KeyKind::ReplicaKey => None,
+            // Imported key material is never rotated automatically.
+            _ => Some(false),
         },
         rotation_period_days: key.rotation_period_in_days.known().copied(),
         state: state.to_string(),
         deletion_window_days: key.deletion_window_in_days.known().copied(),
-        multi_region: key.multi_region.known().copied(),
+        multi_region: if key.kind.is_replica() {
+            Some(true)
+        } else {
+            key.multi_region.known().copied()
+        },
         policy,
         principals,
         grants,
@@ -555,7 +565,8 @@ fn wildcard_group(
         }
         let values: Vec<&str> = c.values.iter().filter_map(|v| v.value.as_deref()).collect();
         match key.to_ascii_lowercase().as_str() {
-            "aws:principalorgid" if values.len() == c.values.len() => {
+            // Limited to an organization (or a path in one), even when which one is unknown.
+            "aws:principalorgid" | "aws:principalorgpaths" => {
                 group = group.min(Group::Organization);
             }
             "kms:calleraccount" | "aws:principalaccount" if values.len() == c.values.len() => {
