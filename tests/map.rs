@@ -432,3 +432,79 @@ fn no_change_is_no_change() {
     let out = stdout(&t.path().join("infra"), &["map", "--base", "HEAD"]);
     assert!(out.contains("no change to key access"), "{out}");
 }
+
+#[test]
+fn keypolicy_pretty() {
+    insta::assert_snapshot!(stdout(
+        &map_dir(),
+        &["map", "keypolicy", "--trusted-account", "222233334444"]
+    ));
+}
+
+#[test]
+fn a_key_policy_resource_replicas_and_imported_keys() {
+    let args = [
+        "map",
+        "keypolicy",
+        "--format",
+        "json",
+        "--trusted-account",
+        "222233334444",
+    ];
+    let v = json(&kmslint(&map_dir(), &args));
+    let key = |address: &str| {
+        v["keys"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|k| k["address"] == address)
+            .unwrap()
+            .clone()
+    };
+    let primary = key("aws_kms_key.primary");
+    assert_eq!(primary["policy"]["resource"], "aws_kms_key_policy.primary");
+    let groups: Vec<(String, String)> = primary["principals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| (a["group"].to_string(), a["via"].to_string()))
+        .collect();
+    let group_of = |sid: &str| {
+        groups
+            .iter()
+            .find(|(_, via)| via.contains(sid))
+            .map(|(g, _)| g.trim_matches('"').to_string())
+            .unwrap()
+    };
+    assert_eq!(group_of("Owner"), "owner");
+    // `*` limited to a trusted account by kms:CallerAccount is that account.
+    assert_eq!(group_of("Trusted"), "trusted");
+    assert_eq!(group_of("OrgPath"), "organization");
+    // Another account's role that may administer the key does not make its account the owner.
+    assert_eq!(group_of("Everything"), "other_account");
+    let everything = primary["principals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["via"].as_str().unwrap().contains("Everything"))
+        .unwrap()
+        .clone();
+    assert!(
+        everything["actions"]
+            .as_array()
+            .unwrap()
+            .contains(&serde_json::json!("delete_disable")),
+        "NotAction of ScheduleKeyDeletion still allows DisableKey"
+    );
+    let copy = key("aws_kms_replica_key.copy");
+    assert_eq!(copy["spec"], "unknown");
+    assert_eq!(copy["rotation"], "unknown");
+    assert_eq!(copy["multi_region"], true);
+    let imported = key("aws_kms_external_key.imported");
+    assert_eq!(imported["rotation"], false);
+    assert_eq!(imported["state"], "disabled");
+    assert_eq!(
+        imported["aliases"],
+        serde_json::json!(["unknown (name_prefix)"])
+    );
+}

@@ -1,8 +1,7 @@
 //! Builds the [`Map`] from the inventories and findings of a `check` run.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
-use crate::Outcome;
 use crate::config::Settings;
 use crate::map::classes;
 use crate::map::{
@@ -11,11 +10,15 @@ use crate::map::{
 };
 use crate::model::encryption::{Encryption, Fallback, aws_managed};
 use crate::model::policy::{Effect, Policy, Principal, PrincipalKind, Statement};
-use crate::model::principal::{Account, Identity, action_matches, names_caller, owner_accounts};
+use crate::model::principal::{
+    Account, Identity, action_matches, allow_statements, names_caller, owner_accounts,
+    statement_allows_action,
+};
 use crate::model::{Inventory, Key, Value, base_address, names_key};
 use crate::report::escape;
 use crate::source::{Loc, SourceMap};
 use crate::terraform::eval::{alias_ref_name, display_markers, key_ref_address};
+use crate::{Finding, Outcome};
 
 /// Display text of a value from the scanned tree.
 fn show(s: &str) -> String {
@@ -61,8 +64,16 @@ pub fn build(outcome: &Outcome, inventories: &[Inventory], settings: &Settings) 
         input_errors: outcome.errors.len(),
         ..Map::default()
     };
+    // The findings by the block they are about (without instance key), looked up per key.
+    let mut findings: HashMap<&str, Vec<&Finding>> = HashMap::new();
+    for f in &outcome.findings {
+        findings
+            .entry(base_address(&f.resource))
+            .or_default()
+            .push(f);
+    }
     for inventory in inventories {
-        unit(&places, inventory, settings, outcome, &mut map);
+        unit(&places, inventory, settings, &findings, &mut map);
     }
     map.keys
         .sort_by(|a, b| (&a.root, &a.address).cmp(&(&b.root, &b.address)));
@@ -91,7 +102,7 @@ fn unit(
     places: &Places<'_>,
     inventory: &Inventory,
     settings: &Settings,
-    outcome: &Outcome,
+    findings: &HashMap<&str, Vec<&Finding>>,
     map: &mut Map,
 ) {
     // Configured keys come first: a plan's copy of the same address adds only its state.
@@ -115,7 +126,7 @@ fn unit(
             .filter(|(_, targets)| targets.iter().any(|t| names_key(t, &key.address)))
             .map(|(a, _)| a.clone())
             .collect();
-        entry.findings = findings_of(places, outcome, inventory, key);
+        entry.findings = findings_of(places, findings, inventory, key);
         map.keys.push(entry);
     }
     // Keys a plan deletes that the configuration no longer declares.
@@ -478,9 +489,34 @@ fn group_of_account(
     }
 }
 
+/// The owner accounts of a key policy ([`owner_accounts`]), except that when none is configured
+/// and an account root may administer the key, only such roots' accounts own it: a role of
+/// another account that may also administer it is that other account's.
+fn owners(policy: &Policy, settings: &Settings) -> Vec<Account> {
+    let all = owner_accounts(policy, &settings.accounts);
+    if !settings.accounts.is_empty() {
+        return all;
+    }
+    let mut roots: Vec<Account> = allow_statements(policy)
+        .filter(|s| statement_allows_action(s, "kms:PutKeyPolicy") == Some(true))
+        .flat_map(|s| s.principals.iter().flat_map(|p| &p.items))
+        .filter_map(|p| match Identity::of(p) {
+            Some(Identity::Root(a @ Account::Id(_))) => Some(a),
+            _ => None,
+        })
+        .collect();
+    if roots.is_empty() {
+        return all;
+    }
+    roots.push(Account::Owner);
+    roots.sort();
+    roots.dedup();
+    roots
+}
+
 /// Every principal of every statement with a `Principal`/`NotPrincipal`, with its classes.
 fn policy_accesses(policy: &Policy, settings: &Settings) -> Vec<Access> {
-    let owners = owner_accounts(policy, &settings.accounts);
+    let owners = owners(policy, settings);
     let owner_known = owners.iter().any(|a| matches!(a, Account::Id(_))) || names_caller(policy);
     let mut out = Vec::new();
     for (i, s) in policy.statements.iter().enumerate() {
@@ -565,9 +601,18 @@ fn wildcard_group(
         }
         let values: Vec<&str> = c.values.iter().filter_map(|v| v.value.as_deref()).collect();
         match key.to_ascii_lowercase().as_str() {
-            // Limited to an organization (or a path in one), even when which one is unknown.
+            // Limited to an organization (or a path in one), even when which one is unknown; a
+            // pattern in the organization id itself limits nothing.
             "aws:principalorgid" | "aws:principalorgpaths" => {
-                group = group.min(Group::Organization);
+                let fixed = c.values.iter().all(|v| {
+                    v.value.as_deref().is_none_or(|v| {
+                        let org = v.split('/').next().unwrap_or(v);
+                        !org.contains(['*', '?']) && !org.is_empty()
+                    })
+                });
+                if fixed {
+                    group = group.min(Group::Organization);
+                }
             }
             "kms:calleraccount" | "aws:principalaccount" if values.len() == c.values.len() => {
                 let worst = values
@@ -673,7 +718,7 @@ fn sensitive(inventory: &Inventory, loc: &Loc) -> bool {
 /// The findings on the key and on the `aws_kms_key_policy` that sets its policy.
 fn findings_of(
     places: &Places<'_>,
-    outcome: &Outcome,
+    findings: &HashMap<&str, Vec<&Finding>>,
     inventory: &Inventory,
     key: &Key,
 ) -> Vec<FindingRef> {
@@ -688,7 +733,11 @@ fn findings_of(
         }
     }
     let mut out: BTreeMap<(usize, String, String), FindingRef> = BTreeMap::new();
-    for f in &outcome.findings {
+    let candidates = subjects
+        .iter()
+        .filter_map(|(address, _)| findings.get(base_address(address)))
+        .flatten();
+    for f in candidates {
         // A finding on several instances of one block names the first of them.
         let hit = subjects.iter().any(|(address, block)| {
             (f.resource == *address && f.block.as_ref().is_none_or(|b| b.file == block.file))
