@@ -237,8 +237,27 @@ pub fn map_of(
     base: &std::path::Path,
     settings: &crate::Settings,
 ) -> Map {
-    let (outcome, inventories) = crate::check_inventories(paths, base, settings);
-    build(&outcome, &inventories, settings)
+    let settings = with_plan_rules(settings);
+    let (outcome, inventories) = crate::check_inventories(paths, base, &settings);
+    build(&outcome, inventories, &settings)
+}
+
+/// The rules whose being enabled makes the plan reader keep the resources that encrypt with
+/// KMS and the IAM policies: the map needs them whatever the configuration selects.
+const PLAN_RULES: [&crate::rules::Rule; 2] = [
+    &crate::rules::aws_managed_key_in_use::RULE,
+    &crate::rules::iam_policy_allows_decrypt_on_all_keys::RULE,
+];
+
+fn with_plan_rules(settings: &crate::Settings) -> crate::Settings {
+    let mut settings = settings.clone();
+    for rule in PLAN_RULES {
+        if settings.level(rule.id).is_none() {
+            settings.rules.push((rule, rule.level));
+        }
+    }
+    settings.rules.sort_by_key(|(r, _)| r.id);
+    settings
 }
 
 /// The access diff of the given paths between `revision` of the git repository holding `cwd`
@@ -254,6 +273,15 @@ pub fn diff_against(
         .ok_or("`--base` needs a git repository: the current directory is in none")?
         .to_path_buf();
     let prefix = real.strip_prefix(&repo).unwrap_or(std::path::Path::new(""));
+    // The diff does not show findings: only the rules that the plan reader needs stay.
+    let mut settings = with_plan_rules(settings);
+    settings
+        .rules
+        .retain(|(r, _)| PLAN_RULES.iter().any(|p| p.id == r.id));
+    settings.tiers.clear();
+    settings.required_aliases.clear();
+    settings.report_unused_suppressions = false;
+    let settings = &settings;
     let limit = settings.max_file_size.max(settings.max_plan_size);
     let snapshot = base::snapshot(&repo, revision, limit)?;
     let base_cwd = snapshot.root().join(prefix);

@@ -2,6 +2,8 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use rayon::prelude::*;
+
 use crate::config::Settings;
 use crate::map::classes;
 use crate::map::{
@@ -22,7 +24,11 @@ use crate::{Finding, Outcome};
 
 /// Display text of a value from the scanned tree.
 fn show(s: &str) -> String {
-    escape::text(&display_markers(s)).into_owned()
+    if s.contains('\u{1}') {
+        escape::text(&display_markers(s)).into_owned()
+    } else {
+        escape::text(s).into_owned()
+    }
 }
 
 struct Places<'a>(&'a SourceMap);
@@ -57,7 +63,7 @@ impl Places<'_> {
 
 /// The map of a run: `inventories` are the root modules' whole inventories
 /// ([`crate::check_inventories`]), `outcome` the run's findings and sources.
-pub fn build(outcome: &Outcome, inventories: &[Inventory], settings: &Settings) -> Map {
+pub fn build(outcome: &Outcome, inventories: Vec<Inventory>, settings: &Settings) -> Map {
     let places = Places(&outcome.sources);
     let mut map = Map {
         version: VERSION,
@@ -72,8 +78,19 @@ pub fn build(outcome: &Outcome, inventories: &[Inventory], settings: &Settings) 
             .or_default()
             .push(f);
     }
-    for inventory in inventories {
-        unit(&places, inventory, settings, &findings, &mut map);
+    // Root modules apart, in parallel: each inventory is dropped as soon as it is mapped.
+    let parts: Vec<Map> = inventories
+        .into_par_iter()
+        .map(|inventory| {
+            let mut part = Map::default();
+            unit(&places, &inventory, settings, &findings, &mut part);
+            part
+        })
+        .collect();
+    for part in parts {
+        map.keys.extend(part.keys);
+        map.all_keys_iam.extend(part.all_keys_iam);
+        map.aws_managed.extend(part.aws_managed);
     }
     map.keys
         .sort_by(|a, b| (&a.root, &a.address).cmp(&(&b.root, &b.address)));
