@@ -242,6 +242,39 @@ pub fn map_of(
     build(&outcome, inventories, &settings)
 }
 
+/// The map of `revision`, read into a temporary directory.
+fn base_map(
+    repo: &std::path::Path,
+    prefix: &std::path::Path,
+    paths: &[std::path::PathBuf],
+    settings: &crate::Settings,
+    revision: &str,
+    limit: u64,
+) -> Result<Map, String> {
+    let snapshot = base::snapshot(repo, revision, limit)?;
+    let base_cwd = snapshot.root().join(prefix);
+    let mut base_paths = Vec::new();
+    for p in paths {
+        if p.is_absolute() {
+            let real = std::fs::canonicalize(p).unwrap_or_else(|_| p.clone());
+            let inside = real
+                .strip_prefix(repo)
+                .map_err(|_| format!("`{}` is outside the repository", p.display()))?;
+            base_paths.push(snapshot.root().join(inside));
+        } else {
+            // Absolute: discovery reads relative paths from the process's directory.
+            base_paths.push(base_cwd.join(p));
+        }
+    }
+    // A path that the revision does not have yet has no keys there.
+    base_paths.retain(|p| p.exists());
+    Ok(if base_paths.is_empty() || !base_cwd.exists() {
+        Map::default()
+    } else {
+        map_of(&base_paths, &base_cwd, settings)
+    })
+}
+
 /// The rules whose being enabled makes the plan reader keep the resources that encrypt with
 /// KMS and the IAM policies: the map needs them whatever the configuration selects.
 const PLAN_RULES: [&crate::rules::Rule; 2] = [
@@ -283,28 +316,16 @@ pub fn diff_against(
     settings.report_unused_suppressions = false;
     let settings = &settings;
     let limit = settings.max_file_size.max(settings.max_plan_size);
-    let snapshot = base::snapshot(&repo, revision, limit)?;
-    let base_cwd = snapshot.root().join(prefix);
-    let mut base_paths = Vec::new();
-    for p in paths {
-        if p.is_absolute() {
-            let real = std::fs::canonicalize(p).unwrap_or_else(|_| p.clone());
-            let inside = real
-                .strip_prefix(&repo)
-                .map_err(|_| format!("`{}` is outside the repository", p.display()))?;
-            base_paths.push(snapshot.root().join(inside));
-        } else {
-            // Absolute: discovery reads relative paths from the process's directory.
-            base_paths.push(base_cwd.join(p));
-        }
-    }
-    // A path that the revision does not have yet has no keys there.
-    base_paths.retain(|p| p.exists());
-    let before = if base_paths.is_empty() || !base_cwd.exists() {
-        Map::default()
-    } else {
-        map_of(&base_paths, &base_cwd, settings)
-    };
-    let after = map_of(paths, cwd, settings);
+    // The revision is read and mapped while the tree as it is is mapped: reading it is mostly
+    // the kernel's work (files written), mapping mostly ours.
+    let (before, after) = std::thread::scope(|scope| {
+        let base = scope.spawn(|| base_map(&repo, prefix, paths, settings, revision, limit));
+        let after = map_of(paths, cwd, settings);
+        let before = base
+            .join()
+            .unwrap_or_else(|_| Err("the map of the revision stopped".to_string()));
+        (before, after)
+    });
+    let before = before?;
     Ok(diff::diff(&before, &after, revision))
 }
