@@ -601,6 +601,7 @@ fn finish(
     let mut findings = Vec::new();
     let mut called = Vec::new();
     let mut whole = Vec::new();
+    let mut called_whole = Vec::new();
     let mut var_names: Option<std::collections::BTreeSet<String>> = None;
     for unit in &analysed {
         if let Some(names) = &unit.var_names {
@@ -612,12 +613,33 @@ fn finish(
     for unit in analysed.into_iter().chain(context) {
         if reached.contains(&unit.dir) {
             called.extend(unit.findings);
+            called_whole.extend(unit.full);
         } else {
             whole.extend(unit.full);
             inventory.extend(unit.inventory);
             findings.extend(unit.findings);
         }
         errors.extend(unit.errors);
+    }
+    // As for findings: a called module's keys are its callers'; the inventory of a module whose
+    // keys no caller creates (each call has `count = 0`) is kept, callers (whose addresses go
+    // through more module calls) before the modules they call.
+    let mut created: std::collections::HashSet<(source::FileId, usize)> = whole
+        .iter()
+        .flat_map(|i: &Inventory| i.keys.iter().map(|k| (k.block.file, k.block.span.start)))
+        .collect();
+    let depth = |i: &Inventory| i.keys.iter().map(|k| k.calls.len()).max().unwrap_or(0);
+    called_whole.sort_by_key(|i| std::cmp::Reverse(depth(i)));
+    for i in called_whole {
+        let blocks: Vec<_> = i
+            .keys
+            .iter()
+            .map(|k| (k.block.file, k.block.span.start))
+            .collect();
+        if !blocks.iter().any(|b| created.contains(b)) {
+            created.extend(blocks);
+            whole.push(i);
+        }
     }
     if let Some(names) = var_names {
         errors.extend(terraform::vars::undeclared(&settings.var_inputs, &names));

@@ -480,6 +480,8 @@ fn a_key_policy_resource_replicas_and_imported_keys() {
     // `*` limited to a trusted account by kms:CallerAccount is that account.
     assert_eq!(group_of("Trusted"), "trusted");
     assert_eq!(group_of("OrgPath"), "organization");
+    // `*` limited to an account the scan cannot know is not public: it is unknown.
+    assert_eq!(group_of("SomeAccount"), "unknown");
     // Another account's role that may administer the key does not make its account the owner.
     assert_eq!(group_of("Everything"), "other_account");
     let everything = primary["principals"]
@@ -507,4 +509,30 @@ fn a_key_policy_resource_replicas_and_imported_keys() {
         imported["aliases"],
         serde_json::json!(["unknown (name_prefix)"])
     );
+}
+
+#[test]
+fn keys_of_a_module_that_its_callers_do_not_create_are_kept() {
+    // The example calls the root module with the key turned off: the root's key is mapped as
+    // the root's, once (as `check` reports its findings).
+    let t = tempfile::tempdir().unwrap();
+    write(
+        t.path(),
+        "main.tf",
+        "variable \"create\" {\n  default = true\n}\nresource \"aws_kms_key\" \"k\" {\n  count = var.create ? 1 : 0\n  enable_key_rotation = true\n}\n",
+    );
+    write(
+        t.path(),
+        "examples/off/main.tf",
+        "module \"kms\" {\n  source = \"../..\"\n  create = false\n}\n",
+    );
+    std::fs::create_dir(t.path().join(".git")).unwrap();
+    let v = json(&kmslint(t.path(), &["map", "--format", "json"]));
+    let keys: Vec<(&str, &str)> = v["keys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| (k["root"].as_str().unwrap(), k["address"].as_str().unwrap()))
+        .collect();
+    assert_eq!(keys, [(".", "aws_kms_key.k[0]")]);
 }

@@ -613,7 +613,7 @@ fn wildcard_group(
             continue;
         };
         let op = op.to_ascii_lowercase();
-        if op.contains("not") || op.contains("ifexists") || c.values.is_empty() {
+        if op.contains("not") || op.contains("ifexists") {
             continue;
         }
         let values: Vec<&str> = c.values.iter().filter_map(|v| v.value.as_deref()).collect();
@@ -631,7 +631,15 @@ fn wildcard_group(
                     group = group.min(Group::Organization);
                 }
             }
-            "kms:calleraccount" | "aws:principalaccount" if values.len() == c.values.len() => {
+            // Limited to an account the scan cannot know: not public, not placed.
+            "kms:calleraccount" | "aws:principalaccount"
+                if values.is_empty() || values.len() < c.values.len() =>
+            {
+                if group == Group::Public {
+                    group = Group::Unknown;
+                }
+            }
+            "kms:calleraccount" | "aws:principalaccount" => {
                 let worst = values
                     .iter()
                     .map(|v| group_of_account(&Account::parse(v), owners, owner_known, settings))

@@ -1,3 +1,7 @@
+variable "account" {
+  type = string
+}
+
 # The key's own policy is replaced by an aws_kms_key_policy: the map shows the latter.
 resource "aws_kms_key" "primary" {
   enable_key_rotation = true
@@ -38,6 +42,14 @@ resource "aws_kms_key_policy" "primary" {
         Action    = "kms:Decrypt"
         Resource  = "*"
         Condition = { "ForAnyValue:StringLike" = { "aws:PrincipalOrgPaths" = "o-a1b2c3/r-ab12/ou-ab12-11111111/*" } }
+      },
+      {
+        Sid       = "SomeAccount"
+        Effect    = "Allow"
+        Principal = { AWS = "*" }
+        Action    = "kms:Decrypt"
+        Resource  = "*"
+        Condition = { StringEquals = { "kms:CallerAccount" = var.account } }
       },
       {
         Sid       = "Everything"
