@@ -635,9 +635,10 @@ fn wildcard_group(
             "kms:calleraccount" | "aws:principalaccount"
                 if values.is_empty() || values.len() < c.values.len() =>
             {
-                if group == Group::Public {
-                    group = Group::Unknown;
-                }
+                group = match group {
+                    Group::Public => Group::Unknown,
+                    other => other,
+                };
             }
             "kms:calleraccount" | "aws:principalaccount" => {
                 let worst = values
