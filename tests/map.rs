@@ -536,3 +536,26 @@ fn keys_of_a_module_that_its_callers_do_not_create_are_kept() {
         .collect();
     assert_eq!(keys, [(".", "aws_kms_key.k[0]")]);
 }
+
+#[test]
+fn a_configuration_that_turns_off_kms011_still_maps_what_plans_encrypt() {
+    let t = tempfile::tempdir().unwrap();
+    let plan = std::fs::read(
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("testdata/plans/encryption/plan.json"),
+    )
+    .unwrap();
+    write(t.path(), "plan.json", plan);
+    write(
+        t.path(),
+        "kmslint.toml",
+        "ignore = [\"KMS011\", \"KMS019\"]\n",
+    );
+    let v = json(&kmslint(t.path(), &["map", "--format", "json"]));
+    let managed: Vec<&str> = v["aws_managed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["address"].as_str().unwrap())
+        .collect();
+    assert!(managed.contains(&"aws_sqs_queue.orders"), "{managed:?}");
+}
