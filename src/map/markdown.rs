@@ -127,7 +127,12 @@ fn key_name(k: &KeyEntry) -> String {
     key_name_of(&k.root, &k.address)
 }
 
+/// An edge's label: every class is `all`, so the graph stays readable.
 fn short(actions: &[String]) -> String {
+    let classes = crate::map::classes::CLASSES;
+    if classes.iter().all(|(c, _)| actions.iter().any(|a| a == c)) {
+        return "all".to_string();
+    }
     actions
         .iter()
         .map(|a| label(a))
