@@ -192,8 +192,9 @@ def test_action_metadata(check, h):
 
     action = yaml.safe_load(text)
     want = {"path", "config", "format", "sarif-file", "upload-sarif", "category", "fail-level",
-            "soft-fail", "version"}
+            "soft-fail", "version", "map"}
     check.equal(set(action["inputs"]), want, "action inputs")
+    check.equal(action["inputs"]["map"]["default"], "false", "map default")
     check.equal(action["inputs"]["upload-sarif"]["default"], "true", "upload-sarif default")
     check.that({"sarif-file", "findings"} <= set(action["outputs"]), "outputs sarif-file and findings")
     used = "".join(json.dumps(step.get("env", {})) + json.dumps(step.get("with", {}))
@@ -246,7 +247,8 @@ def test_checksum_mismatch(check, h):
     check.contains(run.step("install").log, "checksum mismatch", "checksum mismatch: message")
     check.equal(run.cargo_calls, [], "checksum mismatch: no fallback to cargo")
     check.equal(step_outcomes(run), {"install": "failure", "scan": "skipped", "__2": "skipped",
-                                     "__3": "skipped"}, "checksum mismatch: later steps skipped")
+                                     "__3": "skipped", "map": "skipped"},
+                "checksum mismatch: later steps skipped")
 
 
 def test_cargo_fallbacks(check, h):
@@ -287,7 +289,7 @@ def test_findings(check, h):
     check.that(run.failed, "findings fail the job")
     outcomes = step_outcomes(run)
     check.equal(outcomes, {"install": "success", "scan": "success", "__2": "success",
-                           "__3": "failure"}, "findings: step outcomes", run.log)
+                           "__3": "failure", "map": "skipped"}, "findings: step outcomes", run.log)
     check.equal(run.outputs["sarif-file"], "kmslint.sarif", "findings: sarif-file output")
     check.equal(run.outputs["findings"], "2", "findings: findings output")
     check.equal(run.outputs["exit-code"], "1", "findings: exit-code output")
@@ -499,6 +501,58 @@ def test_summary_escaping(check, h):
         "| a\\|b \\<img src=x\\> \\*bold\\* `co\\|de` next line |"], "summary escaping", md)
 
 
+def test_map(check, h):
+    """`map: true` on a pull request puts the key access diff since the base commit in the job
+    summary; elsewhere it does nothing, and it never fails the job."""
+    git_env = dict(os.environ, GIT_CONFIG_NOSYSTEM="1", GIT_CONFIG_GLOBAL=os.devnull)
+
+    def git(ws, *args):
+        return subprocess.run(
+            ["git", "-c", "user.name=t", "-c", "user.email=t@example.com",
+             "-c", "commit.gpgsign=false", *args],
+            cwd=ws, env=git_env, check=True, stdout=subprocess.PIPE, text=True).stdout.strip()
+
+    base_sha = {}
+
+    def setup(ws):
+        git(ws, "init", "-q")
+        git(ws, "add", "-A")
+        git(ws, "commit", "-qm", "base")
+        base_sha["sha"] = git(ws, "rev-parse", "HEAD")
+        path = os.path.join(ws, "clean", "main.tf")
+        with open(path, "a", encoding="utf-8") as f:
+            f.write('\nresource "aws_kms_key" "pr_key" {\n  enable_key_rotation = true\n'
+                    '  policy = jsonencode({ Statement = [{ Effect = "Allow", '
+                    'Principal = { AWS = "*" }, Action = "kms:Decrypt", Resource = "*" }] })\n}\n')
+        event = os.path.join(ws, "..", "event.json")
+        with open(event, "w", encoding="utf-8") as f:
+            json.dump({"pull_request": {"base": {"sha": base_sha["sha"]}}}, f)
+
+    # The event file is written by setup, beside the workspace of the next case.
+    case_dir = os.path.join(h.work, f"case{h.count + 1}")
+    run = h.run({"path": "clean", "map": "true", "soft-fail": "true"}, setup=setup,
+                env={"GITHUB_EVENT_NAME": "pull_request",
+                     "GITHUB_EVENT_PATH": os.path.join(case_dir, "event.json")})
+    check.equal(step_outcomes(run)["map"], "success", "map: step runs", run.log)
+    check.that(not run.failed, "map: a new public key is reported, the job does not fail on it",
+               run.log)
+    check.contains(run.summary, "# KMS key access changes since " + base_sha["sha"],
+                   "map: diff heading in the summary", run.summary)
+    check.contains(run.summary, "```mermaid\nflowchart LR", "map: Mermaid graph in the summary")
+    check.contains(run.summary, "| added | NEW PUBLIC | public | \\* | allow | decrypt |  |",
+                   "map: the new public access", run.summary)
+    check.equal(git(run.workspace, "status", "--porcelain"), "M clean/main.tf\n?? kmslint.sarif",
+                "map: the work tree and the index are left as they were")
+
+    run = h.run({"path": "clean", "map": "true"}, env={"GITHUB_EVENT_NAME": "push"})
+    check.equal(step_outcomes(run)["map"], "success", "map on push: step runs", run.log)
+    check.contains(run.step("map").log, "not a pull request", "map on push: nothing to compare")
+    check.that("key access" not in run.summary, "map on push: no diff in the summary", run.summary)
+
+    run = h.run({"path": "clean"}, env={"GITHUB_EVENT_NAME": "pull_request"})
+    check.equal(step_outcomes(run)["map"], "skipped", "map false (default): step skipped")
+
+
 def main():
     if len(sys.argv) != 2:
         sys.stderr.write(__doc__)
@@ -509,7 +563,7 @@ def main():
         h = Harness(binary, work)
         tests = [test_action_metadata, test_release_install, test_checksum_mismatch,
                  test_cargo_fallbacks, test_findings, test_clean, test_errors, test_injection,
-                 test_summary_escaping, test_binstall_metadata]
+                 test_summary_escaping, test_binstall_metadata, test_map]
         for test in tests:
             before = len(check.failures)
             try:

@@ -22,6 +22,7 @@ pub mod finding;
 pub mod fix;
 #[cfg(test)]
 mod fixtures;
+pub mod map;
 pub mod model;
 pub mod report;
 pub mod rules;
@@ -83,6 +84,25 @@ impl Outcome {
 /// them when they are configured and the paths are not the projects themselves (a pre-commit
 /// hook passes the staged files).
 pub fn check(paths: &[PathBuf], base: &Path, settings: &Settings) -> Outcome {
+    run(paths, base, settings, false).0
+}
+
+/// [`check`], also giving the whole inventory of each root module of the given paths (the key
+/// access map reads every key, policy and encrypting resource, which `check` drops unit by unit).
+pub fn check_inventories(
+    paths: &[PathBuf],
+    base: &Path,
+    settings: &Settings,
+) -> (Outcome, Vec<Inventory>) {
+    run(paths, base, settings, true)
+}
+
+fn run(
+    paths: &[PathBuf],
+    base: &Path,
+    settings: &Settings,
+    full: bool,
+) -> (Outcome, Vec<Inventory>) {
     let boundaries = files::repositories(paths, base);
     let found = discover::discover(paths, base, settings.exclude.as_ref(), &boundaries);
     // Files the user named are read where they are; only the scanned tree is confined.
@@ -125,7 +145,7 @@ pub fn check(paths: &[PathBuf], base: &Path, settings: &Settings) -> Outcome {
     };
     // The end of the run (sorting, suppressions) is parallel too, in the same pool.
     in_pool(|| {
-        let analysed = analyse_units(&files, &cache, base, settings, &given);
+        let analysed = analyse_units(&files, &cache, base, settings, &given, full);
         // The rest of the repository is read apart (its own files and ids): only its inventory
         // for the scan-wide rules is kept, not its findings, errors or sources.
         let context = if context.is_empty() {
@@ -133,11 +153,12 @@ pub fn check(paths: &[PathBuf], base: &Path, settings: &Settings) -> Outcome {
         } else {
             let files = new_files();
             let cache = from_hcl::ModuleCache::default();
-            analyse_units(&files, &cache, base, settings, &context)
+            analyse_units(&files, &cache, base, settings, &context, false)
                 .into_iter()
                 .map(|a| Analysed {
                     findings: Vec::new(),
                     errors: Vec::new(),
+                    full: None,
                     ..a
                 })
                 .collect()
@@ -198,6 +219,7 @@ fn analyse_units(
     base: &Path,
     settings: &Settings,
     units: &[Unit],
+    full: bool,
 ) -> Vec<Analysed> {
     units
         .par_iter()
@@ -214,7 +236,7 @@ fn analyse_units(
                 .filter_map(|(path, explicit)| load_plan(files, path, *explicit, settings))
                 .collect();
             let mut analysed = guarded(base, &unit.dir, || {
-                analyse_unit(files, cache, settings, &unit.dir, sources, plans)
+                analyse_unit(files, cache, settings, &unit.dir, sources, plans, full)
             });
             analysed.dir = absolute(base, &unit.dir);
             analysed.reached = std::mem::take(&mut analysed.reached)
@@ -293,6 +315,7 @@ fn guarded(base: &Path, dir: &Path, analyse: impl FnOnce() -> Analysed) -> Analy
                 ),
             )],
             var_names: None,
+            full: None,
         }
     })
 }
@@ -309,6 +332,8 @@ struct Analysed {
     dir: PathBuf,
     /// The directories of the modules the unit calls, directly or not.
     reached: std::collections::BTreeSet<PathBuf>,
+    /// The unit's whole inventory, configured then planned, when asked for.
+    full: Option<Inventory>,
 }
 
 /// A plan file read into the registry; `explicit` when named on the command line.
@@ -323,6 +348,7 @@ fn analyse_unit(
     dir: &Path,
     sources: Vec<(source::FileId, std::sync::Arc<source::SourceFile>)>,
     plans: Vec<PlanFile>,
+    full: bool,
 ) -> Analysed {
     // `--var` applies to every root: whether one declares each name is judged over the scan.
     let var_names = (!sources.is_empty()).then(|| {
@@ -356,6 +382,7 @@ fn analyse_unit(
         .collect();
     let mut from_plans = Vec::new();
     let mut planned_kept = Inventory::default();
+    let mut planned_full = Inventory::default();
     for (id, file, explicit) in plans {
         let (mut planned, places, plan_errors) =
             analyse_plan(dir, id, &file, explicit, &configured, settings);
@@ -382,14 +409,25 @@ fn analyse_unit(
                 target.related(place, format!("planned in {name}"));
             }
         }
-        if keep {
-            planned_kept.extend(planned.for_scan_rules());
+        match (full, keep) {
+            (true, true) => {
+                planned_kept.extend(planned.clone().for_scan_rules());
+                planned_full.extend(planned);
+            }
+            (true, false) => planned_full.extend(planned),
+            (false, true) => planned_kept.extend(planned.for_scan_rules()),
+            (false, false) => {}
         }
     }
     findings.extend(from_plans);
     let mut inventory = Inventory::default();
     if keep {
-        inventory = configured.for_scan_rules();
+        inventory = if full {
+            configured.clone()
+        } else {
+            std::mem::take(&mut configured)
+        }
+        .for_scan_rules();
         inventory.extend(planned_kept);
     }
     Analysed {
@@ -399,6 +437,10 @@ fn analyse_unit(
         var_names,
         dir: dir.to_path_buf(),
         reached,
+        full: full.then(|| {
+            configured.extend(planned_full);
+            configured
+        }),
     }
 }
 
@@ -535,9 +577,9 @@ pub fn check_sources(sources: Vec<(String, String)>, settings: &Settings) -> Out
     let cache = from_hcl::ModuleCache::default();
     in_pool(|| {
         let analysed = guarded(&dir, &dir, || {
-            analyse_unit(&files, &cache, settings, &dir, loaded, plans)
+            analyse_unit(&files, &cache, settings, &dir, loaded, plans, false)
         });
-        finish(files, vec![analysed], Vec::new(), Vec::new(), settings)
+        finish(files, vec![analysed], Vec::new(), Vec::new(), settings).0
     })
 }
 
@@ -548,7 +590,7 @@ fn finish(
     context: Vec<Analysed>,
     mut errors: Vec<InputError>,
     settings: &Settings,
-) -> Outcome {
+) -> (Outcome, Vec<Inventory>) {
     // A directory that another scanned root module calls is a module, not a root: analysed on
     // its own its inputs are unknown, and what it creates is counted through its callers.
     let reached: std::collections::BTreeSet<PathBuf> = analysed
@@ -559,6 +601,8 @@ fn finish(
     let mut inventory = Inventory::default();
     let mut findings = Vec::new();
     let mut called = Vec::new();
+    let mut whole = Vec::new();
+    let mut called_whole = Vec::new();
     let mut var_names: Option<std::collections::BTreeSet<String>> = None;
     for unit in &analysed {
         if let Some(names) = &unit.var_names {
@@ -570,11 +614,33 @@ fn finish(
     for unit in analysed.into_iter().chain(context) {
         if reached.contains(&unit.dir) {
             called.extend(unit.findings);
+            called_whole.extend(unit.full);
         } else {
+            whole.extend(unit.full);
             inventory.extend(unit.inventory);
             findings.extend(unit.findings);
         }
         errors.extend(unit.errors);
+    }
+    // As for findings: a called module's keys are its callers'; the inventory of a module whose
+    // keys no caller creates (each call has `count = 0`) is kept, callers (whose addresses go
+    // through more module calls) before the modules they call.
+    let mut created: std::collections::HashSet<(source::FileId, usize)> = whole
+        .iter()
+        .flat_map(|i: &Inventory| i.keys.iter().map(|k| (k.block.file, k.block.span.start)))
+        .collect();
+    let depth = |i: &Inventory| i.keys.iter().map(|k| k.calls.len()).max().unwrap_or(0);
+    called_whole.sort_by_key(|i| std::cmp::Reverse(depth(i)));
+    for i in called_whole {
+        let blocks: Vec<_> = i
+            .keys
+            .iter()
+            .map(|k| (k.block.file, k.block.span.start))
+            .collect();
+        if !blocks.iter().any(|b| created.contains(b)) {
+            created.extend(blocks);
+            whole.push(i);
+        }
     }
     if let Some(names) = var_names {
         errors.extend(terraform::vars::undeclared(&settings.var_inputs, &names));
@@ -646,13 +712,14 @@ fn finish(
     fix::resolve(&mut suppressed, &sources);
     errors.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     errors.dedup();
-    Outcome {
+    let outcome = Outcome {
         sources,
         findings,
         suppressed,
         errors,
         stats,
-    }
+    };
+    (outcome, whole)
 }
 
 /// Rewrites the locations in files read through a translation (the JSON configuration syntax)

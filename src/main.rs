@@ -45,6 +45,56 @@ enum Command {
     },
     /// Write a commented `kmslint.toml` with every key into the current directory.
     Init,
+    /// Show who may do what with every key, or what a change does to it (`--base REV`).
+    Map(Box<MapArgs>),
+}
+
+#[derive(Args)]
+struct MapArgs {
+    /// Files and directories to map, as for `check`.
+    #[arg(value_name = "PATH")]
+    paths: Vec<PathBuf>,
+    /// Read this configuration file (after the discovered `kmslint.toml`).
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    #[arg(long, value_enum, default_value_t = MapFormatArg::Pretty)]
+    format: MapFormatArg,
+    /// Write the map to FILE instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// Report only what changed since this git revision of the repository.
+    #[arg(long, value_name = "REV")]
+    base: Option<String>,
+    /// With `--base`: exit with 1 when the change gives new public or cross-account access.
+    #[arg(long, requires = "base")]
+    fail_on_new_access: bool,
+    /// An account this code deploys to (owner account); repeat or comma-separate.
+    #[arg(long = "account", value_delimiter = ',', value_name = "ID")]
+    accounts: Option<Vec<String>>,
+    /// Another account allowed to use the keys; repeat or comma-separate.
+    #[arg(long = "trusted-account", value_delimiter = ',', value_name = "ID")]
+    trusted_accounts: Option<Vec<String>>,
+    /// An organization (o-...) allowed through aws:PrincipalOrgID; repeat or comma-separate.
+    #[arg(
+        long = "trusted-organization",
+        value_delimiter = ',',
+        value_name = "ID"
+    )]
+    trusted_organizations: Option<Vec<String>>,
+    /// Set a root-module variable (`NAME=VALUE`); repeatable.
+    #[arg(long = "var", value_name = "NAME=VALUE", value_parser = parse_var)]
+    vars: Vec<(String, String)>,
+    /// Read root-module variables from a `.tfvars` or `.tfvars.json` file; repeatable.
+    #[arg(long = "var-file", value_name = "FILE")]
+    var_files: Vec<PathBuf>,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum MapFormatArg {
+    Pretty,
+    Json,
+    Markdown,
+    Dot,
 }
 
 #[derive(Args, Default)]
@@ -207,6 +257,7 @@ fn main() -> ExitCode {
             }
         },
         Some(Command::Check(args)) => check(*args),
+        Some(Command::Map(args)) => map(*args),
         None => check(cli.check),
     }
 }
@@ -520,6 +571,75 @@ fn fix_summary(run: &kmslint::fix::FixRun, outcome: &kmslint::Outcome, unsafe_fi
         run.fixed,
         outcome.findings.len()
     );
+}
+
+fn map(args: MapArgs) -> ExitCode {
+    use kmslint::map::MapFormat;
+    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    let paths = if args.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.paths
+    };
+    let flags = Options {
+        accounts: args.accounts,
+        trusted_accounts: args.trusted_accounts,
+        trusted_organizations: args.trusted_organizations,
+        var_inputs: Some(VarInputs {
+            files: args.var_files,
+            vars: args.vars,
+            env: std::env::vars()
+                .filter_map(|(k, v)| Some((k.strip_prefix("TF_VAR_")?.to_string(), v)))
+                .collect(),
+        }),
+        ..Options::default()
+    };
+    let settings = match kmslint::config::file::options_for(&paths, &cwd, args.config.as_deref()) {
+        Ok(o) => match Settings::resolve(o.merge(flags)) {
+            Ok(s) => s,
+            Err(e) => return fail(miette::Report::new(e)),
+        },
+        Err(e) => return fail(miette::Report::new(*e)),
+    };
+    let format = match args.format {
+        MapFormatArg::Pretty => MapFormat::Pretty,
+        MapFormatArg::Json => MapFormat::Json,
+        MapFormatArg::Markdown => MapFormat::Markdown,
+        MapFormatArg::Dot => MapFormat::Dot,
+    };
+    let mut text = Vec::new();
+    let mut code = ExitCode::SUCCESS;
+    let written = match &args.base {
+        Some(rev) => match kmslint::map::diff_against(&paths, &cwd, &settings, rev) {
+            Ok(diff) => {
+                if args.fail_on_new_access && diff.new_access() {
+                    code = ExitCode::from(1);
+                }
+                kmslint::map::write_diff(format, &diff, &mut text)
+            }
+            Err(e) => {
+                eprintln!("error: {}", report::escape::text(&e));
+                return ExitCode::from(2);
+            }
+        },
+        None => kmslint::map::write_map(
+            format,
+            &kmslint::map::map_of(&paths, &cwd, &settings),
+            &mut text,
+        ),
+    };
+    let written = written.and_then(|()| match &args.output {
+        Some(path) => std::fs::write(path, &text),
+        None => std::io::stdout().write_all(&text),
+    });
+    match written {
+        Ok(()) => code,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => code,
+        Err(e) => {
+            eprintln!("error: cannot write the map: {e}");
+            ExitCode::from(2)
+        }
+    }
 }
 
 /// Writes the report to the output file or standard output; a failure is exit code 2.

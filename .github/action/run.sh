@@ -8,6 +8,8 @@
 #   install  INPUT_VERSION -> step output `bin` (path of the kmslint executable)
 #   scan     KMSLINT_BIN, INPUT_PATH, INPUT_CONFIG, INPUT_FORMAT, INPUT_SARIF_FILE, INPUT_FAIL_LEVEL
 #            -> step outputs `sarif-file`, `findings`, `exit-code`; the job summary
+#   map      KMSLINT_BIN, INPUT_PATH, INPUT_CONFIG, GITHUB_EVENT_NAME, GITHUB_EVENT_PATH -> on a pull
+#            request, the key access changes since its base commit in the job summary
 #   finish   KMSLINT_EXIT_CODE, KMSLINT_FINDINGS, INPUT_SOFT_FAIL -> the step's exit status
 #
 # KMSLINT_RELEASE_URL replaces the release download base URL (a mirror, or a directory through
@@ -283,10 +285,58 @@ cmd_finish() {
   esac
 }
 
+# The key access diff between the pull request's base commit and the checkout, in Markdown, in the
+# job summary. Anything that stops it is a warning: the map informs, `scan` decides.
+cmd_map() {
+  local bin="${KMSLINT_BIN:-}"
+  [[ -n "$bin" && -x "$bin" ]] || die "KMSLINT_BIN does not name the installed kmslint (\"$bin\")"
+  case "${GITHUB_EVENT_NAME:-}" in
+    pull_request | pull_request_target) ;;
+    *)
+      echo "map: not a pull request (${GITHUB_EVENT_NAME:-no event}); no key access diff"
+      return 0
+      ;;
+  esac
+  local py base
+  py="$(python_cmd)" || { echo "::warning title=kmslint::map needs Python 3 to read the event"; return 0; }
+  base="$("$py" -c 'import json, sys; print(json.load(open(sys.argv[1]))["pull_request"]["base"]["sha"])' \
+    "${GITHUB_EVENT_PATH:-}" 2>/dev/null || true)"
+  if [[ ! "$base" =~ ^[0-9a-f]{40}([0-9a-f]{24})?$ ]]; then
+    echo "::warning title=kmslint::map: the event has no pull request base commit"
+    return 0
+  fi
+  local git_safe=(-c core.hooksPath=/dev/null -c core.fsmonitor=false)
+  # A shallow checkout lacks the base commit: fetch that one commit.
+  if ! git "${git_safe[@]}" cat-file -e "$base^{commit}" 2>/dev/null; then
+    git "${git_safe[@]}" fetch --quiet --no-tags --depth=1 origin "$base" 2>/dev/null || true
+  fi
+
+  local paths=() line
+  while IFS= read -r line || [[ -n "$line" ]]; do
+    line="${line%$'\r'}"
+    if [[ -n "${line//[[:space:]]/}" ]]; then paths+=("$line"); fi
+  done <<<"${INPUT_PATH:-.}"
+  if [[ ${#paths[@]} -eq 0 ]]; then paths=(.); fi
+  local args=()
+  if [[ -n "${INPUT_CONFIG:-}" ]]; then args+=(--config "$INPUT_CONFIG"); fi
+
+  local out status=0
+  out="$(mktemp)"
+  "$bin" map --base "$base" --format markdown --output "$out" ${args[@]+"${args[@]}"} \
+    -- "${paths[@]}" || status=$?
+  if [[ $status -ne 0 ]]; then
+    echo "::warning title=kmslint::map exited with status $status; no key access diff"
+  elif [[ -n "${GITHUB_STEP_SUMMARY:-}" ]]; then
+    cat -- "$out" >>"$GITHUB_STEP_SUMMARY"
+  fi
+  rm -f -- "$out"
+}
+
 case "${1:-}" in
   install) cmd_install ;;
   scan) cmd_scan ;;
   finish) cmd_finish ;;
+  map) cmd_map ;;
   *)
     echo "usage: run.sh install|scan|finish" >&2
     exit 2

@@ -32,7 +32,7 @@ pub struct Carrier<'a> {
 }
 
 /// Everything the rules look at, in a deterministic order.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Inventory {
     pub keys: Vec<Key>,
     pub key_policies: Vec<KeyPolicyResource>,
