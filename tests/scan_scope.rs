@@ -175,3 +175,38 @@ fn a_module_finding_has_one_address_and_fingerprint_in_every_mode() {
         [("KMS002".into(), "aws_kms_key.other".into())]
     );
 }
+
+/// A repository whose root is a module that its examples call as `../..` (the layout of most
+/// published modules): the example's call is analysed with the example's inputs whether the scan
+/// names the repository as `.`, by its absolute path or the example alone.
+#[test]
+fn an_example_calling_the_repository_root_analyses_it() {
+    let t = tempfile::tempdir().unwrap();
+    let d = t.path();
+    std::fs::create_dir(d.join(".git")).unwrap();
+    write(
+        d,
+        "main.tf",
+        "variable \"rotate\" {\n  type    = bool\n  default = true\n}\n\n\
+         resource \"aws_kms_key\" \"this\" {\n  enable_key_rotation = var.rotate\n}\n\n\
+         output \"key_arn\" {\n  value = aws_kms_key.this.arn\n}\n",
+    );
+    write(
+        d,
+        "examples/no-rotation/main.tf",
+        "module \"kms\" {\n  source = \"../..\"\n  rotate = false\n}\n\n\
+         output \"key_arn\" {\n  value = module.kms.key_arn\n}\n",
+    );
+    let expected = vec![(
+        "KMS002".to_string(),
+        "module.kms.aws_kms_key.this".to_string(),
+    )];
+    let absolute = d.to_string_lossy().into_owned();
+    for args in [
+        vec!["--select", "KMS002", "."],
+        vec!["--select", "KMS002", absolute.as_str()],
+        vec!["--select", "KMS002", "examples/no-rotation"],
+    ] {
+        assert_eq!(findings(d, &args), expected, "{args:?}");
+    }
+}

@@ -127,7 +127,7 @@ pub fn analyse_root_reaching(
         prefix: String::new(),
         key_path: Vec::new(),
         calls: Vec::new(),
-        stack: vec![normalize(dir)],
+        stack: vec![module_dir(dir)],
         default_tags: BTreeMap::new(),
     };
     // Nothing reads a root module's outputs.
@@ -150,6 +150,18 @@ pub fn analyse_root_reaching(
         .collect();
     resources::resolve_aliases(&mut inventory);
     (inventory, run.errors.into_inner(), run.reached.into_inner())
+}
+
+/// A module directory, normalized, and `.` where normalizing leaves nothing: a module called as
+/// `../..` from `examples/ex` is the scanned directory itself, which must still be read (an empty
+/// path names no directory) and known as the root `.` that it is.
+fn module_dir(dir: &Path) -> PathBuf {
+    let n = normalize(dir);
+    if n.as_os_str().is_empty() {
+        PathBuf::from(".")
+    } else {
+        n
+    }
 }
 
 /// How a root module directory is named in the inventory, so a plan in the same directory finds
@@ -709,7 +721,7 @@ impl Calls<'_> {
                 "module source `{source}` is outside the scanned tree; module `{name}` was not analysed"
             ));
         }
-        let normalized = normalize(&dir);
+        let normalized = module_dir(&dir);
         if self.frame.stack.contains(&normalized) {
             return error(format!(
                 "module `{name}` calls itself through `{source}`; the recursion was not followed"
@@ -817,7 +829,7 @@ impl Calls<'_> {
     /// caller checks that it stays inside the repository.
     fn resolve(&self, source: &str, key_path: &[String]) -> Option<PathBuf> {
         if source.starts_with("./") || source.starts_with("../") {
-            return Some(normalize(&self.frame.dir.join(source)));
+            return Some(module_dir(&self.frame.dir.join(source)));
         }
         let manifest = self.run.root.join(".terraform/modules/modules.json");
         // The manifest is read like any file of the tree: inside the repository, a regular file,
@@ -834,7 +846,7 @@ impl Calls<'_> {
             .iter()
             .find(|m| m.get("Key").and_then(|k| k.as_str()) == Some(key.as_str()))?;
         let dir = entry.get("Dir")?.as_str()?;
-        Some(normalize(&self.run.root.join(dir)))
+        Some(module_dir(&self.run.root.join(dir)))
     }
 }
 
