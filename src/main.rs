@@ -68,19 +68,8 @@ struct MapArgs {
     /// With `--base`: exit with 1 when the change gives new public or cross-account access.
     #[arg(long, requires = "base")]
     fail_on_new_access: bool,
-    /// An account this code deploys to (owner account); repeat or comma-separate.
-    #[arg(long = "account", value_delimiter = ',', value_name = "ID")]
-    accounts: Option<Vec<String>>,
-    /// Another account allowed to use the keys; repeat or comma-separate.
-    #[arg(long = "trusted-account", value_delimiter = ',', value_name = "ID")]
-    trusted_accounts: Option<Vec<String>>,
-    /// An organization (o-...) allowed through aws:PrincipalOrgID; repeat or comma-separate.
-    #[arg(
-        long = "trusted-organization",
-        value_delimiter = ',',
-        value_name = "ID"
-    )]
-    trusted_organizations: Option<Vec<String>>,
+    #[command(flatten)]
+    trust: TrustArgs,
     /// Set a root-module variable (`NAME=VALUE`); repeatable.
     #[arg(long = "var", value_name = "NAME=VALUE", value_parser = parse_var)]
     vars: Vec<(String, String)>,
@@ -134,19 +123,8 @@ struct CheckArgs {
     /// Most module and resource instances one root module may create [default: 10000].
     #[arg(long, value_name = "N")]
     max_instances: Option<usize>,
-    /// An account this code deploys to (owner account); repeat or comma-separate.
-    #[arg(long = "account", value_delimiter = ',', value_name = "ID")]
-    accounts: Option<Vec<String>>,
-    /// Another account allowed to use the keys; repeat or comma-separate.
-    #[arg(long = "trusted-account", value_delimiter = ',', value_name = "ID")]
-    trusted_accounts: Option<Vec<String>>,
-    /// An organization (o-...) allowed through aws:PrincipalOrgID; repeat or comma-separate.
-    #[arg(
-        long = "trusted-organization",
-        value_delimiter = ',',
-        value_name = "ID"
-    )]
-    trusted_organizations: Option<Vec<String>>,
+    #[command(flatten)]
+    trust: TrustArgs,
     /// Most principals allowed to administer one key [default: 3].
     #[arg(long, value_name = "N")]
     max_key_admins: Option<usize>,
@@ -184,6 +162,25 @@ struct CheckArgs {
     /// When to colour the pretty output.
     #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
     color: ColorArg,
+}
+
+/// Which accounts own the keys and which others are trusted: `check` and `map` judge access
+/// the same way.
+#[derive(Args, Default)]
+struct TrustArgs {
+    /// An account this code deploys to (owner account); repeat or comma-separate.
+    #[arg(long = "account", value_delimiter = ',', value_name = "ID")]
+    accounts: Option<Vec<String>>,
+    /// Another account allowed to use the keys; repeat or comma-separate.
+    #[arg(long = "trusted-account", value_delimiter = ',', value_name = "ID")]
+    trusted_accounts: Option<Vec<String>>,
+    /// An organization (o-...) allowed through aws:PrincipalOrgID; repeat or comma-separate.
+    #[arg(
+        long = "trusted-organization",
+        value_delimiter = ',',
+        value_name = "ID"
+    )]
+    trusted_organizations: Option<Vec<String>>,
 }
 
 #[derive(Clone, Copy, ValueEnum, Default)]
@@ -391,9 +388,9 @@ fn check(args: CheckArgs) -> ExitCode {
         max_file_size: args.max_file_size,
         max_plan_size: args.max_plan_size,
         max_instances: args.max_instances,
-        accounts: args.accounts,
-        trusted_accounts: args.trusted_accounts,
-        trusted_organizations: args.trusted_organizations,
+        accounts: args.trust.accounts,
+        trusted_accounts: args.trust.trusted_accounts,
+        trusted_organizations: args.trust.trusted_organizations,
         max_key_admins: args.max_key_admins,
         max_key_users: args.max_key_users,
         report_unused_suppressions: args.report_unused_suppressions.then_some(true),
@@ -582,9 +579,9 @@ fn map(args: MapArgs) -> ExitCode {
         args.paths
     };
     let flags = Options {
-        accounts: args.accounts,
-        trusted_accounts: args.trusted_accounts,
-        trusted_organizations: args.trusted_organizations,
+        accounts: args.trust.accounts,
+        trusted_accounts: args.trust.trusted_accounts,
+        trusted_organizations: args.trust.trusted_organizations,
         var_inputs: Some(VarInputs {
             files: args.var_files,
             vars: args.vars,

@@ -178,7 +178,7 @@ pub fn parse(
                 ObjectKey::Expression(Expression::Variable(v)) => v.as_str().to_string(),
                 _ => continue,
             };
-            if !is_identifier(&name)
+            if !crate::terraform::tfjson::is_identifier(&name)
                 || matches!(
                     name.as_str(),
                     "source" | "version" | "count" | "for_each" | "providers" | "depends_on"
@@ -445,14 +445,6 @@ fn quote(s: &str) -> String {
     }
     out.push('"');
     out
-}
-
-fn is_identifier(s: &str) -> bool {
-    let mut chars = s.chars();
-    chars
-        .next()
-        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
 }
 
 #[cfg(test)]

@@ -486,7 +486,7 @@ fn interpolation_end(s: &str) -> usize {
 }
 
 /// Whether `s` can name an argument in the native syntax.
-fn is_identifier(s: &str) -> bool {
+pub(crate) fn is_identifier(s: &str) -> bool {
     let mut chars = s.chars();
     chars
         .next()
