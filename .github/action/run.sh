@@ -16,6 +16,18 @@
 # file:// in the tests); the asset names are the ones .ci/package.sh gives the release.
 set -euo pipefail
 
+# Sets the caller's `paths` from the `path` input: one path per line; blank lines are ignored, and
+# no line is split or expanded.
+input_paths() {
+  paths=()
+  local line
+  while IFS= read -r line || [[ -n "$line" ]]; do
+    line="${line%$'\r'}"
+    if [[ -n "${line//[[:space:]]/}" ]]; then paths+=("$line"); fi
+  done <<<"${INPUT_PATH:-.}"
+  if [[ ${#paths[@]} -eq 0 ]]; then paths=(.); fi
+}
+
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 action_path="${GITHUB_ACTION_PATH:-$(cd "$here/../.." && pwd)}"
 # Git Bash on Windows runners: the runner's paths are "D:\...", which tar reads as a remote host.
@@ -199,13 +211,8 @@ cmd_scan() {
     "" | *$'\n'* | *$'\r'*) die "sarif-file must be one non-empty path" ;;
   esac
 
-  # One path per line; blank lines are ignored, and no line is split or expanded.
-  local paths=() line
-  while IFS= read -r line || [[ -n "$line" ]]; do
-    line="${line%$'\r'}"
-    if [[ -n "${line//[[:space:]]/}" ]]; then paths+=("$line"); fi
-  done <<<"${INPUT_PATH:-.}"
-  if [[ ${#paths[@]} -eq 0 ]]; then paths=(.); fi
+  local paths=()
+  input_paths
 
   # Expanded with ${args[@]+...}: bash 3.2 (macOS) treats an empty array as unbound.
   local args=()
@@ -311,12 +318,8 @@ cmd_map() {
     git "${git_safe[@]}" fetch --quiet --no-tags --depth=1 origin "$base" 2>/dev/null || true
   fi
 
-  local paths=() line
-  while IFS= read -r line || [[ -n "$line" ]]; do
-    line="${line%$'\r'}"
-    if [[ -n "${line//[[:space:]]/}" ]]; then paths+=("$line"); fi
-  done <<<"${INPUT_PATH:-.}"
-  if [[ ${#paths[@]} -eq 0 ]]; then paths=(.); fi
+  local paths=()
+  input_paths
   local args=()
   if [[ -n "${INPUT_CONFIG:-}" ]]; then args+=(--config "$INPUT_CONFIG"); fi
 
