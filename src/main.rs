@@ -276,6 +276,17 @@ fn quiet_panics() {
     }));
 }
 
+/// Variable values as `terraform plan` takes them: `--var`, `--var-file` and `TF_VAR_*`.
+fn var_inputs(vars: Vec<(String, String)>, files: Vec<PathBuf>) -> VarInputs {
+    VarInputs {
+        files,
+        vars,
+        env: std::env::vars()
+            .filter_map(|(k, v)| Some((k.strip_prefix("TF_VAR_")?.to_string(), v)))
+            .collect(),
+    }
+}
+
 fn print(text: &str) -> ExitCode {
     match std::io::stdout().write_all(text.as_bytes()) {
         Ok(()) => ExitCode::SUCCESS,
@@ -394,13 +405,7 @@ fn check(args: CheckArgs) -> ExitCode {
         max_key_admins: args.max_key_admins,
         max_key_users: args.max_key_users,
         report_unused_suppressions: args.report_unused_suppressions.then_some(true),
-        var_inputs: Some(VarInputs {
-            files: args.var_files,
-            vars: args.vars,
-            env: std::env::vars()
-                .filter_map(|(k, v)| Some((k.strip_prefix("TF_VAR_")?.to_string(), v)))
-                .collect(),
-        }),
+        var_inputs: Some(var_inputs(args.vars, args.var_files)),
         ..Options::default()
     };
     let from_files = match kmslint::config::file::options_for(&paths, &cwd, args.config.as_deref())
@@ -582,13 +587,7 @@ fn map(args: MapArgs) -> ExitCode {
         accounts: args.trust.accounts,
         trusted_accounts: args.trust.trusted_accounts,
         trusted_organizations: args.trust.trusted_organizations,
-        var_inputs: Some(VarInputs {
-            files: args.var_files,
-            vars: args.vars,
-            env: std::env::vars()
-                .filter_map(|(k, v)| Some((k.strip_prefix("TF_VAR_")?.to_string(), v)))
-                .collect(),
-        }),
+        var_inputs: Some(var_inputs(args.vars, args.var_files)),
         ..Options::default()
     };
     let settings = match kmslint::config::file::options_for(&paths, &cwd, args.config.as_deref()) {

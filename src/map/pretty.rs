@@ -4,7 +4,7 @@ use std::io::{self, Write};
 
 use crate::map::classes::label;
 use crate::map::diff::{AccessChange, Diff};
-use crate::map::{Access, KeyEntry, Map};
+use crate::map::{Access, IamAccess, KeyEntry, Map};
 
 fn classes(actions: &[String]) -> String {
     if actions.is_empty() {
@@ -15,6 +15,22 @@ fn classes(actions: &[String]) -> String {
         .map(|a| label(a))
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// One line per IAM policy statement: what it gives, and where.
+fn iam_lines(out: &mut dyn Write, indent: &str, items: &[IamAccess]) -> io::Result<()> {
+    for i in items {
+        writeln!(
+            out,
+            "{indent}{} {}: {} ({}:{})",
+            i.address,
+            i.statement,
+            classes(&i.actions),
+            i.file,
+            i.line
+        )?;
+    }
+    Ok(())
 }
 
 pub(super) fn opt<T: ToString>(v: &Option<T>) -> String {
@@ -105,17 +121,7 @@ pub(super) fn map(map: &Map, out: &mut dyn Write) -> io::Result<()> {
         }
         if !k.iam_policies.is_empty() {
             writeln!(out, "  IAM policies:")?;
-            for i in &k.iam_policies {
-                writeln!(
-                    out,
-                    "    {} {}: {} ({}:{})",
-                    i.address,
-                    i.statement,
-                    classes(&i.actions),
-                    i.file,
-                    i.line
-                )?;
-            }
+            iam_lines(out, "    ", &k.iam_policies)?;
         }
         if !k.resources.is_empty() {
             writeln!(out, "  encrypts:")?;
@@ -141,17 +147,7 @@ pub(super) fn map(map: &Map, out: &mut dyn Write) -> io::Result<()> {
     }
     if !map.all_keys_iam.is_empty() {
         writeln!(out, "IAM policies that give access to every key:")?;
-        for i in &map.all_keys_iam {
-            writeln!(
-                out,
-                "  {} {}: {} ({}:{})",
-                i.address,
-                i.statement,
-                classes(&i.actions),
-                i.file,
-                i.line
-            )?;
-        }
+        iam_lines(out, "  ", &map.all_keys_iam)?;
         writeln!(out)?;
     }
     if !map.aws_managed.is_empty() {
