@@ -351,23 +351,22 @@ fn analyse_unit(
     full: bool,
 ) -> Analysed {
     // `--var` applies to every root: whether one declares each name is judged over the scan.
-    let var_names = (!sources.is_empty()).then(|| {
-        if settings.var_inputs.vars.is_empty() {
-            Vec::new()
-        } else {
-            terraform::vars::variable_names(&sources)
-        }
-    });
-    let (mut configured, mut errors, reached) = if sources.is_empty() {
-        (Inventory::default(), Vec::new(), Default::default())
+    let (mut configured, mut errors, reached, var_names) = if sources.is_empty() {
+        (Inventory::default(), Vec::new(), Default::default(), None)
     } else {
-        from_hcl::analyse_root_reaching(
+        let root = from_hcl::analyse_root_reaching(
             files,
             cache,
             &settings.var_inputs,
             settings.max_instances,
             dir,
             sources,
+        );
+        (
+            root.inventory,
+            root.errors,
+            root.reached,
+            Some(root.variables),
         )
     };
     // Nothing is kept when no scan-wide rule will run (no tiers or required aliases configured).

@@ -291,24 +291,6 @@ pub fn undeclared<'a>(
         .collect()
 }
 
-/// The names of the `variable` blocks in a module's files (for [`undeclared`]).
-pub fn variable_names(files: &[(FileId, Arc<SourceFile>)]) -> Vec<String> {
-    files
-        .iter()
-        .filter(|(_, f)| crate::terraform::layout::syntax(&f.path).is_some())
-        .filter_map(|(id, f)| crate::terraform::layout::parse(*id, f).ok())
-        .flat_map(|body| {
-            body.blocks()
-                .filter(|b| b.ident.as_str() == "variable")
-                .filter_map(|b| match b.labels.as_slice() {
-                    [label] => Some(label.as_str().to_string()),
-                    _ => None,
-                })
-                .collect::<Vec<_>>()
-        })
-        .collect()
-}
-
 /// The assignments of one `.tfvars` or `.tfvars.json` file, each located where it is written,
 /// and what makes the file unusable; `parsed` holds the module's `.tfvars` files already parsed
 /// (their syntax errors are already reported).

@@ -88,13 +88,22 @@ pub fn analyse_root(
     dir: &Path,
     sources: Vec<(FileId, Arc<SourceFile>)>,
 ) -> (Inventory, Vec<InputError>) {
-    let (inventory, errors, _) =
-        analyse_root_reaching(files, cache, inputs, max_instances, dir, sources);
-    (inventory, errors)
+    let root = analyse_root_reaching(files, cache, inputs, max_instances, dir, sources);
+    (root.inventory, root.errors)
 }
 
-/// [`analyse_root`], also returning the (normalized) directories of the modules it calls,
-/// directly or not.
+/// What [`analyse_root_reaching`] finds of a root module.
+pub struct RootAnalysis {
+    pub inventory: Inventory,
+    pub errors: Vec<InputError>,
+    /// The (normalized) directories of the modules it calls, directly or not.
+    pub reached: BTreeSet<PathBuf>,
+    /// The names of the variables it declares (what `--var` may set).
+    pub variables: Vec<String>,
+}
+
+/// [`analyse_root`], also returning the directories of the modules it calls and the variables
+/// it declares.
 pub fn analyse_root_reaching(
     files: &Files,
     cache: &ModuleCache,
@@ -102,7 +111,7 @@ pub fn analyse_root_reaching(
     max_instances: usize,
     dir: &Path,
     sources: Vec<(FileId, Arc<SourceFile>)>,
-) -> (Inventory, Vec<InputError>, BTreeSet<PathBuf>) {
+) -> RootAnalysis {
     let run = Run {
         files,
         cache,
@@ -149,7 +158,12 @@ pub fn analyse_root_reaching(
         .map(|k| k.address.clone())
         .collect();
     resources::resolve_aliases(&mut inventory);
-    (inventory, run.errors.into_inner(), run.reached.into_inner())
+    RootAnalysis {
+        inventory,
+        errors: run.errors.into_inner(),
+        reached: run.reached.into_inner(),
+        variables: index.variables.keys().map(|v| (*v).to_string()).collect(),
+    }
 }
 
 /// A module directory, normalized, and `.` where normalizing leaves nothing: a module called as
