@@ -99,6 +99,16 @@ pub fn counts(suppressed: &[Finding]) -> Vec<(Source, usize)> {
         .collect()
 }
 
+/// How many findings each source silenced, for a report's summary (`1 kmslint, 2 baseline`);
+/// `None` when none was.
+pub fn counts_text(suppressed: &[Finding]) -> Option<String> {
+    let parts: Vec<String> = counts(suppressed)
+        .iter()
+        .map(|(s, n)| format!("{n} {}", s.name()))
+        .collect();
+    (!parts.is_empty()).then(|| parts.join(", "))
+}
+
 /// The findings suppressions left open, those they silenced (marked), and diagnostics.
 #[derive(Debug, Default)]
 pub struct Applied {

@@ -144,9 +144,8 @@ pub(super) fn map(map: &Map, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out, "# KMS key access map\n")?;
     writeln!(
         out,
-        "{} key{}{}\n",
-        map.keys.len(),
-        if map.keys.len() == 1 { "" } else { "s" },
+        "{}{}\n",
+        crate::report::counted(map.keys.len(), "key"),
         if map.input_errors > 0 {
             format!(
                 "; {} input error(s), the map may be incomplete (`kmslint check` lists them)",
@@ -337,9 +336,8 @@ pub(super) fn diff(diff: &Diff, out: &mut dyn Write) -> io::Result<()> {
     }
     writeln!(
         out,
-        "{} key{} changed; {} new public, {} new cross\\-account access.\n",
-        diff.keys.len(),
-        if diff.keys.len() == 1 { "" } else { "s" },
+        "{} changed; {} new public, {} new cross\\-account access.\n",
+        crate::report::counted(diff.keys.len(), "key"),
         diff.new_public,
         diff.new_cross_account
     )?;

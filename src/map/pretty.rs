@@ -163,9 +163,8 @@ pub(super) fn map(map: &Map, out: &mut dyn Write) -> io::Result<()> {
     }
     writeln!(
         out,
-        "{} key{}{}",
-        map.keys.len(),
-        if map.keys.len() == 1 { "" } else { "s" },
+        "{}{}",
+        crate::report::counted(map.keys.len(), "key"),
         if map.input_errors > 0 {
             format!(
                 "; {} input error(s): run `kmslint check` to see them, the map may be incomplete",

@@ -76,22 +76,11 @@ pub(super) fn write(
             data(&f.message)
         )?;
     }
-    let by_source = crate::suppress::counts(&outcome.suppressed);
-    if !by_source.is_empty() {
-        let parts: Vec<String> = by_source
-            .iter()
-            .map(|(s, n)| format!("{n} {}", s.name()))
-            .collect();
+    if let Some(by_source) = crate::suppress::counts_text(&outcome.suppressed) {
         writeln!(
             out,
-            "kmslint: {} suppressed finding{} not annotated ({}); `--show-suppressed` lists them in the pretty, JSON and SARIF output",
-            outcome.suppressed.len(),
-            if outcome.suppressed.len() == 1 {
-                ""
-            } else {
-                "s"
-            },
-            parts.join(", ")
+            "kmslint: {} not annotated ({by_source}); `--show-suppressed` lists them in the pretty, JSON and SARIF output",
+            super::counted(outcome.suppressed.len(), "suppressed finding")
         )?;
     }
     for level in [Level::Error, Level::Warning, Level::Note] {
@@ -99,9 +88,8 @@ pub(super) fn write(
         if n > 0 {
             writeln!(
                 out,
-                "kmslint: {n} more {} finding{} not annotated (GitHub shows {PER_LEVEL} per level); see the SARIF or pretty output",
-                level.as_str(),
-                if n == 1 { "" } else { "s" }
+                "kmslint: {} not annotated (GitHub shows {PER_LEVEL} per level); see the SARIF or pretty output",
+                super::counted(n, &format!("more {} finding", level.as_str()))
             )?;
         }
     }

@@ -94,16 +94,10 @@ pub(super) fn summary(outcome: &Outcome) -> String {
             line.push_str(&format!(" ({} more with `--unsafe-fixes`)", all - safe));
         }
     }
-    let by_source = crate::suppress::counts(&outcome.suppressed);
-    if !by_source.is_empty() {
-        let parts: Vec<String> = by_source
-            .iter()
-            .map(|(s, n)| format!("{n} {}", s.name()))
-            .collect();
+    if let Some(by_source) = crate::suppress::counts_text(&outcome.suppressed) {
         line.push_str(&format!(
-            "; {} suppressed: {}",
-            outcome.suppressed.len(),
-            parts.join(", ")
+            "; {} suppressed: {by_source}",
+            outcome.suppressed.len()
         ));
     }
     line

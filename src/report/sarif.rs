@@ -248,22 +248,18 @@ pub(super) fn write(
             ),
         ));
     }
-    let by_source = crate::suppress::counts(&outcome.suppressed);
-    if !by_source.is_empty() && !options.show_suppressed {
-        let parts: Vec<String> = by_source
-            .iter()
-            .map(|(s, n)| format!("{n} {}", s.name()))
-            .collect();
+    if let Some(by_source) = crate::suppress::counts_text(&outcome.suppressed)
+        && !options.show_suppressed
+    {
         notifications.push(summary_notification(
             "note",
             "suppressed",
             format!(
-                "{} suppressed ({}) and not listed; `--show-suppressed` lists them with their suppressions",
+                "{} suppressed ({by_source}) and not listed; `--show-suppressed` lists them with their suppressions",
                 match outcome.suppressed.len() {
                     1 => "1 finding was".to_string(),
                     n => format!("{n} findings were"),
-                },
-                parts.join(", ")
+                }
             ),
         ));
     }
