@@ -625,29 +625,24 @@ pub(super) fn relative_path(options: &ReportOptions, path: &str) -> String {
 /// An absolute `/`-separated path relative to the repository root (the base directory less
 /// the repository prefix), with `..` segments where it lies outside.
 fn relative_to_root(options: &ReportOptions, path: &str) -> String {
-    let mut root: Vec<String> = options
-        .base
-        .components()
-        .filter_map(|c| match c {
-            std::path::Component::Normal(s) => Some(s.to_string_lossy().into_owned()),
-            _ => None,
-        })
-        .collect();
     let depth = options
         .repo_prefix
         .split('/')
         .filter(|s| !s.is_empty())
         .count();
-    root.truncate(root.len().saturating_sub(depth));
-    let target: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
-    let common = root
-        .iter()
-        .zip(&target)
-        .take_while(|(a, b)| a.as_str() == **b)
-        .count();
-    let mut parts: Vec<&str> = vec![".."; root.len() - common];
-    parts.extend(&target[common..]);
-    parts.join("/")
+    let root = options
+        .base
+        .ancestors()
+        .nth(depth)
+        .unwrap_or(std::path::Path::new("/"));
+    match crate::files::relative(std::path::Path::new(path), root) {
+        Some(rel) => rel
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/"),
+        None => path.to_string(),
+    }
 }
 
 /// SARIF message text reads `[text](id)` as a link; literal brackets must be escaped.
