@@ -210,6 +210,18 @@ fn heredoc_end(b: &[u8], i: usize) -> Option<usize> {
     Some(b.len())
 }
 
+/// Brackets opened less brackets closed in `tokens`.
+fn balance(tokens: &[(usize, usize, Kind)]) -> i32 {
+    tokens
+        .iter()
+        .map(|t| match t.2 {
+            Kind::Open => 1,
+            Kind::Close => -1,
+            _ => 0,
+        })
+        .sum()
+}
+
 fn finish(
     start: usize,
     end: usize,
@@ -217,14 +229,7 @@ fn finish(
     depth: i32,
     tokens: &[(usize, usize, Kind)],
 ) -> Line {
-    let net: i32 = tokens
-        .iter()
-        .map(|t| match t.2 {
-            Kind::Open => 1,
-            Kind::Close => -1,
-            _ => 0,
-        })
-        .sum();
+    let net = balance(tokens);
     let comment = match tokens {
         [_, .., last] if last.2 == Kind::Comment => Some(last.0),
         _ => None,
@@ -252,15 +257,7 @@ fn finish(
     };
     if let Some(k) = eq_index {
         line.lead_end = Some(body[k - 1].1);
-        let balance: i32 = body[k..]
-            .iter()
-            .map(|t| match t.2 {
-                Kind::Open => 1,
-                Kind::Close => -1,
-                _ => 0,
-            })
-            .sum();
-        if balance == 0 {
+        if balance(&body[k..]) == 0 {
             line.eq = Some(body[k].0);
             let value_end = body.last().map_or(end, |t| t.1);
             let value_start = body.get(k + 1).map_or(value_end, |t| t.0);
