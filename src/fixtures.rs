@@ -145,3 +145,34 @@ pub(crate) fn run(dir: &Path, settings: &Settings) -> Vec<String> {
     }
     failures
 }
+
+/// Runs every case folder under `testdata/NAME/`, each scanned with the rules its `.rules` file
+/// lists and the `kmslint.toml` it holds, and returns the mismatches.
+pub(crate) fn run_cases(name: &str) -> Vec<String> {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("testdata")
+        .join(name);
+    let mut cases: Vec<std::path::PathBuf> = std::fs::read_dir(&root)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    cases.sort();
+    let mut failures = Vec::new();
+    for case in cases {
+        let rules = std::fs::read_to_string(case.join(".rules")).unwrap();
+        let file =
+            crate::config::file::options_for(std::slice::from_ref(&case), &case, None).unwrap();
+        let settings = Settings::resolve(file.merge(crate::config::Options {
+            select: Some(rules.split_whitespace().map(str::to_string).collect()),
+            ..crate::config::Options::default()
+        }))
+        .unwrap();
+        let name = case.file_name().unwrap().to_string_lossy().into_owned();
+        failures.extend(
+            crate::fixtures::run(&case, &settings)
+                .into_iter()
+                .map(|f| format!("{name}/{f}")),
+        );
+    }
+    failures
+}

@@ -1,4 +1,4 @@
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use super::*;
 use crate::config::{Options, Settings};
@@ -115,41 +115,10 @@ fn values_carry_where_they_were_used() {
     assert_eq!(origin.via[0].message, "used through `var.rotate`");
 }
 
-/// Runs every case folder under `testdata/NAME/`, each scanned with the rules its `.rules` file
-/// lists and the `kmslint.toml` it holds, and returns the mismatches.
-fn run_cases(name: &str) -> Vec<String> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("testdata")
-        .join(name);
-    let mut cases: Vec<PathBuf> = std::fs::read_dir(&root)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    cases.sort();
-    let mut failures = Vec::new();
-    for case in cases {
-        let rules = std::fs::read_to_string(case.join(".rules")).unwrap();
-        let file =
-            crate::config::file::options_for(std::slice::from_ref(&case), &case, None).unwrap();
-        let settings = Settings::resolve(file.merge(Options {
-            select: Some(rules.split_whitespace().map(str::to_string).collect()),
-            ..Options::default()
-        }))
-        .unwrap();
-        let name = case.file_name().unwrap().to_string_lossy().into_owned();
-        failures.extend(
-            crate::fixtures::run(&case, &settings)
-                .into_iter()
-                .map(|f| format!("{name}/{f}")),
-        );
-    }
-    failures
-}
-
 /// The evaluation fixtures (`testdata/eval/`).
 #[test]
 fn evaluation_fixtures() {
-    let failures = run_cases("eval");
+    let failures = crate::fixtures::run_cases("eval");
     assert!(failures.is_empty(), "\n{}\n", failures.join("\n"));
 }
 
@@ -157,14 +126,14 @@ fn evaluation_fixtures() {
 /// override files, Terragrunt directories.
 #[test]
 fn input_fixtures() {
-    let failures = run_cases("inputs");
+    let failures = crate::fixtures::run_cases("inputs");
     assert!(failures.is_empty(), "\n{}\n", failures.join("\n"));
 }
 
 /// The plan fixtures (`testdata/plans/`).
 #[test]
 fn plan_fixtures() {
-    let failures = run_cases("plans");
+    let failures = crate::fixtures::run_cases("plans");
     assert!(failures.is_empty(), "\n{}\n", failures.join("\n"));
 }
 
