@@ -45,6 +45,39 @@ fn key_id(root: &str, address: &str) -> String {
     format!("key:{root}:{address}")
 }
 
+/// A principal's node and its edge to `key`, dashed or solid when `style` says so.
+fn principal_edge(
+    out: &mut dyn Write,
+    principal: &str,
+    group: &str,
+    key: &str,
+    style: Option<&str>,
+    label: &str,
+) -> io::Result<()> {
+    let who = format!("principal:{principal}");
+    writeln!(
+        out,
+        "  {} [shape=ellipse, label={}];",
+        q(&who),
+        lines(&[principal, group])
+    )?;
+    let style = style.map_or(String::new(), |s| format!("style={s}, "));
+    writeln!(
+        out,
+        "  {} -> {} [{style}label={}];",
+        q(&who),
+        q(key),
+        q(label)
+    )
+}
+
+/// A resource's node; returns its id.
+fn resource_node(out: &mut dyn Write, root: &str, address: &str) -> io::Result<String> {
+    let res = format!("resource:{root}:{address}");
+    writeln!(out, "  {} [shape=box, label={}];", q(&res), q(address))?;
+    Ok(res)
+}
+
 pub(super) fn map(map: &Map, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out, "digraph kms {{")?;
     writeln!(out, "  rankdir=LR;")?;
@@ -57,53 +90,34 @@ pub(super) fn map(map: &Map, out: &mut dyn Write) -> io::Result<()> {
             lines(&[&k.address, &k.state])
         )?;
         for a in k.principals.iter().filter(|a| a.effect == "allow") {
-            let who = format!("principal:{}", a.principal);
-            writeln!(
-                out,
-                "  {} [shape=ellipse, label={}];",
-                q(&who),
-                lines(&[&a.principal, a.group.label()])
-            )?;
-            writeln!(
-                out,
-                "  {} -> {} [label={}];",
-                q(&who),
-                q(&key),
-                q(&short(&a.actions))
-            )?;
+            let (who, group) = (&a.principal, a.group.label());
+            principal_edge(out, who, group, &key, None, &short(&a.actions))?;
         }
         for g in &k.grants {
-            let who = format!("principal:{}", g.grantee);
-            writeln!(
+            let label = format!("grant: {}", short(&g.actions));
+            principal_edge(
                 out,
-                "  {} [shape=ellipse, label={}];",
-                q(&who),
-                lines(&[&g.grantee, g.group.label()])
-            )?;
-            writeln!(
-                out,
-                "  {} -> {} [style=dashed, label={}];",
-                q(&who),
-                q(&key),
-                q(&format!("grant: {}", short(&g.actions)))
+                &g.grantee,
+                g.group.label(),
+                &key,
+                Some("dashed"),
+                &label,
             )?;
         }
         for r in &k.resources {
-            let res = format!("resource:{}:{}", k.root, r.address);
-            writeln!(out, "  {} [shape=box, label={}];", q(&res), q(&r.address))?;
+            let res = resource_node(out, &k.root, &r.address)?;
             writeln!(out, "  {} -> {};", q(&key), q(&res))?;
         }
     }
     for m in &map.aws_managed {
         let key = format!("managed:{}", m.key);
-        let res = format!("resource:{}:{}", m.root, m.address);
         writeln!(
             out,
             "  {} [shape=hexagon, style=dashed, label={}];",
             q(&key),
             q(&m.key)
         )?;
-        writeln!(out, "  {} [shape=box, label={}];", q(&res), q(&m.address))?;
+        let res = resource_node(out, &m.root, &m.address)?;
         writeln!(out, "  {} -> {};", q(&key), q(&res))?;
     }
     writeln!(out, "}}")
@@ -122,26 +136,20 @@ pub(super) fn diff(diff: &Diff, out: &mut dyn Write) -> io::Result<()> {
         )?;
         for (sign, list, style) in [("+", &k.added, "solid"), ("-", &k.removed, "dashed")] {
             for a in list {
-                let who = format!("principal:{}", a.principal);
-                writeln!(
+                let label = format!("{sign} {}", short(&a.actions));
+                principal_edge(
                     out,
-                    "  {} [shape=ellipse, label={}];",
-                    q(&who),
-                    lines(&[&a.principal, a.group.label()])
-                )?;
-                writeln!(
-                    out,
-                    "  {} -> {} [style={style}, label={}];",
-                    q(&who),
-                    q(&key),
-                    q(&format!("{sign} {}", short(&a.actions)))
+                    &a.principal,
+                    a.group.label(),
+                    &key,
+                    Some(style),
+                    &label,
                 )?;
             }
         }
     }
     for m in &diff.moved {
-        let res = format!("resource:{}:{}", m.root, m.address);
-        writeln!(out, "  {} [shape=box, label={}];", q(&res), q(&m.address))?;
+        let res = resource_node(out, &m.root, &m.address)?;
         writeln!(
             out,
             "  {} -> {} [label=\"moved here\"];",
