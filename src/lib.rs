@@ -326,7 +326,8 @@ struct Analysed {
     /// [`Inventory::for_scan_rules`] of the unit's inventories.
     inventory: Inventory,
     errors: Vec<InputError>,
-    /// The unit's root module variables among those `--var` names; `None` without a module.
+    /// The unit's root module variables when `--var` is given; `None` otherwise, and without a
+    /// module.
     var_names: Option<Vec<String>>,
     /// The unit's directory (absolute once analysed).
     dir: PathBuf,
@@ -362,12 +363,9 @@ fn analyse_unit(
             dir,
             sources,
         );
-        (
-            root.inventory,
-            root.errors,
-            root.reached,
-            Some(root.variables),
-        )
+        // Kept only when there is a `--var` to judge.
+        let names = (!settings.var_inputs.vars.is_empty()).then_some(root.variables);
+        (root.inventory, root.errors, root.reached, names)
     };
     // Nothing is kept when no scan-wide rule will run (no tiers or required aliases configured).
     let keep = rules::scan_rules_active(settings);
