@@ -331,6 +331,12 @@ impl Files {
     }
 
     /// The sources and the read errors.
+    /// The path a file was read by.
+    pub fn path(&self, id: FileId) -> Option<PathBuf> {
+        let inner = self.inner.lock().unwrap_or_else(PoisonError::into_inner);
+        inner.files.get(id.0 as usize).map(|f| f.path.clone())
+    }
+
     pub fn finish(self) -> (SourceMap, Vec<InputError>) {
         let inner = self
             .inner

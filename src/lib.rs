@@ -14,6 +14,7 @@
 
 pub mod baseline;
 pub mod config;
+pub mod deps;
 pub mod diagnostic;
 pub mod discover;
 pub mod explain;
@@ -84,25 +85,59 @@ impl Outcome {
 /// them when they are configured and the paths are not the projects themselves (a pre-commit
 /// hook passes the staged files).
 pub fn check(paths: &[PathBuf], base: &Path, settings: &Settings) -> Outcome {
-    run(paths, base, settings, false).0
+    run(paths, base, settings, None).0
 }
 
-/// [`check`], also giving the whole inventory of each root module of the given paths (the key
-/// access map reads every key, policy and encrypting resource, which `check` drops unit by unit).
-pub fn check_inventories(
+/// One analysed unit of a scan (a module directory with the plans beside it), for the key
+/// access map, which reads every key, policy and encrypting resource (`check` drops them unit by
+/// unit) and reuses the map of a unit none of whose files changed.
+#[derive(Debug)]
+pub struct UnitScan {
+    /// Its directory (absolute).
+    pub dir: PathBuf,
+    /// The directories of the modules it calls, directly or not (absolute).
+    pub reached: std::collections::BTreeSet<PathBuf>,
+    /// What else its analysis read (absolute paths).
+    pub deps: deps::Deps,
+    /// Its whole inventory, configured then planned, when its keys are the scan's: a root
+    /// module, or a module whose keys none of its callers create.
+    pub inventory: Option<Inventory>,
+    /// Whether the inventory is kept though the unit is called (the second case above).
+    pub called: bool,
+    /// The key blocks the inventory creates (the path the file was read by, and the offset),
+    /// when it is kept.
+    pub created: Vec<(PathBuf, usize)>,
+}
+
+/// What units outside a run do to the units in it ([`check_units`]).
+#[derive(Debug, Default)]
+pub struct Elsewhere {
+    /// Directories that modules outside the run call (absolute): they are not roots.
+    pub called: std::collections::BTreeSet<PathBuf>,
+    /// Key blocks that units outside the run create (absolute path of the file, and offset):
+    /// a called module whose keys are created there is not kept for them.
+    pub created: std::collections::BTreeSet<(PathBuf, usize)>,
+}
+
+/// [`check`], also giving every unit of the given paths ([`UnitScan`]), as part of a scan
+/// whose other units do what `elsewhere` says.
+pub fn check_units(
     paths: &[PathBuf],
     base: &Path,
     settings: &Settings,
-) -> (Outcome, Vec<Inventory>) {
-    run(paths, base, settings, true)
+    elsewhere: &Elsewhere,
+) -> (Outcome, Vec<UnitScan>) {
+    run(paths, base, settings, Some(elsewhere))
 }
 
+/// `units_of`: whether to keep every unit's inventory, with what units outside the run do.
 fn run(
     paths: &[PathBuf],
     base: &Path,
     settings: &Settings,
-    full: bool,
-) -> (Outcome, Vec<Inventory>) {
+    units_of: Option<&Elsewhere>,
+) -> (Outcome, Vec<UnitScan>) {
+    let full = units_of.is_some();
     let boundaries = files::repositories(paths, base);
     let found = discover::discover(paths, base, settings.exclude.as_ref(), &boundaries);
     // Files the user named are read where they are; only the scanned tree is confined.
@@ -163,7 +198,7 @@ fn run(
                 })
                 .collect()
         };
-        finish(files, analysed, context, found.errors, settings)
+        finish(files, analysed, context, found.errors, settings, units_of)
     })
 }
 
@@ -209,6 +244,11 @@ fn repository(dir: &Path) -> PathBuf {
     files::work_tree(dir).unwrap_or(dir).to_path_buf()
 }
 
+/// The process's directory, against which relative paths are read.
+fn cwd() -> PathBuf {
+    std::env::current_dir().unwrap_or_default()
+}
+
 fn absolute(base: &Path, path: &Path) -> PathBuf {
     files::normalize(&base.join(path))
 }
@@ -242,6 +282,10 @@ fn analyse_units(
             analysed.reached = std::mem::take(&mut analysed.reached)
                 .into_iter()
                 .map(|d| absolute(base, &d))
+                .collect();
+            analysed.deps.files = std::mem::take(&mut analysed.deps.files)
+                .into_iter()
+                .map(|f| absolute(base, &f))
                 .collect();
             analysed
         })
@@ -306,6 +350,11 @@ fn guarded(base: &Path, dir: &Path, analyse: impl FnOnce() -> Analysed) -> Analy
             inventory: Inventory::default(),
             dir: dir.to_path_buf(),
             reached: Default::default(),
+            // Whatever it read, it is read again next time.
+            deps: deps::Deps {
+                opaque: true,
+                ..Default::default()
+            },
             errors: vec![InputError::whole(
                 diagnostic::InputErrorKind::Internal,
                 shown.clone(),
@@ -333,6 +382,8 @@ struct Analysed {
     dir: PathBuf,
     /// The directories of the modules the unit calls, directly or not.
     reached: std::collections::BTreeSet<PathBuf>,
+    /// What else its analysis read.
+    deps: deps::Deps,
     /// The unit's whole inventory, configured then planned, when asked for.
     full: Option<Inventory>,
 }
@@ -352,8 +403,14 @@ fn analyse_unit(
     full: bool,
 ) -> Analysed {
     // `--var` applies to every root: whether one declares each name is judged over the scan.
-    let (mut configured, mut errors, reached, var_names) = if sources.is_empty() {
-        (Inventory::default(), Vec::new(), Default::default(), None)
+    let (mut configured, mut errors, reached, deps, var_names) = if sources.is_empty() {
+        (
+            Inventory::default(),
+            Vec::new(),
+            Default::default(),
+            Default::default(),
+            None,
+        )
     } else {
         let root = from_hcl::analyse_root_reaching(
             files,
@@ -365,7 +422,7 @@ fn analyse_unit(
         );
         // Kept only when there is a `--var` to judge.
         let names = (!settings.var_inputs.vars.is_empty()).then_some(root.variables);
-        (root.inventory, root.errors, root.reached, names)
+        (root.inventory, root.errors, root.reached, root.deps, names)
     };
     // Nothing is kept when no scan-wide rule will run (no tiers or required aliases configured).
     let keep = rules::scan_rules_active(settings);
@@ -434,6 +491,7 @@ fn analyse_unit(
         var_names,
         dir: dir.to_path_buf(),
         reached,
+        deps,
         full: full.then(|| {
             configured.extend(planned_full);
             configured
@@ -576,30 +634,39 @@ pub fn check_sources(sources: Vec<(String, String)>, settings: &Settings) -> Out
         let analysed = guarded(&dir, &dir, || {
             analyse_unit(&files, &cache, settings, &dir, loaded, plans, false)
         });
-        finish(files, vec![analysed], Vec::new(), Vec::new(), settings).0
+        finish(
+            files,
+            vec![analysed],
+            Vec::new(),
+            Vec::new(),
+            settings,
+            None,
+        )
+        .0
     })
 }
 
-/// `context`: units read only for the scan-wide rules.
+/// `context`: units read only for the scan-wide rules; `units_of`: see [`run`].
 fn finish(
     files: Files,
     analysed: Vec<Analysed>,
     context: Vec<Analysed>,
     mut errors: Vec<InputError>,
     settings: &Settings,
-) -> (Outcome, Vec<Inventory>) {
+    units_of: Option<&Elsewhere>,
+) -> (Outcome, Vec<UnitScan>) {
     // A directory that another scanned root module calls is a module, not a root: analysed on
     // its own its inputs are unknown, and what it creates is counted through its callers.
     let reached: std::collections::BTreeSet<PathBuf> = analysed
         .iter()
         .chain(&context)
         .flat_map(|a| a.reached.iter().filter(move |d| **d != a.dir).cloned())
+        .chain(units_of.into_iter().flat_map(|e| e.called.iter().cloned()))
         .collect();
     let mut inventory = Inventory::default();
     let mut findings = Vec::new();
     let mut called = Vec::new();
-    let mut whole = Vec::new();
-    let mut called_whole = Vec::new();
+    let mut units = Vec::new();
     let mut var_names: Option<std::collections::BTreeSet<String>> = None;
     for unit in &analysed {
         if let Some(names) = &unit.var_names {
@@ -608,35 +675,72 @@ fn finish(
                 .extend(names.iter().cloned());
         }
     }
-    for unit in analysed.into_iter().chain(context) {
-        if reached.contains(&unit.dir) {
+    let analysed_count = analysed.len();
+    for (i, unit) in analysed.into_iter().chain(context).enumerate() {
+        let is_called = reached.contains(&unit.dir);
+        if is_called {
             called.extend(unit.findings);
-            called_whole.extend(unit.full);
         } else {
-            whole.extend(unit.full);
             inventory.extend(unit.inventory);
             findings.extend(unit.findings);
         }
         errors.extend(unit.errors);
+        if i < analysed_count {
+            units.push(UnitScan {
+                dir: unit.dir,
+                reached: unit.reached,
+                deps: unit.deps,
+                inventory: unit.full,
+                called: is_called,
+                created: Vec::new(),
+            });
+        }
     }
     // As for findings: a called module's keys are its callers'; the inventory of a module whose
     // keys no caller creates (each call has `count = 0`) is kept, callers (whose addresses go
     // through more module calls) before the modules they call.
-    let mut created: std::collections::HashSet<(source::FileId, usize)> = whole
-        .iter()
-        .flat_map(|i: &Inventory| i.keys.iter().map(|k| (k.block.file, k.block.span.start)))
-        .collect();
-    let depth = |i: &Inventory| i.keys.iter().map(|k| k.calls.len()).max().unwrap_or(0);
-    called_whole.sort_by_key(|i| std::cmp::Reverse(depth(i)));
-    for i in called_whole {
-        let blocks: Vec<_> = i
-            .keys
+    let blocks = |i: &Inventory| -> Vec<(source::FileId, usize)> {
+        i.keys
             .iter()
             .map(|k| (k.block.file, k.block.span.start))
-            .collect();
-        if !blocks.iter().any(|b| created.contains(b)) {
-            created.extend(blocks);
-            whole.push(i);
+            .collect()
+    };
+    let mut created: std::collections::HashSet<(source::FileId, usize)> = units
+        .iter()
+        .filter(|u| !u.called)
+        .flat_map(|u| u.inventory.iter())
+        .flat_map(blocks)
+        .collect();
+    let outside = |b: &(source::FileId, usize)| {
+        units_of.is_some_and(|e| {
+            !e.created.is_empty()
+                && files
+                    .path(b.0)
+                    .is_some_and(|p| e.created.contains(&(absolute(&cwd(), &p), b.1)))
+        })
+    };
+    let depth = |i: &Inventory| i.keys.iter().map(|k| k.calls.len()).max().unwrap_or(0);
+    let mut by_depth: Vec<usize> = (0..units.len()).filter(|i| units[*i].called).collect();
+    by_depth.sort_by_key(|i| std::cmp::Reverse(units[*i].inventory.as_ref().map_or(0, depth)));
+    for i in by_depth {
+        let Some(unit) = units.get_mut(i) else {
+            continue;
+        };
+        let made = unit.inventory.as_ref().map(blocks).unwrap_or_default();
+        if made.iter().any(|b| created.contains(b) || outside(b)) {
+            unit.inventory = None;
+        } else {
+            created.extend(made);
+        }
+    }
+    if units_of.is_some() {
+        for unit in &mut units {
+            unit.created = unit
+                .inventory
+                .iter()
+                .flat_map(blocks)
+                .filter_map(|(id, start)| Some((files.path(id)?, start)))
+                .collect();
         }
     }
     if let Some(names) = var_names {
@@ -716,7 +820,7 @@ fn finish(
         errors,
         stats,
     };
-    (outcome, whole)
+    (outcome, units)
 }
 
 /// Rewrites the locations in files read through a translation (the JSON configuration syntax)

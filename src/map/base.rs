@@ -7,33 +7,68 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Component, Path, PathBuf};
 use std::process::{Command, Stdio};
 
-/// Files a map reads: configuration, variables, plans, policy files, module manifests, kmslint's
-/// configuration.
-fn wanted(path: &str) -> bool {
+/// Files a map reads: configuration (`.tf`, `.tofu`, their JSON forms, Terragrunt's `.hcl`),
+/// variables, plans, templates, module manifests, kmslint's configuration.
+pub fn wanted(path: &str) -> bool {
     let name = path.rsplit('/').next().unwrap_or(path);
-    [
-        ".tf",
-        ".tf.json",
-        ".tfvars",
-        ".tfvars.json",
-        ".json",
-        ".tpl",
-        ".tftpl",
-    ]
-    .iter()
-    .any(|ext| name.ends_with(ext))
+    crate::terraform::layout::syntax(Path::new(name)).is_some()
+        || [".hcl", ".tfvars", ".tfvars.json", ".json", ".tpl", ".tftpl"]
+            .iter()
+            .any(|ext| name.ends_with(ext))
         || crate::config::file::FILE_NAMES.contains(&name)
 }
 
-/// A checked-out copy of a revision in a temporary directory, removed on drop.
+/// A regular file of a revision.
+#[derive(Debug, Clone)]
+pub struct Blob {
+    pub oid: String,
+    pub size: u64,
+}
+
+/// The regular files of a revision (symbolic links and submodules are not files of it: a scan
+/// does not follow the former out of the copy, and has none of the latter).
+#[derive(Debug, Default)]
+pub struct Listing {
+    pub files: std::collections::BTreeMap<PathBuf, Blob>,
+}
+
+/// A copy of some files of a revision in a temporary directory, removed on drop.
 pub struct Snapshot {
     dir: PathBuf,
 }
 
 impl Snapshot {
+    /// An empty copy, its top level marked as a repository so that the scan is confined to it
+    /// as it is to the work tree.
+    pub fn new() -> Result<Snapshot, String> {
+        let snapshot = Snapshot {
+            dir: new_temp_dir()?,
+        };
+        std::fs::create_dir(snapshot.dir.join(".git")).map_err(|e| e.to_string())?;
+        Ok(snapshot)
+    }
+
     /// The directory of the repository's top level in the copy.
     pub fn root(&self) -> &Path {
         &self.dir
+    }
+
+    /// Writes a file read elsewhere at `rel` (a relative path of normal components).
+    pub fn put(&self, rel: &Path, content: &[u8]) -> Result<(), String> {
+        if safe_path(&rel.to_string_lossy()).is_none() {
+            return Err(format!("`{}` is not a path of the tree", rel.display()));
+        }
+        let target = self.dir.join(rel);
+        if let Some(parent) = target.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| e.to_string())?;
+        }
+        // `create_new`: two entries cannot both write one file, nor a planted link be followed.
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&target)
+            .and_then(|mut f| f.write_all(content))
+            .map_err(|e| format!("cannot write {}: {e}", target.display()))
     }
 }
 
@@ -82,9 +117,8 @@ fn safe_path(path: &str) -> Option<PathBuf> {
     ok.then(|| p.to_path_buf())
 }
 
-/// Writes the wanted files of `revision` of the repository at `repo` into a new temporary
-/// directory. Files larger than `max_size` are left out, as a scan leaves them out.
-pub fn snapshot(repo: &Path, revision: &str, max_size: u64) -> Result<Snapshot, String> {
+/// Lists the regular files of `revision` of the repository at `repo`.
+pub fn list(repo: &Path, revision: &str) -> Result<Listing, String> {
     if revision.starts_with('-') {
         return Err(format!("`{revision}` is not a revision"));
     }
@@ -98,7 +132,7 @@ pub fn snapshot(repo: &Path, revision: &str, max_size: u64) -> Result<Snapshot, 
     .map_err(|e| format!("`{revision}` is not a commit of the repository: {e}"))?;
     let commit = String::from_utf8_lossy(&commit).trim().to_string();
     let listing = run(git(repo).args(["ls-tree", "-r", "-z", "-l", "--full-tree", &commit]))?;
-    let mut files = Vec::new();
+    let mut files = std::collections::BTreeMap::new();
     for entry in listing.split(|b| *b == 0).filter(|e| !e.is_empty()) {
         let entry = String::from_utf8_lossy(entry);
         let Some((meta, path)) = entry.split_once('\t') else {
@@ -111,22 +145,42 @@ pub fn snapshot(repo: &Path, revision: &str, max_size: u64) -> Result<Snapshot, 
             continue;
         };
         // Regular files only: no symlinks (120000), no submodules.
-        if kind != "blob" || !matches!(mode, "100644" | "100755") || !wanted(path) {
+        if kind != "blob" || !matches!(mode, "100644" | "100755") {
             continue;
         }
-        if size.parse::<u64>().map_or(true, |s| s > max_size) {
+        let (Ok(size), Some(rel)) = (size.parse::<u64>(), safe_path(path)) else {
             continue;
-        }
-        if let Some(rel) = safe_path(path) {
-            files.push((oid.to_string(), rel));
-        }
+        };
+        files.insert(
+            rel,
+            Blob {
+                oid: oid.to_string(),
+                size,
+            },
+        );
     }
-    let dir = new_temp_dir()?;
-    let snapshot = Snapshot { dir };
-    // Marks the copy's top level as a repository, so the scan is confined to it as it is to
-    // the work tree.
-    std::fs::create_dir(snapshot.dir.join(".git")).map_err(|e| e.to_string())?;
-    write_blobs(repo, &files, &snapshot.dir)?;
+    Ok(Listing { files })
+}
+
+/// The copy a whole-tree map reads: every wanted file of the listing of at most `max_size`
+/// bytes (a scan leaves larger ones out), and the `extra` files (read by name, whatever their
+/// names).
+pub fn snapshot(
+    repo: &Path,
+    listing: &Listing,
+    max_size: u64,
+    extra: &std::collections::BTreeSet<PathBuf>,
+) -> Result<Snapshot, String> {
+    let snapshot = Snapshot::new()?;
+    let files: Vec<(&Path, &Blob)> = listing
+        .files
+        .iter()
+        .filter(|(p, b)| {
+            b.size <= max_size && (wanted(&p.to_string_lossy()) || extra.contains(p.as_path()))
+        })
+        .map(|(p, b)| (p.as_path(), b))
+        .collect();
+    write_blobs(repo, &files, &snapshot)?;
     Ok(snapshot)
 }
 
@@ -163,8 +217,12 @@ fn run(cmd: &mut Command) -> Result<Vec<u8>, String> {
     }
 }
 
-/// Reads the blobs with one `git cat-file --batch` and writes each at its path under `dir`.
-fn write_blobs(repo: &Path, files: &[(String, PathBuf)], dir: &Path) -> Result<(), String> {
+/// Reads the blobs with one `git cat-file --batch` and writes each at its path in `snapshot`.
+pub fn write_blobs(
+    repo: &Path,
+    files: &[(&Path, &Blob)],
+    snapshot: &Snapshot,
+) -> Result<(), String> {
     if files.is_empty() {
         return Ok(());
     }
@@ -178,7 +236,7 @@ fn write_blobs(repo: &Path, files: &[(String, PathBuf)], dir: &Path) -> Result<(
     let (Some(mut stdin), Some(stdout)) = (child.stdin.take(), child.stdout.take()) else {
         return Err("cannot talk to git cat-file".to_string());
     };
-    let oids: Vec<String> = files.iter().map(|(oid, _)| oid.clone()).collect();
+    let oids: Vec<String> = files.iter().map(|(_, b)| b.oid.clone()).collect();
     // Written from a thread of its own: git's output must be read while it reads its input.
     // Both ends buffered: one pipe write per few hundred objects, not three per object.
     let feeder = std::thread::spawn(move || {
@@ -192,7 +250,8 @@ fn write_blobs(repo: &Path, files: &[(String, PathBuf)], dir: &Path) -> Result<(
     });
     let mut reader = BufReader::with_capacity(1 << 16, stdout);
     let mut result = Ok(());
-    for (oid, rel) in files {
+    for (rel, blob) in files {
+        let oid = &blob.oid;
         let mut header = String::new();
         if reader.read_line(&mut header).map_err(|e| e.to_string())? == 0 {
             result = Err("git cat-file stopped early".to_string());
@@ -216,17 +275,7 @@ fn write_blobs(repo: &Path, files: &[(String, PathBuf)], dir: &Path) -> Result<(
             result = Err(format!("git cat-file answered {got} for {oid}"));
             break;
         }
-        let target = dir.join(rel);
-        if let Some(parent) = target.parent() {
-            std::fs::create_dir_all(parent).map_err(|e| e.to_string())?;
-        }
-        // `create_new`: two tree entries cannot both write one file.
-        std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&target)
-            .and_then(|mut f| f.write_all(&content))
-            .map_err(|e| format!("cannot write {}: {e}", target.display()))?;
+        snapshot.put(rel, &content)?;
     }
     drop(reader);
     let _ = child.kill();
@@ -251,6 +300,7 @@ mod tests {
     #[test]
     fn only_files_a_map_reads_are_wanted() {
         assert!(wanted("main.tf") && wanted("x/plan.json") && wanted("kmslint.toml"));
+        assert!(wanted("a/main.tofu") && wanted("b/terragrunt.hcl") && wanted("c/x.tf.json"));
         assert!(wanted(".terraform/modules/modules.json") && wanted("a.tfvars"));
         assert!(!wanted("README.md") && !wanted("script.sh"));
     }

@@ -8,6 +8,7 @@ mod dot;
 mod markdown;
 pub mod model;
 mod pretty;
+pub mod reuse;
 #[cfg(test)]
 mod tests;
 
@@ -238,41 +239,12 @@ pub fn map_of(
     settings: &crate::Settings,
 ) -> Map {
     let settings = with_plan_rules(settings);
-    let (outcome, inventories) = crate::check_inventories(paths, base, &settings);
-    build(&outcome, inventories, &settings)
-}
-
-/// The map of `revision`, read into a temporary directory.
-fn base_map(
-    repo: &std::path::Path,
-    prefix: &std::path::Path,
-    paths: &[std::path::PathBuf],
-    settings: &crate::Settings,
-    revision: &str,
-    limit: u64,
-) -> Result<Map, String> {
-    let snapshot = base::snapshot(repo, revision, limit)?;
-    let base_cwd = snapshot.root().join(prefix);
-    let mut base_paths = Vec::new();
-    for p in paths {
-        if p.is_absolute() {
-            let real = std::fs::canonicalize(p).unwrap_or_else(|_| p.clone());
-            let inside = real
-                .strip_prefix(repo)
-                .map_err(|_| format!("`{}` is outside the repository", p.display()))?;
-            base_paths.push(snapshot.root().join(inside));
-        } else {
-            // Absolute: discovery reads relative paths from the process's directory.
-            base_paths.push(base_cwd.join(p));
-        }
-    }
-    // A path that the revision does not have yet has no keys there.
-    base_paths.retain(|p| p.exists());
-    Ok(if base_paths.is_empty() || !base_cwd.exists() {
-        Map::default()
-    } else {
-        map_of(&base_paths, &base_cwd, settings)
-    })
+    let (outcome, units) = crate::check_units(paths, base, &settings, &crate::Elsewhere::default());
+    build(
+        &outcome,
+        units.into_iter().filter_map(|u| u.inventory).collect(),
+        &settings,
+    )
 }
 
 /// The rules whose being enabled makes the plan reader keep the resources that encrypt with
@@ -294,18 +266,54 @@ fn with_plan_rules(settings: &crate::Settings) -> crate::Settings {
 }
 
 /// The access diff of the given paths between `revision` of the git repository holding `cwd`
-/// and the tree as it is. The revision's tree is read with the settings of the tree as it is.
+/// and the tree as it is. The revision's tree is read with the settings (and variable files)
+/// of the tree as it is.
 pub fn diff_against(
     paths: &[std::path::PathBuf],
     cwd: &std::path::Path,
     settings: &crate::Settings,
     revision: &str,
 ) -> Result<Diff, String> {
+    diff_made(paths, cwd, settings, revision, true).map(|(diff, _)| diff)
+}
+
+/// [`diff_against`], saying how the revision's map was made; with `reuse` false the whole
+/// revision is always mapped (what reuse must give the same as).
+pub fn diff_made(
+    paths: &[std::path::PathBuf],
+    cwd: &std::path::Path,
+    settings: &crate::Settings,
+    revision: &str,
+    reuse: bool,
+) -> Result<(Diff, reuse::Made), String> {
+    use std::path::{Path, PathBuf};
     let real = std::fs::canonicalize(cwd).map_err(|e| e.to_string())?;
     let repo = crate::files::work_tree(&real)
         .ok_or("`--base` needs a git repository: the current directory is in none")?
         .to_path_buf();
-    let prefix = real.strip_prefix(&repo).unwrap_or(std::path::Path::new(""));
+    let prefix = real
+        .strip_prefix(&repo)
+        .unwrap_or(Path::new(""))
+        .to_path_buf();
+    // The repository's top level as the scan's paths show it (the directory may be reached
+    // through a link).
+    let lexical = crate::files::normalize(
+        &std::env::current_dir()
+            .map_err(|e| e.to_string())?
+            .join(cwd),
+    );
+    let top = {
+        let mut top = lexical.clone();
+        let depth = prefix.components().count();
+        for _ in 0..depth {
+            top.pop();
+        }
+        if lexical.ends_with(&prefix) {
+            top
+        } else {
+            repo.clone()
+        }
+    };
     // The diff does not show findings: only the rules that the plan reader needs stay.
     let mut settings = with_plan_rules(settings);
     settings
@@ -314,18 +322,56 @@ pub fn diff_against(
     settings.tiers.clear();
     settings.required_aliases.clear();
     settings.report_unused_suppressions = false;
+    // Variable files are the tree's: named from the directory kmslint runs in.
+    for f in &mut settings.var_inputs.files {
+        if f.is_relative() {
+            *f = lexical.join(&*f);
+        }
+    }
     let settings = &settings;
     let limit = settings.max_file_size.max(settings.max_plan_size);
-    // The revision is read and mapped while the tree as it is is mapped: reading it is mostly
-    // the kernel's work (files written), mapping mostly ours.
-    let (before, after) = std::thread::scope(|scope| {
-        let base = scope.spawn(|| base_map(&repo, prefix, paths, settings, revision, limit));
-        let after = map_of(paths, cwd, settings);
-        let before = base
+    // The revision is listed and compared with the work tree while the tree is mapped.
+    let (head, tree) = std::thread::scope(|scope| {
+        let tree = scope.spawn(|| {
+            base::list(&repo, revision).map(|l| reuse::Tree::new(repo.clone(), l, limit))
+        });
+        let head = reuse::scan(paths, cwd, settings, &top, &Default::default());
+        let tree = tree
             .join()
-            .unwrap_or_else(|_| Err("the map of the revision stopped".to_string()));
-        (before, after)
+            .unwrap_or_else(|_| Err("reading the revision stopped".to_string()));
+        (head, tree)
     });
-    let before = before?;
-    Ok(diff::diff(&before, &after, revision))
+    let tree = tree?;
+
+    let made = if reuse {
+        reuse::revision_map(&head, &tree, paths, &prefix, settings)
+    } else {
+        Err(format!("{}asked", reuse::WHOLE))
+    };
+    let (before, made) = match made {
+        Ok(done) => done,
+        Err(e) => match e.strip_prefix(reuse::WHOLE) {
+            Some(reason) => {
+                let (files, locals) = reuse::read_by_name(&head.units);
+                let snapshot = base::snapshot(&repo, tree.listing(), limit, &files)?;
+                let snapshot = reuse::add_locals(&tree, snapshot, &locals, &files)?;
+                let root: PathBuf = snapshot.root().to_path_buf();
+                let base_cwd = root.join(&prefix);
+                let base_paths = reuse::revision_paths(&repo, &root, &base_cwd, paths)?;
+                let map = if base_paths.is_empty() || !base_cwd.exists() {
+                    Map::default()
+                } else {
+                    map_of(&base_paths, &base_cwd, settings)
+                };
+                let made = reuse::Made {
+                    reused: 0,
+                    mapped: head.units.len(),
+                    whole: Some(reason.to_string()),
+                };
+                (map, made)
+            }
+            None => return Err(e),
+        },
+    };
+    Ok((diff::diff(&before, &head.map, revision), made))
 }

@@ -62,14 +62,14 @@ impl Places<'_> {
 }
 
 /// The map of a run: `inventories` are the root modules' whole inventories
-/// ([`crate::check_inventories`]), `outcome` the run's findings and sources.
+/// ([`crate::check_units`]), `outcome` the run's findings and sources.
 pub fn build(outcome: &Outcome, inventories: Vec<Inventory>, settings: &Settings) -> Map {
+    merge(parts(outcome, inventories, settings), outcome.errors.len())
+}
+
+/// The map of each inventory apart (see [`build`]), in their order.
+pub fn parts(outcome: &Outcome, inventories: Vec<Inventory>, settings: &Settings) -> Vec<Map> {
     let places = Places(&outcome.sources);
-    let mut map = Map {
-        version: VERSION,
-        input_errors: outcome.errors.len(),
-        ..Map::default()
-    };
     // The findings by the block they are about (without instance key), looked up per key.
     let mut findings: HashMap<&str, Vec<&Finding>> = HashMap::new();
     for f in &outcome.findings {
@@ -79,14 +79,23 @@ pub fn build(outcome: &Outcome, inventories: Vec<Inventory>, settings: &Settings
             .push(f);
     }
     // Root modules apart, in parallel: each inventory is dropped as soon as it is mapped.
-    let parts: Vec<Map> = inventories
+    inventories
         .into_par_iter()
         .map(|inventory| {
             let mut part = Map::default();
             unit(&places, &inventory, settings, &findings, &mut part);
             part
         })
-        .collect();
+        .collect()
+}
+
+/// One map of the maps of inventories, sorted, each key and resource once.
+pub fn merge(parts: impl IntoIterator<Item = Map>, input_errors: usize) -> Map {
+    let mut map = Map {
+        version: VERSION,
+        input_errors,
+        ..Map::default()
+    };
     for part in parts {
         map.keys.extend(part.keys);
         map.all_keys_iam.extend(part.all_keys_iam);

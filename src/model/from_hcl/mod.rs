@@ -71,6 +71,8 @@ struct Run<'a> {
     past_budget: RefCell<BTreeSet<(FileId, usize)>>,
     /// The directories of the modules instantiated, normalized: they are not roots of their own.
     reached: RefCell<BTreeSet<PathBuf>>,
+    /// The files read by name (see [`crate::deps`]).
+    reads: crate::deps::Recorder,
     /// Addresses of the keys something uses (`module.a.aws_kms_key.k`, no resource index), and
     /// module instances (prefixes) any key of which may be used (KMS021).
     used_keys: RefCell<(BTreeSet<String>, BTreeSet<String>)>,
@@ -98,6 +100,8 @@ pub struct RootAnalysis {
     pub errors: Vec<InputError>,
     /// The (normalized) directories of the modules it calls, directly or not.
     pub reached: BTreeSet<PathBuf>,
+    /// What else it read of the tree.
+    pub deps: crate::deps::Deps,
     /// The names of the variables it declares (what `--var` may set).
     pub variables: Vec<String>,
 }
@@ -124,6 +128,7 @@ pub fn analyse_root_reaching(
         limit_reported: Cell::new(false),
         past_budget: RefCell::new(BTreeSet::new()),
         reached: RefCell::new(BTreeSet::new()),
+        reads: crate::deps::Recorder::default(),
         used_keys: RefCell::new((BTreeSet::new(), BTreeSet::new())),
         exposed: RefCell::new(BTreeMap::new()),
     };
@@ -162,6 +167,7 @@ pub fn analyse_root_reaching(
         inventory,
         errors: run.errors.into_inner(),
         reached: run.reached.into_inner(),
+        deps: run.reads.into_inner(),
         variables: index.variables.keys().map(|v| (*v).to_string()).collect(),
     }
 }
@@ -194,6 +200,8 @@ fn parse(
     let mut tfvars = Vec::new();
     for (id, source) in sources {
         let parsed = if terragrunt::is_unit(&source.path) {
+            // Includes and parent folders are looked up by walking up the tree.
+            run.reads.opaque();
             terragrunt::parse(run.files, id, &source, &mut run.errors.borrow_mut())
         } else {
             layout::parse(id, &source)
@@ -322,6 +330,7 @@ fn instantiate(
     let provider_tags;
     let frame = if frame.prefix.is_empty() {
         let mut probe = Scope::new(index, &frame.dir, run.files);
+        probe.reads = Some(&run.reads);
         probe.schema = crate::model::schema::SCHEMA;
         probe.root = run.root.clone();
         probe.vars = values.clone();
@@ -346,6 +355,7 @@ fn instantiate(
     scope.prefix = frame.prefix.clone();
     scope.vars = values;
     scope.modules = Some(&calls);
+    scope.reads = Some(&run.reads);
     for file in index.files {
         for block in file.body.get_blocks("resource") {
             resource(run, &scope, file, block, &module_id, frame);
@@ -846,6 +856,7 @@ impl Calls<'_> {
             return Some(module_dir(&self.frame.dir.join(source)));
         }
         let manifest = self.run.root.join(".terraform/modules/modules.json");
+        self.run.reads.file(&manifest);
         // The manifest is read like any file of the tree: inside the repository, a regular file,
         // capped in size.
         if !self.run.files.allowed(&manifest) {

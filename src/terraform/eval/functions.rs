@@ -381,6 +381,7 @@ fn builtin(eval: &Evaluator<'_>, name: &str, args: Vec<Val>, loc: &Loc) -> Optio
         "fileexists" => {
             let path = resolve(eval, &string(args.first()?)?)?;
             confined(eval, &path, loc)?;
+            record(eval, &path);
             Some(val(Data::Bool(path.is_file()), loc))
         }
         "fileset" => fileset(eval, &args, loc),
@@ -591,6 +592,13 @@ fn resolve(eval: &Evaluator<'_>, path: &str) -> Option<PathBuf> {
     })
 }
 
+/// Records a path an expression reads or looks for, as a dependency of the root.
+fn record(eval: &Evaluator<'_>, path: &Path) {
+    if let Some(reads) = eval.scope().and_then(|s| s.reads) {
+        reads.file(path);
+    }
+}
+
 /// `Some(())` when `path` (after symbolic links) is inside the repository; else one diagnostic at
 /// the call and `None`, so the value is unknown.
 fn confined(eval: &Evaluator<'_>, path: &Path, loc: &Loc) -> Option<()> {
@@ -614,6 +622,7 @@ fn confined(eval: &Evaluator<'_>, path: &Path, loc: &Loc) -> Option<()> {
 /// (naming the path, never what it holds) and gives unknown.
 fn read_file(eval: &Evaluator<'_>, arg: &Val) -> Option<(crate::source::FileId, Val)> {
     let path = resolve(eval, &string(arg)?)?;
+    record(eval, &path);
     let (id, file) = eval.scope()?.files.load_if_exists(&path)?;
     let loc = Loc::new(id, 0..file.text.len());
     Some((id, Val::new(Data::String(file.text.clone()), loc)))
@@ -629,6 +638,9 @@ fn fileset(eval: &Evaluator<'_>, args: &[Val], loc: &Loc) -> Option<Val> {
     let dir = resolve(eval, &string(args.first()?)?)?;
     let pattern = string(args.get(1)?)?;
     confined(eval, &dir, loc)?;
+    if let Some(reads) = eval.scope().and_then(|s| s.reads) {
+        reads.opaque();
+    }
     let glob = globset::GlobBuilder::new(&pattern)
         .literal_separator(true)
         .build()
@@ -693,6 +705,7 @@ pub(super) fn templatefile_json(
     let loc = Loc::new(eval.file, 0..0);
     let args: Vec<Val> = call.args.iter().map(|a| eval.eval(a, &loc)).collect();
     let path = resolve(eval, &string(args.first()?)?)?;
+    record(eval, &path);
     let (id, file) = eval.scope()?.files.load_if_exists(&path)?;
     let names = bindings(args.get(1)?)?;
     let parsed = hcl_edit::parser::parse_template(&file.text).ok()?;

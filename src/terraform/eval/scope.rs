@@ -44,6 +44,8 @@ pub struct Scope<'a> {
     pub files: &'a Files,
     pub vars: BTreeMap<String, Val>,
     pub modules: Option<&'a dyn ModuleOutputs>,
+    /// Where the files that expressions read by name are recorded (`file()` and its kin).
+    pub reads: Option<&'a crate::deps::Recorder>,
     /// What resource types and data sources stand for (the evaluator itself knows none).
     pub schema: Schema,
     /// Evaluated locals, shared so that `local.x.y` copies `y` only, and so that no borrow is
@@ -71,6 +73,7 @@ impl<'a> Scope<'a> {
             files,
             vars: BTreeMap::new(),
             modules: None,
+            reads: None,
             schema: Schema::NONE,
             locals: RefCell::new(BTreeMap::new()),
             local_stack: RefCell::new(Vec::new()),
