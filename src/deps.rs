@@ -12,8 +12,10 @@ pub struct Deps {
     /// `file()`, `templatefile()` and `fileexists()` paths, the module manifest: read or only
     /// looked for (a file that does not exist is a dependency too, as it may appear).
     pub files: BTreeSet<PathBuf>,
-    /// Whether it read in a way not recorded path by path (`fileset()`, Terragrunt's includes
-    /// and parent folders): any change may touch it.
+    /// Directories whose whole tree of file names was listed (`fileset()`).
+    pub trees: BTreeSet<PathBuf>,
+    /// Whether it read in a way not recorded path by path (Terragrunt's includes and parent
+    /// folders): any change may touch it.
     pub opaque: bool,
 }
 
@@ -27,6 +29,13 @@ impl Recorder {
             .borrow_mut()
             .files
             .insert(crate::files::normalize(path));
+    }
+
+    pub fn tree(&self, dir: &Path) {
+        self.0
+            .borrow_mut()
+            .trees
+            .insert(crate::files::normalize(dir));
     }
 
     pub fn opaque(&self) {

@@ -283,10 +283,12 @@ fn analyse_units(
                 .into_iter()
                 .map(|d| absolute(base, &d))
                 .collect();
-            analysed.deps.files = std::mem::take(&mut analysed.deps.files)
-                .into_iter()
-                .map(|f| absolute(base, &f))
-                .collect();
+            for set in [&mut analysed.deps.files, &mut analysed.deps.trees] {
+                *set = std::mem::take(set)
+                    .into_iter()
+                    .map(|f| absolute(base, &f))
+                    .collect();
+            }
             analysed
         })
         .collect()

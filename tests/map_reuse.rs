@@ -332,13 +332,42 @@ fn combined_changes_give_the_diff_of_the_whole_revision() {
 }
 
 #[test]
-fn a_unit_listing_files_maps_the_whole_revision() {
-    let repo = repository(&[]);
+fn file_names_listed_by_fileset_are_compared() {
+    // One key per file name under `keys/` (files of no name a map reads otherwise).
+    let unit = "locals {\n  names = fileset(\"${path.module}/../../keys\", \"*.txt\")\n}\n\nresource \"aws_kms_key\" \"f\" {\n  for_each            = local.names\n  enable_key_rotation = true\n}\n";
+    let repo = tempfile::tempdir().unwrap();
+    let dir = repo.path();
+    git(dir, &["init", "-q"]);
+    base_tree(dir);
+    write(dir, "live/f/main.tf", unit);
+    write(dir, "keys/a.txt", "a\n");
+    git(dir, &["add", "-A"]);
+    git(dir, &["commit", "-qm", "base"]);
+    let (reused, whole, made) = both(dir, &kmslint::Settings::default());
+    assert_eq!(
+        (reused.as_str(), made.mapped),
+        (whole.as_str(), 0),
+        "{made:?}"
+    );
+    // A new name in the listed directory: a new key.
+    write(dir, "keys/extra.txt", "extra\n");
+    let (reused, whole, made) = both(dir, &kmslint::Settings::default());
+    assert_eq!(reused, whole, "{made:?}");
+    assert!(
+        reused.contains("aws_kms_key.f[\\\"extra.txt\\\"]"),
+        "{reused}"
+    );
+    assert_eq!((made.mapped, made.whole.as_deref()), (1, None), "{made:?}");
+}
+
+#[test]
+fn a_terragrunt_unit_maps_the_whole_revision() {
+    let repo = repository(&["rotation_off"]);
     let dir = repo.path();
     write(
         dir,
-        "live/f/main.tf",
-        "locals {\n  policies = fileset(path.module, \"*.json\")\n}\n\nresource \"aws_kms_key\" \"f\" {\n  enable_key_rotation = length(local.policies) > 0\n}\n",
+        "live/tg/terragrunt.hcl",
+        "terraform {\n  source = \"../../modules/kms\"\n}\n\ninputs = {\n  name = \"tg\"\n}\n",
     );
     let (reused, whole, made) = both(dir, &kmslint::Settings::default());
     assert_eq!(reused, whole);

@@ -72,6 +72,24 @@ impl Snapshot {
     }
 }
 
+impl Snapshot {
+    /// Makes `rel` another name of the work tree's file `from` (a hard link: no data is
+    /// copied, and the copy's path is the one a scan sees). `false` when the file system
+    /// refuses (another device, no links): the caller writes the file instead.
+    pub fn link(&self, rel: &Path, from: &Path) -> bool {
+        if safe_path(&rel.to_string_lossy()).is_none() {
+            return false;
+        }
+        let target = self.dir.join(rel);
+        if let Some(parent) = target.parent() {
+            if std::fs::create_dir_all(parent).is_err() {
+                return false;
+            }
+        }
+        std::fs::hard_link(from, &target).is_ok()
+    }
+}
+
 impl Drop for Snapshot {
     fn drop(&mut self) {
         // Best effort: a temporary directory left behind is not an error of the run.
@@ -160,28 +178,6 @@ pub fn list(repo: &Path, revision: &str) -> Result<Listing, String> {
         );
     }
     Ok(Listing { files })
-}
-
-/// The copy a whole-tree map reads: every wanted file of the listing of at most `max_size`
-/// bytes (a scan leaves larger ones out), and the `extra` files (read by name, whatever their
-/// names).
-pub fn snapshot(
-    repo: &Path,
-    listing: &Listing,
-    max_size: u64,
-    extra: &std::collections::BTreeSet<PathBuf>,
-) -> Result<Snapshot, String> {
-    let snapshot = Snapshot::new()?;
-    let files: Vec<(&Path, &Blob)> = listing
-        .files
-        .iter()
-        .filter(|(p, b)| {
-            b.size <= max_size && (wanted(&p.to_string_lossy()) || extra.contains(p.as_path()))
-        })
-        .map(|(p, b)| (p.as_path(), b))
-        .collect();
-    write_blobs(repo, &files, &snapshot)?;
-    Ok(snapshot)
 }
 
 fn new_temp_dir() -> Result<PathBuf, String> {

@@ -352,9 +352,7 @@ pub fn diff_made(
         Ok(done) => done,
         Err(e) => match e.strip_prefix(reuse::WHOLE) {
             Some(reason) => {
-                let (files, locals) = reuse::read_by_name(&head.units);
-                let snapshot = base::snapshot(&repo, tree.listing(), limit, &files)?;
-                let snapshot = reuse::add_locals(&tree, snapshot, &locals, &files)?;
+                let snapshot = reuse::whole_copy(&tree, &head.units)?;
                 let root: PathBuf = snapshot.root().to_path_buf();
                 let base_cwd = root.join(&prefix);
                 let base_paths = reuse::revision_paths(&repo, &root, &base_cwd, paths)?;

@@ -25,6 +25,8 @@ pub struct Unit {
     dir: PathBuf,
     reached: BTreeSet<PathBuf>,
     files: BTreeSet<PathBuf>,
+    /// Directories whose tree of file names it listed.
+    trees: BTreeSet<PathBuf>,
     /// It read something not recorded path by path, or outside the repository.
     opaque: bool,
     /// The key blocks its map shows (file and offset).
@@ -79,6 +81,8 @@ pub fn scan(
             .collect();
         let files: Option<BTreeSet<PathBuf>> =
             deps.files.iter().map(|f| relative(top, f)).collect();
+        let trees: Option<BTreeSet<PathBuf>> =
+            deps.trees.iter().map(|f| relative(top, f)).collect();
         let created: Option<BTreeSet<(PathBuf, usize)>> = created
             .iter()
             .map(|(f, at)| Some((relative(top, f)?, *at)))
@@ -87,6 +91,7 @@ pub fn scan(
             || rel_dir.is_none()
             || reached_rel.is_none()
             || files.is_none()
+            || trees.is_none()
             || created.is_none();
         let has_part = inventory.is_some();
         if let Some(i) = inventory {
@@ -97,6 +102,7 @@ pub fn scan(
                 dir: rel_dir.unwrap_or_default(),
                 reached: reached_rel.unwrap_or_default(),
                 files: files.unwrap_or_default(),
+                trees: trees.unwrap_or_default(),
                 opaque,
                 created: created.unwrap_or_default(),
                 part: None,
@@ -248,13 +254,75 @@ impl Tree {
         }
     }
 
+    /// The revision's files under `dir`, whatever their names.
+    fn under(&self, dir: &Path) -> impl Iterator<Item = (&PathBuf, &Blob)> {
+        let (start, inside) = (dir.to_path_buf(), dir.to_path_buf());
+        let dir_itself = dir.to_path_buf();
+        self.listing
+            .files
+            .range(start..)
+            .skip_while(move |(p, _)| **p == *dir_itself)
+            .take_while(move |(p, _)| p.starts_with(&inside))
+    }
+
+    /// Whether the same file names are under `dir` in both trees (what `fileset()` lists; what
+    /// the files hold is compared where they are read).
+    fn tree_same(&self, dir: &Path) -> bool {
+        let rev: BTreeSet<PathBuf> = self
+            .under(dir)
+            .filter_map(|(p, _)| p.strip_prefix(dir).ok().map(Path::to_path_buf))
+            .collect();
+        work_names(&self.repo.join(dir)).is_some_and(|work| work == rev)
+    }
+
     /// Whether a unit reads the same in both trees.
     fn unit_same(&self, unit: &Unit) -> bool {
         !unit.opaque
             && self.dir_same(&unit.dir)
             && unit.reached.iter().all(|d| self.dir_same(d))
             && unit.files.iter().all(|f| self.file_same(f))
+            && unit.trees.iter().all(|t| self.tree_same(t))
     }
+}
+
+/// Entries a tree of the work tree is listed to, at most (as `fileset()` lists at most).
+const MAX_TREE_ENTRIES: usize = 10_000;
+
+/// The regular files under `dir` in the work tree (relative to it); `None` when the tree has a
+/// link, is too large or cannot be read (it is then taken as changed). A missing directory has
+/// no files.
+fn work_names(dir: &Path) -> Option<BTreeSet<PathBuf>> {
+    let mut out = BTreeSet::new();
+    let mut pending = vec![PathBuf::new()];
+    let mut seen = 0usize;
+    while let Some(rel) = pending.pop() {
+        let entries = match std::fs::read_dir(dir.join(&rel)) {
+            Ok(entries) => entries,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && rel.as_os_str().is_empty() => {
+                return Some(out);
+            }
+            Err(_) => return None,
+        };
+        for entry in entries {
+            seen += 1;
+            if seen > MAX_TREE_ENTRIES {
+                return None;
+            }
+            let entry = entry.ok()?;
+            let kind = entry.file_type().ok()?;
+            let path = rel.join(entry.file_name());
+            if kind.is_dir() {
+                if entry.file_name() != ".git" {
+                    pending.push(path);
+                }
+            } else if kind.is_file() {
+                out.insert(path);
+            } else {
+                return None;
+            }
+        }
+    }
+    Some(out)
 }
 
 /// The blob id of the work tree's file at `rel` (hashed like `like`), when it is a regular file
@@ -278,18 +346,42 @@ fn read_work(repo: &Path, rel: &Path, max_size: u64) -> Option<Vec<u8>> {
 
 /// What the copy of the revision holds so far.
 struct Copy<'a> {
-    repo: &'a Path,
     tree: &'a Tree,
     snapshot: Snapshot,
     dirs: BTreeSet<PathBuf>,
     files: BTreeSet<PathBuf>,
+    trees: BTreeSet<PathBuf>,
     written: BTreeSet<PathBuf>,
+    /// Whether the work tree's files can be linked into the copy (same file system).
+    links: bool,
 }
 
-impl Copy<'_> {
-    /// Copies the files a map reads of each directory, and the files read by name.
-    fn add(&mut self, dirs: &BTreeSet<PathBuf>, files: &BTreeSet<PathBuf>) -> Result<(), String> {
+impl<'a> Copy<'a> {
+    fn new(tree: &'a Tree) -> Result<Copy<'a>, String> {
+        Ok(Copy {
+            tree,
+            snapshot: Snapshot::new()?,
+            dirs: BTreeSet::new(),
+            files: BTreeSet::new(),
+            trees: BTreeSet::new(),
+            written: BTreeSet::new(),
+            links: true,
+        })
+    }
+
+    /// Copies the files a map reads of each directory, the files read by name, and every file
+    /// of the trees whose names were listed. A file the
+    /// work tree has the same is linked from there (creating files is most of the cost of a
+    /// copy); the others are read from the object database, or for what `terraform init`
+    /// wrote, from the work tree.
+    fn add(
+        &mut self,
+        dirs: &BTreeSet<PathBuf>,
+        files: &BTreeSet<PathBuf>,
+        trees: &BTreeSet<PathBuf>,
+    ) -> Result<(), String> {
         let tree = self.tree;
+        let repo = tree.repo.as_path();
         let mut blobs: Vec<(&Path, &Blob)> = Vec::new();
         let mut locals: Vec<PathBuf> = Vec::new();
         for dir in dirs.difference(&self.dirs) {
@@ -303,7 +395,7 @@ impl Copy<'_> {
                     }
                 }
                 None if local(dir) => {
-                    if let Ok(entries) = std::fs::read_dir(self.repo.join(dir)) {
+                    if let Ok(entries) = std::fs::read_dir(repo.join(dir)) {
                         locals.extend(
                             entries
                                 .flatten()
@@ -324,13 +416,31 @@ impl Copy<'_> {
                 None => {}
             }
         }
+        for t in trees.difference(&self.trees) {
+            blobs.extend(
+                tree.under(t)
+                    .filter(|(_, b)| b.size <= tree.max_size)
+                    .map(|(p, b)| (p.as_path(), b)),
+            );
+        }
         self.dirs.extend(dirs.iter().cloned());
         self.files.extend(files.iter().cloned());
+        self.trees.extend(trees.iter().cloned());
         blobs.retain(|(p, _)| self.written.insert(p.to_path_buf()));
-        base::write_blobs(self.repo, &blobs, &self.snapshot)?;
+        // Only files compared and found the same (regular, inside the repository) are linked.
+        blobs.retain(|(p, _)| {
+            let same = base::wanted(&p.to_string_lossy()) && !tree.changed.contains(*p);
+            if !(same && self.links) {
+                return true;
+            }
+            let linked = self.snapshot.link(p, &repo.join(p));
+            self.links = linked;
+            !linked
+        });
+        base::write_blobs(repo, &blobs, &self.snapshot)?;
         for rel in locals {
             if self.written.insert(rel.clone()) {
-                if let Some(bytes) = read_work(self.repo, &rel, tree.max_size) {
+                if let Some(bytes) = read_work(repo, &rel, tree.max_size) {
                     self.snapshot.put(&rel, &bytes)?;
                 }
             }
@@ -371,6 +481,7 @@ pub fn revision_map(
         .map(Path::to_path_buf)
         .collect();
     let mut files = BTreeSet::new();
+    let mut trees = BTreeSet::new();
     for (u, same) in units.iter().zip(&same) {
         if !same {
             dirs.insert(u.dir.clone());
@@ -384,14 +495,7 @@ pub fn revision_map(
         };
         return Ok((map, made));
     }
-    let mut copy = Copy {
-        repo: &tree.repo,
-        tree,
-        snapshot: Snapshot::new()?,
-        dirs: BTreeSet::new(),
-        files: BTreeSet::new(),
-        written: BTreeSet::new(),
-    };
+    let mut copy = Copy::new(tree)?;
     for _ in 0..MAX_ROUNDS {
         // Every unit whose directory is copied is mapped again, with the modules it calls.
         let mut mapped = vec![false; units.len()];
@@ -409,13 +513,14 @@ pub fn revision_map(
                     grew = true;
                     dirs.extend(u.reached.iter().cloned());
                     files.extend(u.files.iter().cloned());
+                    trees.extend(u.trees.iter().cloned());
                 }
             }
             if !grew {
                 break;
             }
         }
-        copy.add(&dirs, &files)?;
+        copy.add(&dirs, &files, &trees)?;
         let root = copy.snapshot.root().to_path_buf();
         let reused = || {
             units
@@ -457,6 +562,9 @@ pub fn revision_map(
             }
             for f in &u.files {
                 more |= files.insert(f.clone());
+            }
+            for t in &u.trees {
+                more |= trees.insert(t.clone());
             }
         }
         if more {
@@ -514,46 +622,22 @@ pub fn revision_paths(
     Ok(out)
 }
 
-/// The files read by name of every unit, and the directories under `.terraform` they read
-/// (copied from the work tree into a whole copy of the revision).
-pub fn read_by_name(units: &[Unit]) -> (BTreeSet<PathBuf>, BTreeSet<PathBuf>) {
+/// A copy of the whole revision: every file a map reads, the files (and trees) the units of
+/// the tree as it is read by name, and what `terraform init` wrote in the work tree for them where the
+/// revision has none of it.
+pub fn whole_copy(tree: &Tree, units: &[Unit]) -> Result<Snapshot, String> {
+    let mut dirs: BTreeSet<PathBuf> = tree.by_dir.keys().cloned().collect();
+    dirs.extend(
+        units
+            .iter()
+            .flat_map(|u| std::iter::once(&u.dir).chain(&u.reached))
+            .filter(|d| local(d))
+            .cloned(),
+    );
     let files = units.iter().flat_map(|u| u.files.iter().cloned()).collect();
-    let locals = units
-        .iter()
-        .flat_map(|u| std::iter::once(&u.dir).chain(&u.reached))
-        .filter(|d| local(d))
-        .cloned()
-        .collect();
-    (files, locals)
-}
-
-/// Adds to a whole copy of the revision what `terraform init` put in the work tree, which the
-/// revision does not track.
-pub fn add_locals(
-    tree: &Tree,
-    snapshot: Snapshot,
-    dirs: &BTreeSet<PathBuf>,
-    files: &BTreeSet<PathBuf>,
-) -> Result<Snapshot, String> {
-    let wanted_dirs: BTreeSet<PathBuf> = dirs
-        .iter()
-        .filter(|d| local(d) && !tree.by_dir.contains_key(*d))
-        .cloned()
-        .collect();
-    let wanted_files: BTreeSet<PathBuf> = files
-        .iter()
-        .filter(|f| local(f) && !tree.listing.files.contains_key(*f))
-        .cloned()
-        .collect();
-    let mut copy = Copy {
-        repo: &tree.repo,
-        tree,
-        snapshot,
-        dirs: BTreeSet::new(),
-        files: BTreeSet::new(),
-        written: BTreeSet::new(),
-    };
-    copy.add(&wanted_dirs, &wanted_files)?;
+    let trees = units.iter().flat_map(|u| u.trees.iter().cloned()).collect();
+    let mut copy = Copy::new(tree)?;
+    copy.add(&dirs, &files, &trees)?;
     Ok(copy.snapshot)
 }
 

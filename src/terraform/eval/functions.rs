@@ -639,7 +639,7 @@ fn fileset(eval: &Evaluator<'_>, args: &[Val], loc: &Loc) -> Option<Val> {
     let pattern = string(args.get(1)?)?;
     confined(eval, &dir, loc)?;
     if let Some(reads) = eval.scope().and_then(|s| s.reads) {
-        reads.opaque();
+        reads.tree(&dir);
     }
     let glob = globset::GlobBuilder::new(&pattern)
         .literal_separator(true)
