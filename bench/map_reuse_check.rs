@@ -16,7 +16,9 @@ fn main() -> ExitCode {
         .skip(1)
         .filter(|a| !a.starts_with('-'))
         .collect();
-    let dir = args.first().map_or_else(|| PathBuf::from("."), PathBuf::from);
+    let dir = args
+        .first()
+        .map_or_else(|| PathBuf::from("."), PathBuf::from);
     let dir = std::fs::canonicalize(&dir).unwrap_or(dir);
     let revision = args.get(1).map_or("HEAD", String::as_str);
     let settings = kmslint::Settings::default();

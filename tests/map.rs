@@ -559,3 +559,66 @@ fn a_configuration_that_turns_off_kms011_still_maps_what_plans_encrypt() {
         .collect();
     assert!(managed.contains(&"aws_sqs_queue.orders"), "{managed:?}");
 }
+
+#[test]
+fn resources_encrypting_through_dynamic_blocks_are_mapped() {
+    let t = tempfile::tempdir().unwrap();
+    write(
+        t.path(),
+        "main.tf",
+        r#"resource "aws_kms_key" "k" {
+  enable_key_rotation = true
+}
+
+resource "aws_s3_bucket_server_side_encryption_configuration" "b" {
+  bucket = "b"
+  dynamic "rule" {
+    for_each = [aws_kms_key.k.arn]
+    content {
+      apply_server_side_encryption_by_default {
+        sse_algorithm     = "aws:kms"
+        kms_master_key_id = rule.value
+      }
+    }
+  }
+}
+
+resource "aws_s3_bucket_server_side_encryption_configuration" "c" {
+  bucket = "c"
+  rule {
+    dynamic "apply_server_side_encryption_by_default" {
+      for_each = ["aws:kms"]
+      content {
+        sse_algorithm = apply_server_side_encryption_by_default.value
+      }
+    }
+  }
+}
+"#,
+    );
+    std::fs::create_dir(t.path().join(".git")).unwrap();
+    let v = json(&kmslint(t.path(), &["map", "--format", "json"]));
+    let uses: Vec<&str> = v["keys"][0]["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["address"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        uses,
+        ["aws_s3_bucket_server_side_encryption_configuration.b"]
+    );
+    let managed: Vec<(&str, &str)> = v["aws_managed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| (m["address"].as_str().unwrap(), m["key"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        managed,
+        [(
+            "aws_s3_bucket_server_side_encryption_configuration.c",
+            "alias/aws/s3 (default)"
+        )]
+    );
+}

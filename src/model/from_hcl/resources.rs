@@ -363,22 +363,32 @@ pub(super) fn encryptions(
     let Some(name) = attrs.label(1) else { return };
     let address = format!("{}{ty}.{name}{}", place.prefix, place.instance);
     for row in ROWS.iter().filter(|r| r.resource == ty) {
-        let mut leaves = vec![attrs.block];
-        // A `dynamic` block on the way may hold the key: what it makes is not known here.
-        let mut dynamic = false;
+        let mut leaves = vec![Leaf {
+            block: attrs.block,
+            eval: attrs.eval.clone(),
+            maybe: false,
+        }];
+        // Whether a `dynamic` block on the way makes blocks that cannot be counted.
+        let mut uncounted = false;
         for segment in row.blocks {
-            dynamic |= leaves.iter().any(|b| {
-                b.body
-                    .get_blocks("dynamic")
-                    .any(|d| d.labels.first().is_some_and(|l| l.as_str() == *segment))
-            });
-            leaves = leaves
-                .iter()
-                .flat_map(|b| b.body.get_blocks(segment))
-                .collect();
+            let mut next = Vec::new();
+            for leaf in &leaves {
+                next.extend(leaf.block.body.get_blocks(segment).map(|b| Leaf {
+                    block: b,
+                    eval: leaf.eval.clone(),
+                    maybe: leaf.maybe,
+                }));
+                let dynamics = leaf.block.body.get_blocks("dynamic");
+                for d in
+                    dynamics.filter(|d| d.labels.first().is_some_and(|l| l.as_str() == *segment))
+                {
+                    uncounted |= dynamic_leaves(&leaf.eval, d, leaf.maybe, &mut next);
+                }
+            }
+            leaves = next;
         }
         // Always encrypted: without the blocks that would name a key, the fallback key is used.
-        if leaves.is_empty() && row.on == On::Always && !dynamic {
+        if leaves.is_empty() && row.on == On::Always && !uncounted {
             inventory.encryptions.push(Encryption {
                 address: address.clone(),
                 row,
@@ -390,12 +400,17 @@ pub(super) fn encryptions(
             });
         }
         for leaf in leaves {
-            let leaf_attrs = attrs.nested(leaf);
-            let on = row
-                .on
-                .eval(&|a, test| leaf_attrs.value(a, false, test), &|b| {
-                    leaf.body.get_blocks(b).next().is_some()
-                });
+            let leaf_attrs = Attrs::new(leaf.eval, attrs.source, leaf.block);
+            let on = if leaf.maybe {
+                // A block a `dynamic` may or may not make: its key is read, its being on is not
+                // known.
+                Value::Unknown(Origin::at(leaf_attrs.block_loc.clone()))
+            } else {
+                row.on
+                    .eval(&|a, test| leaf_attrs.value(a, false, test), &|b| {
+                        leaf.block.body.get_blocks(b).next().is_some()
+                    })
+            };
             // The provider reads key attributes with `GetOk`: `""` is unset.
             let key = match leaf_attrs.opt_string(row.key) {
                 Value::Set(Some(k), _) if k.is_empty() => Value::Default(None),
@@ -414,6 +429,88 @@ pub(super) fn encryptions(
     }
 }
 
+/// A nested block the KMS011 table reads, with the evaluator of its expressions (the content of
+/// a `dynamic` block sees its iterator).
+struct Leaf<'a> {
+    block: &'a Block,
+    eval: Evaluator<'a>,
+    /// Made by a `dynamic` block whose `for_each` is not known: it may not exist.
+    maybe: bool,
+}
+
+/// Instances of one `dynamic` block expanded, at most; past this they are not counted.
+const MAX_DYNAMIC_INSTANCES: usize = 256;
+
+/// Adds the `content` blocks a `dynamic` block makes, one per element of its `for_each` with
+/// the iterator (its `iterator`, else its label) bound to `{ key, value }`. When `for_each` is not
+/// known, one block whose iterator is unknown stands for them all, marked as maybe made; the
+/// return value says so.
+fn dynamic_leaves<'a>(
+    eval: &Evaluator<'a>,
+    dynamic: &'a Block,
+    maybe: bool,
+    out: &mut Vec<Leaf<'a>>,
+) -> bool {
+    let loc = Loc::new(eval.file, dynamic.span().unwrap_or(0..0));
+    let name = match dynamic.body.get_attribute("iterator").map(|a| &a.value) {
+        Some(Expression::Variable(v)) => v.as_str().to_string(),
+        Some(_) => return false,
+        None => match dynamic.labels.first() {
+            Some(label) => label.as_str().to_string(),
+            None => return false,
+        },
+    };
+    let items = dynamic
+        .body
+        .get_attribute("for_each")
+        .map(|a| eval.eval(&a.value, &loc));
+    let elements: Option<Vec<(Val, Val)>> = match items.map(|v| v.data) {
+        Some(Data::List(items)) => Some(
+            items
+                .into_iter()
+                .enumerate()
+                .map(|(i, v)| {
+                    let index = Val::new(Data::Number(i as f64), v.loc.clone());
+                    (index, v)
+                })
+                .collect(),
+        ),
+        Some(Data::Object(entries)) => Some(entries),
+        Some(Data::Null) => Some(Vec::new()),
+        _ => None,
+    };
+    let iterator = |key: Val, value: Val| {
+        let entries = vec![
+            (Val::new(Data::String("key".into()), loc.clone()), key),
+            (Val::new(Data::String("value".into()), loc.clone()), value),
+        ];
+        vec![(name.clone(), Val::new(Data::Object(entries), loc.clone()))]
+    };
+    let contents = || dynamic.body.get_blocks("content");
+    match elements.filter(|e| e.len() <= MAX_DYNAMIC_INSTANCES) {
+        Some(elements) => {
+            for (key, value) in elements {
+                let bound = eval.bind(iterator(key, value));
+                out.extend(contents().map(|block| Leaf {
+                    block,
+                    eval: bound.clone(),
+                    maybe,
+                }));
+            }
+            false
+        }
+        None => {
+            let bound = eval.bind(vec![(name.clone(), Val::unknown(loc.clone()))]);
+            out.extend(contents().map(|block| Leaf {
+                block,
+                eval: bound.clone(),
+                maybe: true,
+            }));
+            true
+        }
+    }
+}
+
 /// Every attribute of a resource (nested blocks included) whose known value names an
 /// AWS-managed key, outside the attributes the table reads (those are [`encryptions`]).
 pub(super) fn named_keys(
@@ -425,7 +522,7 @@ pub(super) fn named_keys(
     let Some(name) = attrs.label(1) else { return };
     let address = format!("{}{ty}.{name}{}", place.prefix, place.instance);
     let mut path = Vec::new();
-    scan_block(place, attrs, ty, &address, &mut path, false, inventory);
+    scan_block(place, attrs, ty, &address, &mut path, inventory);
 }
 
 /// Blocks below this depth are not scanned (a hostile file can nest without end).
@@ -437,7 +534,6 @@ fn scan_block<'a>(
     ty: &str,
     address: &str,
     path: &mut Vec<&'a str>,
-    in_dynamic: bool,
     inventory: &mut Inventory,
 ) {
     for attr in attrs.block.body.attributes() {
@@ -445,8 +541,7 @@ fn scan_block<'a>(
         if (path.is_empty()
             && matches!(attribute, "count" | "for_each" | "provider" | "depends_on"))
             || not_a_key_setting(attribute)
-            // The table does not read blocks made by `dynamic`: they are scanned here.
-            || (!in_dynamic && read_by_table(ty, path, attribute))
+            || read_by_table(ty, path, attribute)
             || !may_name_key(&attr.value)
         {
             continue;
@@ -488,29 +583,13 @@ fn scan_block<'a>(
             };
             for content in block.body.get_blocks("content") {
                 path.push(label);
-                scan_block(
-                    place,
-                    &attrs.nested(content),
-                    ty,
-                    address,
-                    path,
-                    true,
-                    inventory,
-                );
+                scan_block(place, &attrs.nested(content), ty, address, path, inventory);
                 path.pop();
             }
             continue;
         }
         path.push(ident);
-        scan_block(
-            place,
-            &attrs.nested(block),
-            ty,
-            address,
-            path,
-            in_dynamic,
-            inventory,
-        );
+        scan_block(place, &attrs.nested(block), ty, address, path, inventory);
         path.pop();
     }
 }

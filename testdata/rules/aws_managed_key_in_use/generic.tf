@@ -79,7 +79,7 @@ module "local_queue" {
   key    = "alias/aws/sqs" # expect: KMS011 "`module.local_queue.aws_sqs_queue.q` encrypts with the AWS-managed key `alias/aws/sqs`"
 }
 
-# A key written in a block that `dynamic` makes: the table does not read those, the scan does.
+# Blocks that `dynamic` makes are read as the blocks they stand for, one per element.
 resource "aws_s3_bucket_server_side_encryption_configuration" "dynamic" {
   bucket = "d"
   dynamic "rule" {
@@ -87,7 +87,79 @@ resource "aws_s3_bucket_server_side_encryption_configuration" "dynamic" {
     content {
       apply_server_side_encryption_by_default {
         sse_algorithm     = "aws:kms"
-        kms_master_key_id = "alias/aws/s3" # expect: KMS011 "names the AWS-managed key `alias/aws/s3` in `rule.apply_server_side_encryption_by_default.kms_master_key_id`"
+        kms_master_key_id = "alias/aws/s3" # expect: KMS011 "`aws_s3_bucket_server_side_encryption_configuration.dynamic` encrypts with the AWS-managed key `alias/aws/s3`"
+      }
+    }
+  }
+}
+
+# The iterator (named, or the label) is bound to each element.
+resource "aws_s3_bucket_server_side_encryption_configuration" "dynamic_iterator" {
+  bucket = "i"
+  rule {
+    dynamic "apply_server_side_encryption_by_default" {
+      for_each = [{ algorithm = "aws:kms" }] # expect: KMS011 "`aws_s3_bucket_server_side_encryption_configuration.dynamic_iterator` turns on KMS encryption without `kms_master_key_id`"
+      iterator = sse
+      content {
+        sse_algorithm = sse.value.algorithm
+      }
+    }
+  }
+}
+
+# A key from the element itself.
+resource "aws_s3_bucket_server_side_encryption_configuration" "dynamic_value" {
+  bucket = "v"
+  dynamic "rule" {
+    for_each = { main = "alias/aws/s3" } # expect: KMS011 "`aws_s3_bucket_server_side_encryption_configuration.dynamic_value` encrypts with the AWS-managed key `alias/aws/s3`"
+    content {
+      apply_server_side_encryption_by_default {
+        sse_algorithm     = "aws:kms"
+        kms_master_key_id = rule.value
+      }
+    }
+  }
+}
+
+variable "rules" {
+  type = list(object({ algorithm = string }))
+}
+
+# `for_each` not known: a named key is still read; falling back to the AWS-managed key is not
+# reported, as no block may be made.
+resource "aws_s3_bucket_server_side_encryption_configuration" "dynamic_unknown" {
+  bucket = "u"
+  dynamic "rule" {
+    for_each = var.rules
+    content {
+      apply_server_side_encryption_by_default {
+        sse_algorithm = rule.value.algorithm
+      }
+    }
+  }
+}
+
+resource "aws_s3_bucket_server_side_encryption_configuration" "dynamic_unknown_named" {
+  bucket = "n"
+  dynamic "rule" {
+    for_each = var.rules
+    content {
+      apply_server_side_encryption_by_default {
+        sse_algorithm     = "aws:kms"
+        kms_master_key_id = "alias/aws/s3" # expect: KMS011 "`aws_s3_bucket_server_side_encryption_configuration.dynamic_unknown_named` encrypts with the AWS-managed key `alias/aws/s3`"
+      }
+    }
+  }
+}
+
+# No element, no block: nothing is encrypted with a key here.
+resource "aws_s3_bucket_server_side_encryption_configuration" "dynamic_empty" {
+  bucket = "e"
+  dynamic "rule" {
+    for_each = []
+    content {
+      apply_server_side_encryption_by_default {
+        sse_algorithm = "aws:kms"
       }
     }
   }
