@@ -5,9 +5,8 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
-use common::{json, kmslint, write};
+use common::{git, json, kmslint, write};
 
 fn map_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("testdata/map")
@@ -101,12 +100,7 @@ fn the_json_map_answers_who_and_what() {
     );
     // The principal from a variable without a value is unknown, never guessed.
     assert!(groups.contains(&("unknown", "unknown")), "{groups:?}");
-    let resources: Vec<&str> = app["resources"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["address"].as_str().unwrap())
-        .collect();
+    let resources: Vec<&str> = addresses(&app["resources"]);
     assert_eq!(
         resources,
         [
@@ -191,29 +185,6 @@ fn hostile_strings_are_escaped_in_every_format() {
             }
         }
     }
-}
-
-fn git(dir: &Path, args: &[&str]) -> String {
-    let o = Command::new("git")
-        .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
-        .args([
-            "-c",
-            "commit.gpgsign=false",
-            "-c",
-            "init.defaultBranch=main",
-        ])
-        .args(args)
-        .current_dir(dir)
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .output()
-        .unwrap();
-    assert!(
-        o.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    String::from_utf8(o.stdout).unwrap()
 }
 
 const BASE: &str = r#"resource "aws_kms_key" "app" {
@@ -511,23 +482,40 @@ fn a_key_policy_resource_replicas_and_imported_keys() {
     );
 }
 
+/// The `address` of each object of a JSON array.
+fn addresses(items: &serde_json::Value) -> Vec<&str> {
+    items
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["address"].as_str().unwrap())
+        .collect()
+}
+
+/// The JSON map of a repository made of `files`.
+fn map_json(files: &[(&str, &str)]) -> serde_json::Value {
+    let t = tempfile::tempdir().unwrap();
+    for (name, text) in files {
+        write(t.path(), name, text);
+    }
+    std::fs::create_dir(t.path().join(".git")).unwrap();
+    json(&kmslint(t.path(), &["map", "--format", "json"]))
+}
+
 #[test]
 fn keys_of_a_module_that_its_callers_do_not_create_are_kept() {
     // The example calls the root module with the key turned off: the root's key is mapped as
     // the root's, once (as `check` reports its findings).
-    let t = tempfile::tempdir().unwrap();
-    write(
-        t.path(),
-        "main.tf",
-        "variable \"create\" {\n  default = true\n}\nresource \"aws_kms_key\" \"k\" {\n  count = var.create ? 1 : 0\n  enable_key_rotation = true\n}\n",
-    );
-    write(
-        t.path(),
-        "examples/off/main.tf",
-        "module \"kms\" {\n  source = \"../..\"\n  create = false\n}\n",
-    );
-    std::fs::create_dir(t.path().join(".git")).unwrap();
-    let v = json(&kmslint(t.path(), &["map", "--format", "json"]));
+    let v = map_json(&[
+        (
+            "main.tf",
+            "variable \"create\" {\n  default = true\n}\nresource \"aws_kms_key\" \"k\" {\n  count = var.create ? 1 : 0\n  enable_key_rotation = true\n}\n",
+        ),
+        (
+            "examples/off/main.tf",
+            "module \"kms\" {\n  source = \"../..\"\n  create = false\n}\n",
+        ),
+    ]);
     let keys: Vec<(&str, &str)> = v["keys"]
         .as_array()
         .unwrap()
@@ -551,20 +539,13 @@ fn a_configuration_that_turns_off_kms011_still_maps_what_plans_encrypt() {
         "ignore = [\"KMS011\", \"KMS019\"]\n",
     );
     let v = json(&kmslint(t.path(), &["map", "--format", "json"]));
-    let managed: Vec<&str> = v["aws_managed"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|m| m["address"].as_str().unwrap())
-        .collect();
+    let managed: Vec<&str> = addresses(&v["aws_managed"]);
     assert!(managed.contains(&"aws_sqs_queue.orders"), "{managed:?}");
 }
 
 #[test]
 fn resources_encrypting_through_dynamic_blocks_are_mapped() {
-    let t = tempfile::tempdir().unwrap();
-    write(
-        t.path(),
+    let v = map_json(&[(
         "main.tf",
         r#"resource "aws_kms_key" "k" {
   enable_key_rotation = true
@@ -595,15 +576,8 @@ resource "aws_s3_bucket_server_side_encryption_configuration" "c" {
   }
 }
 "#,
-    );
-    std::fs::create_dir(t.path().join(".git")).unwrap();
-    let v = json(&kmslint(t.path(), &["map", "--format", "json"]));
-    let uses: Vec<&str> = v["keys"][0]["resources"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["address"].as_str().unwrap())
-        .collect();
+    )]);
+    let uses: Vec<&str> = addresses(&v["keys"][0]["resources"]);
     assert_eq!(
         uses,
         ["aws_s3_bucket_server_side_encryption_configuration.b"]
