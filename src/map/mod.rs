@@ -286,7 +286,7 @@ pub fn diff_made(
     revision: &str,
     reuse: bool,
 ) -> Result<(Diff, reuse::Made), String> {
-    use std::path::{Path, PathBuf};
+    use std::path::Path;
     let real = std::fs::canonicalize(cwd).map_err(|e| e.to_string())?;
     let repo = crate::files::work_tree(&real)
         .ok_or("`--base` needs a git repository: the current directory is in none")?
@@ -342,34 +342,42 @@ pub fn diff_made(
         (head, tree)
     });
     let tree = tree?;
-
-    let made = if reuse {
-        reuse::revision_map(&head, &tree, paths, &prefix, settings)
+    let revision_map = if reuse {
+        reuse::revision_map(&head, &tree, paths, &prefix, settings)?
     } else {
-        Err(format!("{}asked", reuse::WHOLE))
+        reuse::Revision::Whole("asked for".to_string())
     };
-    let (before, made) = match made {
-        Ok(done) => done,
-        Err(e) => match e.strip_prefix(reuse::WHOLE) {
-            Some(reason) => {
-                let snapshot = reuse::whole_copy(&tree, &head.units)?;
-                let root: PathBuf = snapshot.root().to_path_buf();
-                let base_cwd = root.join(&prefix);
-                let base_paths = reuse::revision_paths(&repo, &root, &base_cwd, paths)?;
-                let map = if base_paths.is_empty() || !base_cwd.exists() {
-                    Map::default()
-                } else {
-                    map_of(&base_paths, &base_cwd, settings)
-                };
-                let made = reuse::Made {
-                    reused: 0,
-                    mapped: head.units.len(),
-                    whole: Some(reason.to_string()),
-                };
-                (map, made)
-            }
-            None => return Err(e),
-        },
+    let (before, made) = match revision_map {
+        reuse::Revision::Mapped(map, made) => (map, made),
+        reuse::Revision::Whole(reason) => {
+            let map = whole_revision_map(&repo, &tree, &head.units, paths, &prefix, settings)?;
+            let made = reuse::Made {
+                reused: 0,
+                mapped: head.units.len(),
+                whole: Some(reason),
+            };
+            (map, made)
+        }
     };
     Ok((diff::diff(&before, &head.map, revision), made))
+}
+
+/// The map of the whole revision, from a copy of every file a map reads.
+fn whole_revision_map(
+    repo: &std::path::Path,
+    tree: &reuse::Tree,
+    units: &[reuse::Unit],
+    paths: &[std::path::PathBuf],
+    prefix: &std::path::Path,
+    settings: &crate::Settings,
+) -> Result<Map, String> {
+    let snapshot = reuse::whole_copy(tree, units)?;
+    let root = snapshot.root();
+    let base_cwd = root.join(prefix);
+    let base_paths = reuse::revision_paths(repo, root, &base_cwd, paths)?;
+    Ok(if base_paths.is_empty() || !base_cwd.exists() {
+        Map::default()
+    } else {
+        map_of(&base_paths, &base_cwd, settings)
+    })
 }

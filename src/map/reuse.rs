@@ -41,6 +41,12 @@ pub struct Scan {
     pub units: Vec<Unit>,
 }
 
+/// The map of the revision, or why the whole revision must be mapped instead.
+pub enum Revision {
+    Mapped(Map, Made),
+    Whole(String),
+}
+
 /// How the map of the revision was made (for tests and benchmarks).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Made {
@@ -179,10 +185,6 @@ pub struct Tree {
 }
 
 impl Tree {
-    pub fn listing(&self) -> &Listing {
-        &self.listing
-    }
-
     /// Compares every file of the revision that a map reads with the work tree's.
     pub fn new(repo: PathBuf, listing: Listing, max_size: u64) -> Tree {
         let read: Vec<(&PathBuf, &Blob)> = listing
@@ -224,7 +226,11 @@ impl Tree {
         if names.iter().any(|n| self.changed.contains(&dir.join(n))) {
             return false;
         }
-        match std::fs::read_dir(self.repo.join(dir)) {
+        let path = self.repo.join(dir);
+        if !inside(&self.repo, &path) {
+            return false;
+        }
+        match std::fs::read_dir(path) {
             Ok(entries) => {
                 let work: BTreeSet<OsString> = entries
                     .flatten()
@@ -272,7 +278,8 @@ impl Tree {
             .under(dir)
             .filter_map(|(p, _)| p.strip_prefix(dir).ok().map(Path::to_path_buf))
             .collect();
-        work_names(&self.repo.join(dir)).is_some_and(|work| work == rev)
+        let path = self.repo.join(dir);
+        inside(&self.repo, &path) && work_names(&path).is_some_and(|work| work == rev)
     }
 
     /// Whether a unit reads the same in both trees.
@@ -282,6 +289,15 @@ impl Tree {
             && unit.reached.iter().all(|d| self.dir_same(d))
             && unit.files.iter().all(|f| self.file_same(f))
             && unit.trees.iter().all(|t| self.tree_same(t))
+    }
+}
+
+/// Whether the work tree's `path` is inside the repository after links (a missing path is
+/// judged by its text): nothing outside is listed or read.
+fn inside(repo: &Path, path: &Path) -> bool {
+    match std::fs::canonicalize(path) {
+        Ok(real) => real.starts_with(repo),
+        Err(_) => path.starts_with(repo),
     }
 }
 
@@ -457,7 +473,7 @@ pub fn revision_map(
     paths: &[PathBuf],
     prefix: &Path,
     settings: &Settings,
-) -> Result<(Map, Made), String> {
+) -> Result<Revision, String> {
     let units = &head.units;
     let same: Vec<bool> = units.par_iter().map(|u| tree.unit_same(u)).collect();
     // A file of the revision that no unit reads may make a unit of its own there (a root the
@@ -493,7 +509,7 @@ pub fn revision_map(
             reused: units.len(),
             ..Made::default()
         };
-        return Ok((map, made));
+        return Ok(Revision::Mapped(map, made));
     }
     let mut copy = Copy::new(tree)?;
     for _ in 0..MAX_ROUNDS {
@@ -504,7 +520,7 @@ pub fn revision_map(
             for (i, u) in units.iter().enumerate() {
                 if !mapped[i] && dirs.contains(&u.dir) {
                     if u.opaque {
-                        return Err(whole(format!(
+                        return Ok(Revision::Whole(format!(
                             "`{}` reads files in a way not recorded one by one",
                             u.dir.display()
                         )));
@@ -551,7 +567,7 @@ pub fn revision_map(
         let mut more = false;
         for u in &partial.units {
             if u.opaque {
-                return Err(whole(format!(
+                return Ok(Revision::Whole(format!(
                     "`{}` reads files in a way not recorded one by one in the revision",
                     u.dir.display()
                 )));
@@ -582,20 +598,12 @@ pub fn revision_map(
             mapped: units.len() - reused,
             whole: None,
         };
-        return Ok((model::merge(parts, 0), made));
+        return Ok(Revision::Mapped(model::merge(parts, 0), made));
     }
-    Err(whole(
+    Ok(Revision::Whole(
         "the units mapped again kept reaching files not copied".to_string(),
     ))
 }
-
-/// The reason for mapping the whole revision, marked apart from the errors of reading it.
-fn whole(reason: String) -> String {
-    format!("{WHOLE}{reason}")
-}
-
-/// Prefixes the reasons for mapping the whole revision.
-pub const WHOLE: &str = "\u{0}whole:";
 
 /// The scanned paths as the copy of the revision has them; those it does not have are left
 /// out (the revision has no keys there).
