@@ -9,13 +9,13 @@ use std::path::{Path, PathBuf};
 /// modules (which the analysis records itself).
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Deps {
-    /// `file()`, `templatefile()` and `fileexists()` paths, the module manifest: read or only
-    /// looked for (a file that does not exist is a dependency too, as it may appear).
+    /// `file()`, `templatefile()` and `fileexists()` paths, the module manifest, Terragrunt's
+    /// included files and the files `find_in_parent_folders()` looked for: read or only looked
+    /// for (a file that does not exist is a dependency too, as it may appear).
     pub files: BTreeSet<PathBuf>,
     /// Directories whose whole tree of file names was listed (`fileset()`).
     pub trees: BTreeSet<PathBuf>,
-    /// Whether it read in a way not recorded path by path (Terragrunt's includes and parent
-    /// folders): any change may touch it.
+    /// Whether what it read is not known (its analysis stopped): any change may touch it.
     pub opaque: bool,
 }
 

@@ -337,18 +337,90 @@ fn file_names_listed_by_fileset_are_compared() {
     assert_eq!((made.mapped, made.whole.as_deref()), (1, None), "{made:?}");
 }
 
-#[test]
-fn a_terragrunt_unit_maps_the_whole_revision() {
-    let repo = repository(&["rotation_off"]);
-    let dir = repo.path();
+/// Terragrunt units: `live/env/app` includes the nearest `root.hcl` above it, and
+/// `live/env/db` a common file by path; both call `modules/kms` with inputs.
+fn terragrunt_tree(dir: &Path) {
     write(
         dir,
-        "live/tg/terragrunt.hcl",
-        "terraform {\n  source = \"../../modules/kms\"\n}\n\ninputs = {\n  name = \"tg\"\n}\n",
+        "live/root.hcl",
+        "inputs = {\n  principal = \"arn:aws:iam::111122223333:root\"\n}\n",
     );
-    let (reused, whole, made) = both(dir, &kmslint::Settings::default());
-    assert_eq!(reused, whole);
-    assert!(made.whole.is_some(), "{made:?}");
+    write(
+        dir,
+        "live/common.hcl",
+        "inputs = {\n  principal = \"arn:aws:iam::111122223333:root\"\n}\n",
+    );
+    write(
+        dir,
+        "live/env/app/terragrunt.hcl",
+        "include \"root\" {\n  path = find_in_parent_folders(\"root.hcl\")\n}\n\nterraform {\n  source = \"../../../modules//kms\"\n}\n\ninputs = {\n  name = \"app\"\n}\n",
+    );
+    write(
+        dir,
+        "live/env/db/terragrunt.hcl",
+        "include \"common\" {\n  path = \"../../common.hcl\"\n}\n\nterraform {\n  source = \"../../../modules//kms\"\n}\n",
+    );
+}
+
+#[test]
+fn terragrunt_units_are_mapped_again_when_what_they_include_changes() {
+    fn nothing(_: &Path) {}
+    fn nearer_root(d: &Path) {
+        write(
+            d,
+            "live/env/root.hcl",
+            "inputs = {\n  principal = \"*\"\n}\n",
+        );
+    }
+    fn no_nearer_root(d: &Path) {
+        std::fs::remove_file(d.join("live/env/root.hcl")).unwrap();
+    }
+    // Each mapped again with the module it calls (`live/b` with `policies`): (what, the base
+    // beside the common tree, the change, units mapped again).
+    type Case = (&'static str, fn(&Path), fn(&Path), usize);
+    let cases: &[Case] = &[
+        // The included root file: the unit that includes it.
+        (
+            "root inputs",
+            nothing,
+            |d| edit(d, "live/root.hcl", "111122223333", "444455556666"),
+            2,
+        ),
+        // A nearer `root.hcl` appears: `find_in_parent_folders` now finds it.
+        ("nearer root added", nothing, nearer_root, 2),
+        // The nearer one goes: the farther one is found again.
+        ("nearer root removed", nearer_root, no_nearer_root, 2),
+        // The file included by path.
+        (
+            "common",
+            nothing,
+            |d| edit(d, "live/common.hcl", "111122223333", "999988887777"),
+            2,
+        ),
+        // Neither.
+        ("other root", nothing, |d| change(d, "rotation_off"), 2),
+    ];
+    for (name, base, make, mapped) in cases {
+        let repo = tempfile::tempdir().unwrap();
+        let dir = repo.path();
+        git(dir, &["init", "-q"]);
+        base_tree(dir);
+        terragrunt_tree(dir);
+        base(dir);
+        git(dir, &["add", "-A"]);
+        git(dir, &["commit", "-qm", "base"]);
+        make(dir);
+        let (reused, whole, made) = both(dir, &kmslint::Settings::default());
+        assert_eq!(reused, whole, "{name}: {made:?}");
+        assert_eq!(
+            (made.mapped, made.whole.as_deref()),
+            (*mapped, None),
+            "{name}: {made:?}"
+        );
+        if *name != "other root" {
+            assert!(reused.contains("terragrunt"), "{name}: {reused}");
+        }
+    }
 }
 
 #[test]

@@ -335,7 +335,8 @@ pub fn diff_made(
         let tree = scope.spawn(|| {
             base::list(&repo, revision).map(|l| reuse::Tree::new(repo.clone(), l, limit))
         });
-        let head = reuse::scan(paths, cwd, settings, &top, &Default::default());
+        let tops = [top.clone(), repo.clone()];
+        let head = reuse::scan(paths, cwd, settings, &tops, &Default::default());
         let tree = tree
             .join()
             .unwrap_or_else(|_| Err("reading the revision stopped".to_string()));

@@ -2,8 +2,8 @@
 //! with its plans) whose files, modules and files read by name are all the same in the revision
 //! maps the same there, so only the units that read something the revision has otherwise are
 //! mapped again, from a copy of just what they read. When what they read in the revision was
-//! not copied, it is copied and they are mapped again; when that does not settle, or a unit
-//! reads in ways not recorded path by path, the whole revision is mapped.
+//! not copied, it is copied and they are mapped again; when that does not settle, or what a
+//! unit read is not known, the whole revision is mapped.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::ffi::OsString;
@@ -27,7 +27,7 @@ pub struct Unit {
     files: BTreeSet<PathBuf>,
     /// Directories whose tree of file names it listed.
     trees: BTreeSet<PathBuf>,
-    /// It read something not recorded path by path, or outside the repository.
+    /// What it read is not known: outside the repository, or its analysis stopped.
     opaque: bool,
     /// The key blocks its map shows (file and offset).
     created: BTreeSet<(PathBuf, usize)>,
@@ -58,13 +58,14 @@ pub struct Made {
     pub whole: Option<String>,
 }
 
-/// Maps the given paths, keeping each unit's map and what it read. `top` is the repository's
-/// top level as the scan's paths show it; `elsewhere` what units outside the scan do.
+/// Maps the given paths, keeping each unit's map and what it read. `tops` are the repository's
+/// top level as the scan's paths show it and as its real path; `elsewhere` what units outside
+/// the scan do.
 pub fn scan(
     paths: &[PathBuf],
     cwd: &Path,
     settings: &Settings,
-    top: &Path,
+    tops: &[PathBuf],
     elsewhere: &Elsewhere,
 ) -> Scan {
     let (outcome, scanned) = crate::check_units(paths, cwd, settings, elsewhere);
@@ -79,19 +80,19 @@ pub fn scan(
             called: _,
             created,
         } = u;
-        let rel_dir = relative(top, &dir);
+        let rel_dir = relative(tops, &dir);
         let reached_rel: Option<BTreeSet<PathBuf>> = reached
             .iter()
             .filter(|d| **d != dir)
-            .map(|d| relative(top, d))
+            .map(|d| relative(tops, d))
             .collect();
         let files: Option<BTreeSet<PathBuf>> =
-            deps.files.iter().map(|f| relative(top, f)).collect();
+            deps.files.iter().map(|f| relative(tops, f)).collect();
         let trees: Option<BTreeSet<PathBuf>> =
-            deps.trees.iter().map(|f| relative(top, f)).collect();
+            deps.trees.iter().map(|f| relative(tops, f)).collect();
         let created: Option<BTreeSet<(PathBuf, usize)>> = created
             .iter()
-            .map(|(f, at)| Some((relative(top, f)?, *at)))
+            .map(|(f, at)| Some((relative(tops, f)?, *at)))
             .collect();
         let opaque = deps.opaque
             || rel_dir.is_none()
@@ -133,15 +134,15 @@ pub fn scan(
     Scan { map, units }
 }
 
-/// `path` (absolute, or relative to the process's directory) relative to `top`, when it is
-/// inside it.
-fn relative(top: &Path, path: &Path) -> Option<PathBuf> {
+/// `path` (absolute, or relative to the process's directory) relative to the first of `tops`
+/// it is inside.
+fn relative(tops: &[PathBuf], path: &Path) -> Option<PathBuf> {
     let abs = if path.is_absolute() {
         crate::files::normalize(path)
     } else {
         crate::files::normalize(&std::env::current_dir().ok()?.join(path))
     };
-    let rel = abs.strip_prefix(top).ok()?;
+    let rel = tops.iter().find_map(|top| abs.strip_prefix(top).ok())?;
     rel.components()
         .all(|c| matches!(c, Component::Normal(_)))
         .then(|| rel.to_path_buf())
@@ -521,7 +522,7 @@ pub fn revision_map(
                 if !mapped[i] && dirs.contains(&u.dir) {
                     if u.opaque {
                         return Ok(Revision::Whole(format!(
-                            "`{}` reads files in a way not recorded one by one",
+                            "what `{}` reads is not known (outside the repository, or its analysis stopped)",
                             u.dir.display()
                         )));
                     }
@@ -561,14 +562,18 @@ pub fn revision_map(
                 units: Vec::new(),
             }
         } else {
-            scan(&base_paths, &base_cwd, settings, &root, &elsewhere)
+            let tops = [
+                root.clone(),
+                std::fs::canonicalize(&root).unwrap_or(root.clone()),
+            ];
+            scan(&base_paths, &base_cwd, settings, &tops, &elsewhere)
         };
         // What the units mapped again read must all be in the copy, as the same files.
         let mut more = false;
         for u in &partial.units {
             if u.opaque {
                 return Ok(Revision::Whole(format!(
-                    "`{}` reads files in a way not recorded one by one in the revision",
+                    "what `{}` reads in the revision is not known (outside the repository, or its analysis stopped)",
                     u.dir.display()
                 )));
             }
@@ -668,12 +673,16 @@ mod tests {
 
     #[test]
     fn paths_leaving_the_top_are_not_relative() {
-        let top = Path::new("/r");
+        let tops = [PathBuf::from("/r"), PathBuf::from("/real/r")];
         assert_eq!(
-            relative(top, Path::new("/r/a/../b")),
+            relative(&tops, Path::new("/r/a/../b")),
             Some(PathBuf::from("b"))
         );
-        assert_eq!(relative(top, Path::new("/other/x")), None);
+        assert_eq!(
+            relative(&tops, Path::new("/real/r/c")),
+            Some(PathBuf::from("c"))
+        );
+        assert_eq!(relative(&tops, Path::new("/other/x")), None);
         assert!(local(Path::new("live/.terraform/modules/kms")));
         assert!(!local(Path::new("live/terraform/modules")));
     }

@@ -19,6 +19,7 @@ use hcl_edit::Span;
 use hcl_edit::expr::{Expression, ObjectKey};
 use hcl_edit::structure::{Block, Body};
 
+use crate::deps::Recorder;
 use crate::diagnostic::{InputError, InputErrorKind};
 use crate::files::{Files, normalize};
 use crate::source::{Borrowed, FileId, Loc, SourceFile, SpanMap};
@@ -50,6 +51,7 @@ struct Part {
 /// go to `errors`.
 pub fn parse(
     files: &Files,
+    reads: &Recorder,
     id: FileId,
     file: &Arc<SourceFile>,
     errors: &mut Vec<InputError>,
@@ -70,13 +72,14 @@ pub fn parse(
         .body
         .get_blocks("include")
         .take(MAX_INCLUDES)
-        .filter_map(|b| include_path(files, id, file, &dir, b, errors))
+        .filter_map(|b| include_path(files, reads, id, file, &dir, b, errors))
         .collect();
     let mut loaded = Vec::new();
     for (path, at) in includes {
         if normalize(&path) == normalize(&file.path) {
             continue;
         }
+        reads.file(&path);
         let Some((pid, psource)) = files.load(&path) else {
             errors.push(note(
                 &at,
@@ -118,6 +121,7 @@ pub fn parse(
     let at = Loc::new(part.id, source_expr.span().unwrap_or(0..0));
     let paths = Paths {
         files,
+        reads,
         id: part.id,
         dir: &dir,
     };
@@ -271,6 +275,7 @@ fn local_source(source: &str) -> Option<String> {
 /// the unit.
 fn include_path(
     files: &Files,
+    reads: &Recorder,
     id: FileId,
     file: &SourceFile,
     dir: &Path,
@@ -279,7 +284,12 @@ fn include_path(
 ) -> Option<(PathBuf, Loc)> {
     let attr = block.body.get_attribute("path")?;
     let at = Loc::new(id, attr.value.span().unwrap_or(0..0));
-    let ctx = Paths { files, id, dir };
+    let ctx = Paths {
+        files,
+        reads,
+        id,
+        dir,
+    };
     match ctx.value(&attr.value) {
         Some(path) if !path.is_empty() => Some((dir.join(path), at)),
         _ => {
@@ -297,6 +307,8 @@ fn include_path(
 /// `find_in_parent_folders`, `get_terragrunt_dir` and `dirname`.
 struct Paths<'a> {
     files: &'a Files,
+    /// Where the files looked for are recorded.
+    reads: &'a Recorder,
     id: FileId,
     dir: &'a Path,
 }
@@ -349,12 +361,18 @@ impl Paths<'_> {
     }
 
     fn find(&self, name: &str) -> Option<String> {
-        find_in_parent_folders(self.files, self.dir, name).map(|p| p.to_string_lossy().into_owned())
+        find_in_parent_folders(self.files, self.reads, self.dir, name)
+            .map(|p| p.to_string_lossy().into_owned())
     }
 }
 
 /// The nearest `name` in a folder above `dir`, not leaving the repository.
-fn find_in_parent_folders(files: &Files, dir: &Path, name: &str) -> Option<PathBuf> {
+fn find_in_parent_folders(
+    files: &Files,
+    reads: &Recorder,
+    dir: &Path,
+    name: &str,
+) -> Option<PathBuf> {
     // A name is a file name or a relative path below a parent folder, never one leading out.
     if Path::new(name).is_absolute() || name.split(['/', '\\']).any(|c| c == "..") {
         return None;
@@ -366,6 +384,8 @@ fn find_in_parent_folders(files: &Files, dir: &Path, name: &str) -> Option<PathB
             return None;
         }
         let candidate = at.join(name);
+        // Looked for: one that appears in a nearer folder is found instead.
+        reads.file(&candidate);
         if candidate.is_file() && files.allowed(&candidate) {
             return Some(candidate);
         }

@@ -200,9 +200,13 @@ fn parse(
     let mut tfvars = Vec::new();
     for (id, source) in sources {
         let parsed = if terragrunt::is_unit(&source.path) {
-            // Includes and parent folders are looked up by walking up the tree.
-            run.reads.opaque();
-            terragrunt::parse(run.files, id, &source, &mut run.errors.borrow_mut())
+            terragrunt::parse(
+                run.files,
+                &run.reads,
+                id,
+                &source,
+                &mut run.errors.borrow_mut(),
+            )
         } else {
             layout::parse(id, &source)
         };
