@@ -436,3 +436,22 @@ fn variable_files_are_the_work_trees_in_both() {
     let diff: serde_json::Value = serde_json::from_str(&reused).unwrap();
     assert_eq!(diff["keys"].as_array().unwrap().len(), 1, "{reused}");
 }
+
+#[test]
+fn the_cli_run_inside_the_repository_gives_the_diff_of_the_whole_revision() {
+    // Relative paths from the process's directory, as a user or the action runs it.
+    for changes in [
+        &["b_calls_kms"][..],
+        &["module_template", "root_deleted"],
+        &["unused_now_called", "tfvars_added"],
+    ] {
+        let repo = repository(changes);
+        let dir = repo.path();
+        let out = common::kmslint(dir, &["map", "--base", "HEAD", "--format", "json"]);
+        let cli: serde_json::Value = common::json(&out);
+        let paths = [dir.to_path_buf()];
+        let settings = kmslint::Settings::default();
+        let (whole, _) = kmslint::map::diff_made(&paths, dir, &settings, "HEAD", false).unwrap();
+        assert_eq!(cli, serde_json::to_value(&whole).unwrap(), "{changes:?}");
+    }
+}

@@ -683,6 +683,12 @@ mod tests {
             Some(PathBuf::from("c"))
         );
         assert_eq!(relative(&tops, Path::new("/other/x")), None);
+        // Relative paths are read from the process's directory, as the scan reads them.
+        let here = std::env::current_dir().unwrap();
+        assert_eq!(
+            relative(&[here], Path::new("a/./b.tf")),
+            Some(PathBuf::from("a/b.tf"))
+        );
         assert!(local(Path::new("live/.terraform/modules/kms")));
         assert!(!local(Path::new("live/terraform/modules")));
     }
