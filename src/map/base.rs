@@ -1,5 +1,6 @@
-//! The tree of a git revision, read from the object database into a directory of its own: the
-//! work tree and the index are never touched. The scanned repository is hostile, so git runs
+//! The files of a git revision, listed and read from the object database into a directory of
+//! their own (or linked from the work tree where it has them the same): the work tree and the
+//! index are never touched. The scanned repository is hostile, so git runs
 //! without the system and global configuration, with no hooks and no fsmonitor, and only
 //! `ls-tree` and `cat-file --batch` (which applies no filter or textconv) read it.
 
@@ -70,9 +71,7 @@ impl Snapshot {
             .and_then(|mut f| f.write_all(content))
             .map_err(|e| format!("cannot write {}: {e}", target.display()))
     }
-}
 
-impl Snapshot {
     /// Makes `rel` another name of the work tree's file `from` (a hard link: no data is
     /// copied, and the copy's path is the one a scan sees). `false` when the file system
     /// refuses (another device, no links): the caller writes the file instead.

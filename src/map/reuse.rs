@@ -387,10 +387,9 @@ impl<'a> Copy<'a> {
     }
 
     /// Copies the files a map reads of each directory, the files read by name, and every file
-    /// of the trees whose names were listed. A file the
-    /// work tree has the same is linked from there (creating files is most of the cost of a
-    /// copy); the others are read from the object database, or for what `terraform init`
-    /// wrote, from the work tree.
+    /// of the trees whose names were listed. A file the work tree has the same is linked from
+    /// there (creating files is most of the cost of a copy); the others are read from the
+    /// object database, or for what `terraform init` wrote, from the work tree.
     fn add(
         &mut self,
         dirs: &BTreeSet<PathBuf>,
@@ -411,7 +410,7 @@ impl<'a> Copy<'a> {
                         }
                     }
                 }
-                None if local(dir) => {
+                None if local(dir) && inside(repo, &repo.join(dir)) => {
                     if let Ok(entries) = std::fs::read_dir(repo.join(dir)) {
                         locals.extend(
                             entries
