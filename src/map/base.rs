@@ -1,8 +1,8 @@
 //! The files of a git revision, listed and read from the object database into a directory of
 //! their own (or linked from the work tree where it has them the same): the work tree and the
-//! index are never touched. The scanned repository is hostile, so git runs
-//! without the system and global configuration, with no hooks and no fsmonitor, and only
-//! `ls-tree` and `cat-file --batch` (which applies no filter or textconv) read it.
+//! index are never touched. The scanned repository is hostile, so git runs without the system
+//! and global configuration, with no hooks and no fsmonitor, and only `ls-tree` and
+//! `cat-file --batch` (which applies no filter or textconv) read it.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Component, Path, PathBuf};
