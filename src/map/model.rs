@@ -296,11 +296,18 @@ fn key_entry(
         Some(kp) => (&kp.policy, Some(show(&kp.address))),
         None => (&key.policy, None),
     };
+    // The policy written at `loc`.
+    let written = |kind: String, loc: &Loc| PolicySource {
+        kind,
+        resource: source_resource.clone(),
+        file: Some(places.file(loc)),
+        line: Some(places.line(loc)),
+    };
     let (policy, principals) = match policy_value {
         Value::Default(None) => (
             PolicySource {
                 kind: "default".to_string(),
-                resource: source_resource,
+                resource: source_resource.clone(),
                 file: None,
                 line: None,
             },
@@ -314,39 +321,19 @@ fn key_entry(
             }],
         ),
         Value::Set(Some(_), o) if sensitive(inventory, &o.at) => (
-            PolicySource {
-                kind: source_kind(places, &o.at),
-                resource: source_resource,
-                file: Some(places.file(&o.at)),
-                line: Some(places.line(&o.at)),
-            },
+            written(source_kind(places, &o.at), &o.at),
             vec![unknown_access("sensitive policy")],
         ),
         Value::Set(Some(p), o) => (
-            PolicySource {
-                kind: source_kind(places, &o.at),
-                resource: source_resource,
-                file: Some(places.file(&o.at)),
-                line: Some(places.line(&o.at)),
-            },
+            written(source_kind(places, &o.at), &o.at),
             policy_accesses(p, settings),
         ),
         Value::Default(Some(p)) => (
-            PolicySource {
-                kind: source_kind(places, &p.loc),
-                resource: source_resource,
-                file: Some(places.file(&p.loc)),
-                line: Some(places.line(&p.loc)),
-            },
+            written(source_kind(places, &p.loc), &p.loc),
             policy_accesses(p, settings),
         ),
         Value::Set(None, o) | Value::Unknown(o) => (
-            PolicySource {
-                kind: "unknown".to_string(),
-                resource: source_resource,
-                file: Some(places.file(&o.at)),
-                line: Some(places.line(&o.at)),
-            },
+            written("unknown".to_string(), &o.at),
             vec![unknown_access("policy unknown")],
         ),
     };
