@@ -244,11 +244,6 @@ fn repository(dir: &Path) -> PathBuf {
     files::work_tree(dir).unwrap_or(dir).to_path_buf()
 }
 
-/// The process's directory, against which relative paths are read.
-fn cwd() -> PathBuf {
-    std::env::current_dir().unwrap_or_default()
-}
-
 fn absolute(base: &Path, path: &Path) -> PathBuf {
     files::normalize(&base.join(path))
 }
@@ -713,12 +708,14 @@ fn finish(
         .flat_map(|u| u.inventory.iter())
         .flat_map(blocks)
         .collect();
+    // Files are read by paths relative to the process's directory.
+    let here = std::env::current_dir().unwrap_or_default();
     let outside = |b: &(source::FileId, usize)| {
         units_of.is_some_and(|e| {
             !e.created.is_empty()
                 && files
                     .path(b.0)
-                    .is_some_and(|p| e.created.contains(&(absolute(&cwd(), &p), b.1)))
+                    .is_some_and(|p| e.created.contains(&(absolute(&here, &p), b.1)))
         })
     };
     let depth = |i: &Inventory| i.keys.iter().map(|k| k.calls.len()).max().unwrap_or(0);

@@ -54,8 +54,9 @@ impl Snapshot {
         &self.dir
     }
 
-    /// Writes a file read elsewhere at `rel` (a relative path of normal components).
-    pub fn put(&self, rel: &Path, content: &[u8]) -> Result<(), String> {
+    /// Where `rel` (a relative path of normal components) goes in the copy, its directory
+    /// made.
+    fn target(&self, rel: &Path) -> Result<PathBuf, String> {
         if safe_path(&rel.to_string_lossy()).is_none() {
             return Err(format!("`{}` is not a path of the tree", rel.display()));
         }
@@ -63,6 +64,12 @@ impl Snapshot {
         if let Some(parent) = target.parent() {
             std::fs::create_dir_all(parent).map_err(|e| e.to_string())?;
         }
+        Ok(target)
+    }
+
+    /// Writes a file read elsewhere at `rel`.
+    pub fn put(&self, rel: &Path, content: &[u8]) -> Result<(), String> {
+        let target = self.target(rel)?;
         // `create_new`: two entries cannot both write one file, nor a planted link be followed.
         std::fs::OpenOptions::new()
             .write(true)
@@ -76,16 +83,8 @@ impl Snapshot {
     /// copied, and the copy's path is the one a scan sees). `false` when the file system
     /// refuses (another device, no links): the caller writes the file instead.
     pub fn link(&self, rel: &Path, from: &Path) -> bool {
-        if safe_path(&rel.to_string_lossy()).is_none() {
-            return false;
-        }
-        let target = self.dir.join(rel);
-        if let Some(parent) = target.parent() {
-            if std::fs::create_dir_all(parent).is_err() {
-                return false;
-            }
-        }
-        std::fs::hard_link(from, &target).is_ok()
+        self.target(rel)
+            .is_ok_and(|target| std::fs::hard_link(from, target).is_ok())
     }
 }
 

@@ -231,15 +231,8 @@ impl Tree {
         if !inside(&self.repo, &path) {
             return false;
         }
-        match std::fs::read_dir(path) {
-            Ok(entries) => {
-                let work: BTreeSet<OsString> = entries
-                    .flatten()
-                    .map(|e| e.file_name())
-                    .filter(|n| base::wanted(&n.to_string_lossy()))
-                    .collect();
-                work == *names
-            }
+        match wanted_names(&path) {
+            Ok(work) => work == *names,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => names.is_empty(),
             Err(_) => false,
         }
@@ -283,11 +276,13 @@ impl Tree {
         inside(&self.repo, &path) && work_names(&path).is_some_and(|work| work == rev)
     }
 
-    /// Whether a unit reads the same in both trees.
-    fn unit_same(&self, unit: &Unit) -> bool {
+    /// Whether a unit reads the same in both trees; `dirs_same` holds [`Tree::dir_same`] of
+    /// every directory units read (a module directory is read by each of its callers).
+    fn unit_same(&self, unit: &Unit, dirs_same: &BTreeMap<&Path, bool>) -> bool {
+        let dir_same = |d: &PathBuf| dirs_same.get(d.as_path()).copied().unwrap_or(false);
         !unit.opaque
-            && self.dir_same(&unit.dir)
-            && unit.reached.iter().all(|d| self.dir_same(d))
+            && dir_same(&unit.dir)
+            && unit.reached.iter().all(dir_same)
             && unit.files.iter().all(|f| self.file_same(f))
             && unit.trees.iter().all(|t| self.tree_same(t))
     }
@@ -300,6 +295,15 @@ fn inside(repo: &Path, path: &Path) -> bool {
         Ok(real) => real.starts_with(repo),
         Err(_) => path.starts_with(repo),
     }
+}
+
+/// The names of the files a map reads in the work tree's directory `dir`.
+fn wanted_names(dir: &Path) -> std::io::Result<BTreeSet<OsString>> {
+    Ok(std::fs::read_dir(dir)?
+        .flatten()
+        .map(|e| e.file_name())
+        .filter(|n| base::wanted(&n.to_string_lossy()))
+        .collect())
 }
 
 /// Entries a tree of the work tree is listed to, at most (as `fileset()` lists at most).
@@ -411,15 +415,8 @@ impl<'a> Copy<'a> {
                     }
                 }
                 None if local(dir) && inside(repo, &repo.join(dir)) => {
-                    if let Ok(entries) = std::fs::read_dir(repo.join(dir)) {
-                        locals.extend(
-                            entries
-                                .flatten()
-                                .map(|e| e.file_name())
-                                .filter(|n| base::wanted(&n.to_string_lossy()))
-                                .map(|n| dir.join(n)),
-                        );
-                    }
+                    let names = wanted_names(&repo.join(dir)).unwrap_or_default();
+                    locals.extend(names.into_iter().map(|n| dir.join(n)));
                 }
                 None => {}
             }
@@ -475,14 +472,21 @@ pub fn revision_map(
     settings: &Settings,
 ) -> Result<Revision, String> {
     let units = &head.units;
-    let same: Vec<bool> = units.par_iter().map(|u| tree.unit_same(u)).collect();
-    // A file of the revision that no unit reads may make a unit of its own there (a root the
-    // tree as it is deleted): its directory is mapped too.
     let read_dirs: BTreeSet<&Path> = units
         .iter()
         .flat_map(|u| std::iter::once(&u.dir).chain(&u.reached))
         .map(PathBuf::as_path)
         .collect();
+    let dirs_same: BTreeMap<&Path, bool> = read_dirs
+        .par_iter()
+        .map(|d| (*d, tree.dir_same(d)))
+        .collect();
+    let same: Vec<bool> = units
+        .par_iter()
+        .map(|u| tree.unit_same(u, &dirs_same))
+        .collect();
+    // A file of the revision that no unit reads may make a unit of its own there (a root the
+    // tree as it is deleted): its directory is mapped too.
     let read_files: BTreeSet<&Path> = units
         .iter()
         .flat_map(|u| &u.files)
