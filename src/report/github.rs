@@ -130,19 +130,13 @@ fn property(s: &str) -> String {
 mod tests {
     use super::*;
 
-    use crate::config::Settings;
-
     fn render(sources: Vec<(&str, &str)>) -> String {
         render_in("", sources)
     }
 
     /// Renders as if run from `prefix` inside the repository.
     fn render_in(prefix: &str, sources: Vec<(&str, &str)>) -> String {
-        let sources = sources
-            .into_iter()
-            .map(|(name, text)| (name.to_string(), text.to_string()))
-            .collect();
-        let outcome = crate::check_sources(sources, &Settings::default());
+        let outcome = crate::report::checked(&sources);
         let mut out = Vec::new();
         let options = ReportOptions {
             repo_prefix: prefix.to_string(),

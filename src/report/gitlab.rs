@@ -131,11 +131,7 @@ mod tests {
     use crate::config::Settings;
 
     fn render(sources: Vec<(&str, &str)>) -> serde_json::Value {
-        let sources = sources
-            .into_iter()
-            .map(|(name, text)| (name.to_string(), text.to_string()))
-            .collect();
-        let outcome = crate::check_sources(sources, &Settings::default());
+        let outcome = crate::report::checked(&sources);
         let mut out = Vec::new();
         write(&outcome, &ReportOptions::default(), &mut out).unwrap();
         serde_json::from_slice(&out).unwrap()

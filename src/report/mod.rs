@@ -143,3 +143,14 @@ pub fn write(
         Format::Checkstyle => checkstyle::write(outcome, options, out),
     }
 }
+
+/// The outcome of checking in-memory files with the default settings, for the tests of the
+/// formats.
+#[cfg(test)]
+pub(crate) fn checked(sources: &[(&str, &str)]) -> crate::Outcome {
+    let sources = sources
+        .iter()
+        .map(|(name, text)| (name.to_string(), text.to_string()))
+        .collect();
+    crate::check_sources(sources, &crate::config::Settings::default())
+}

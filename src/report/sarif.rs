@@ -692,11 +692,8 @@ mod tests {
     }
 
     fn sarif(sources: Vec<(&str, String)>, options: &ReportOptions) -> serde_json::Value {
-        let sources = sources
-            .into_iter()
-            .map(|(n, t)| (n.to_string(), t))
-            .collect();
-        let outcome = crate::check_sources(sources, &crate::config::Settings::default());
+        let sources: Vec<(&str, &str)> = sources.iter().map(|(n, t)| (*n, t.as_str())).collect();
+        let outcome = crate::report::checked(&sources);
         let mut out = Vec::new();
         write(&outcome, options, &mut out).unwrap();
         let text = String::from_utf8(out).unwrap();
